@@ -1,0 +1,674 @@
+"""The record kinds of a hardship fund and the enumerations of the domain.
+
+Every scalar arrives from YAML as a string (see ``yamlio``); the types below turn a string
+into what the schema asks for, strictly: money is a ``Decimal`` with at most two decimals
+and never negative, a date is an ISO date, a number is digits. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+# ---------------------------------------------------------------------------------------
+# Enumerations of the domain
+
+
+class CaseStatus(StrEnum):
+    applied = "applied"
+    checked = "checked"
+    on_notice = "on_notice"
+    active = "active"
+    rejected = "rejected"
+    closed = "closed"
+
+
+OPEN_CASE_STATUSES = frozenset(
+    {CaseStatus.applied, CaseStatus.checked, CaseStatus.on_notice, CaseStatus.active}
+)
+
+
+class Level(StrEnum):
+    """The tier of a household: 深度困难, 相对困难, 意外致困."""
+
+    deep = "deep"
+    relative = "relative"
+    accident = "accident"
+
+
+class Cause(StrEnum):
+    """致困原因: one primary and up to three secondary."""
+
+    unable_to_work = "unable_to_work"  # 丧失劳动能力
+    not_employed = "not_employed"  # 有劳动能力但未就业
+    laid_off = "laid_off"  # 下岗
+    no_insurance = "no_insurance"  # 未参加社会保险
+    insurance_unpaid = "insurance_unpaid"  # 社会保险未足额发放
+    serious_illness = "serious_illness"  # 因病
+    disaster = "disaster"  # 因灾
+    accident = "accident"  # 因意外
+    schooling = "schooling"  # 因学
+    other = "other"
+
+
+class Employment(StrEnum):
+    on_job = "on_job"
+    laid_off = "laid_off"
+    unemployed = "unemployed"
+    retired = "retired"
+    sick_leave = "sick_leave"
+    migrant = "migrant"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class Health(StrEnum):
+    healthy = "healthy"
+    chronic_illness = "chronic_illness"
+    serious_illness = "serious_illness"
+    disabled = "disabled"
+    elderly_frail = "elderly_frail"
+
+
+class Relation(StrEnum):
+    spouse = "spouse"
+    child = "child"
+    parent = "parent"
+    parent_in_law = "parent_in_law"
+    sibling = "sibling"
+    grandparent = "grandparent"
+    grandchild = "grandchild"
+    other = "other"
+
+
+class GrantKind(StrEnum):
+    living = "living"  # 生活救助
+    medical = "medical"  # 医疗救助
+    schooling = "schooling"  # 助学 / 金秋助学
+    holiday = "holiday"  # 送温暖 / 节日慰问
+    emergency = "emergency"  # 临时救助
+    employment = "employment"  # 就业与培训
+    legal = "legal"  # 法律援助
+    other = "other"
+
+
+class GrantStatus(StrEnum):
+    proposed = "proposed"
+    approved = "approved"
+    paid = "paid"
+    rejected = "rejected"
+    cancelled = "cancelled"
+
+
+class Role(StrEnum):
+    officer = "officer"
+    chair = "chair"
+    leader = "leader"
+    finance = "finance"
+
+
+class Decision(StrEnum):
+    approved = "approved"
+    rejected = "rejected"
+
+
+class StepName(StrEnum):
+    check = "check"  # first check by the union
+    home_visit = "home_visit"  # 入户调查
+    review = "review"
+    approve = "approve"
+    reject = "reject"
+
+
+class Occasion(StrEnum):
+    spring_festival = "spring_festival"
+    mid_autumn = "mid_autumn"
+    dragon_boat = "dragon_boat"
+    labour_day = "labour_day"
+    new_year = "new_year"
+    summer_cooling = "summer_cooling"  # 夏送清凉
+    routine = "routine"
+    home_check = "home_check"
+    hospital = "hospital"
+
+
+class CloseReason(StrEnum):
+    out_of_hardship = "out_of_hardship"
+    moved = "moved"
+    deceased = "deceased"
+    ineligible = "ineligible"
+    other = "other"
+
+
+class Locale(StrEnum):
+    zh_CN = "zh-CN"
+    en = "en"
+
+
+FIXED_FUNDS = ("union", "higher_union", "employer")
+CAMPAIGN_FUND_RE = re.compile(r"^campaign:(DC-\d{4}-\d{2,4})$")
+CASE_ID_RE = re.compile(r"^HS-\d{4}-\d{4,6}$")
+GRANT_ID_RE = re.compile(r"^GR-\d{4}-\d{4,6}$")
+CAMPAIGN_ID_RE = re.compile(r"^DC-\d{4}-\d{2,4}$")
+VISIT_ID_RE = re.compile(r"^VS-\d{4}-\d{4,6}$")
+
+# ---------------------------------------------------------------------------------------
+# Strict scalar types
+
+_MONEY_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INT_RE = re.compile(r"^[0-9]+$")
+
+
+def parse_money(value: Any) -> Decimal:
+    """A non-negative amount of yuan with at most two decimals, from text or a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"not an amount of money: {value!r}")
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "") if _looks_grouped(value) else value.strip()
+    else:
+        raise ValueError(f"not an amount of money: {value!r}")
+    if text.startswith("-"):
+        raise ValueError(f"money must not be negative: {text}")
+    if not _MONEY_RE.match(text):
+        raise ValueError(f"not an amount of money: {text!r}")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards it
+        raise ValueError(f"not an amount of money: {text!r}") from exc
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError(f"money has at most two decimals (fen): {text}")
+    return amount
+
+
+def _looks_grouped(text: str) -> bool:
+    """`1,200.50` is a common way to write yuan; accept it only with well-placed commas."""
+    return bool(re.fullmatch(r"\s*[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\s*", text))
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise ValueError(f"not a date: {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"not a date: {value!r} ({exc})") from exc
+
+
+def parse_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"not a whole number: {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        return int(value.strip())
+    raise ValueError(f"not a whole number: {value!r}")
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() in ("true", "false"):
+        return value.strip() == "true"
+    raise ValueError(f"not true or false: {value!r}")
+
+
+def parse_text(value: Any) -> str:
+    """Text stays text: YAML never turns it into a number or a boolean (see yamlio)."""
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"expected text, got {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _money_str(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    PlainSerializer(_money_str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+            ],
+            "description": "yuan, at most two decimals, never negative",
+        }
+    ),
+]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+Int = Annotated[int, BeforeValidator(parse_int), WithJsonSchema({"type": "integer"})]
+Bool = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
+Text = Annotated[str, BeforeValidator(parse_text), WithJsonSchema({"type": "string"})]
+Name = Annotated[
+    str, BeforeValidator(parse_text), Field(min_length=1), WithJsonSchema({"type": "string"})
+]
+CaseId = Annotated[str, BeforeValidator(parse_text), Field(pattern=CASE_ID_RE.pattern)]
+GrantId = Annotated[str, BeforeValidator(parse_text), Field(pattern=GRANT_ID_RE.pattern)]
+CampaignId = Annotated[str, BeforeValidator(parse_text), Field(pattern=CAMPAIGN_ID_RE.pattern)]
+VisitId = Annotated[str, BeforeValidator(parse_text), Field(pattern=VISIT_ID_RE.pattern)]
+
+
+def parse_fund(value: Any) -> str:
+    text = parse_text(value)
+    if text in FIXED_FUNDS or CAMPAIGN_FUND_RE.match(text):
+        return text
+    raise ValueError(
+        f"unknown fund {text!r}: use union, higher_union, employer or campaign:DC-YYYY-NN"
+    )
+
+
+Fund = Annotated[
+    str,
+    BeforeValidator(parse_fund),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": list(FIXED_FUNDS)},
+                {"type": "string", "pattern": CAMPAIGN_FUND_RE.pattern},
+            ]
+        }
+    ),
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Shared parts
+
+
+class Step(Record):
+    """One dated opinion: a check, a home visit, a review or an approval."""
+
+    step: StepName = StepName.approve
+    by: Name
+    role: Role | None = None
+    on: IsoDate
+    decision: Decision = Decision.approved
+    note: Text | None = None
+
+
+class Signed(Record):
+    by: Name
+    on: IsoDate
+
+
+class Proposed(Signed):
+    reason: Text | None = None
+
+
+class Payment(Record):
+    by: Name
+    on: IsoDate
+    voucher: Name
+
+
+class Override(Record):
+    """A budget or cap refusal passed by an approver of the highest role, with a reason."""
+
+    by: Name
+    role: Role
+    on: IsoDate
+    reason: Name
+    rule: Text | None = None
+
+
+class Ended(Record):
+    """Why a grant was rejected or cancelled."""
+
+    by: Name
+    on: IsoDate
+    reason: Name
+
+
+# ---------------------------------------------------------------------------------------
+# case
+
+
+class Worker(Record):
+    name: Name
+    employee_id: Name
+    unit: Name
+    sex: Sex
+    birth_date: IsoDate
+    employment: Employment
+    health: Health = Health.healthy
+    disability: Text | None = None
+    diagnosis: Text | None = None  # sensitive
+    phone: Text | None = None  # sensitive
+    id_number: Text | None = None  # sensitive
+    address: Text | None = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+            # Never echo the value: it is sensitive.
+            raise ValueError("an ID number has 18 characters: 17 digits and a digit or X")
+        return value
+
+
+class Member(Record):
+    name: Name
+    relation: Relation
+    birth_date: IsoDate | None = None
+    health: Health = Health.healthy
+    monthly_income: Money = Decimal("0")
+    occupation: Text | None = None
+
+
+class Income(Record):
+    household_monthly: Money
+    rigid_expenses_monthly: Money = Decimal("0")
+
+
+class Causes(Record):
+    primary: Cause
+    secondary: list[Cause] = Field(default_factory=list, max_length=3)
+
+
+class Objection(Record):
+    by: Name
+    on: IsoDate
+    text: Name
+    resolved: Signed | None = None
+    resolution: Text | None = None
+
+
+class Notice(Record):
+    from_: IsoDate = Field(alias="from")
+    until: IsoDate
+    objections: list[Objection] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Closed(Record):
+    on: IsoDate
+    reason: CloseReason
+    by: Name | None = None
+    note: Text | None = None
+
+
+class Bank(Record):
+    name: Name
+    account: Name  # sensitive
+
+
+class Case(Record):
+    id: CaseId
+    status: CaseStatus
+    worker: Worker
+    household: list[Member] = Field(default_factory=list)
+    housing: Text | None = None
+    income: Income
+    level: Level
+    causes: Causes
+    bank: Bank | None = None
+    filed: Signed
+    checks: list[Step] = Field(default_factory=list)
+    approvals: list[Step] = Field(default_factory=list)
+    notice: Notice | None = None
+    review_due: IsoDate | None = None
+    closed: Closed | None = None
+    notes: Text | None = None
+
+    @property
+    def household_size(self) -> int:
+        return 1 + len(self.household)
+
+    @property
+    def per_capita_monthly(self) -> Decimal:
+        """(household income - rigid expenses) / members, to the fen, never below zero."""
+        net = self.income.household_monthly - self.income.rigid_expenses_monthly
+        if net < 0:
+            net = Decimal("0")
+        return (net / self.household_size).quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------------------------------
+# grant
+
+
+class Grant(Record):
+    id: GrantId
+    case: CaseId
+    kind: GrantKind
+    amount: Money
+    fund: Fund
+    status: GrantStatus
+    proposed: Proposed
+    approvals: list[Step] = Field(default_factory=list)
+    paid: Payment | None = None
+    override: Override | None = None
+    ended: Ended | None = None
+    notes: Text | None = None
+
+    @property
+    def year(self) -> int:
+        """The budget year a grant counts against: the year it was proposed."""
+        return self.proposed.on.year
+
+    @property
+    def campaign(self) -> str | None:
+        m = CAMPAIGN_FUND_RE.match(self.fund)
+        return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------------------------------
+# campaign
+
+
+class Contribution(Record):
+    donor: Name
+    amount: Money
+    on: IsoDate
+    anonymous: Bool = False
+
+
+class Campaign(Record):
+    id: CampaignId
+    title: Name
+    beneficiary: CaseId | None = None
+    opened: IsoDate
+    closed: IsoDate | None = None
+    target: Money | None = None
+    purpose: Text | None = None
+    contributions: list[Contribution] = Field(default_factory=list)
+    notes: Text | None = None
+
+    @property
+    def raised(self) -> Decimal:
+        return sum((c.amount for c in self.contributions), Decimal("0"))
+
+
+# ---------------------------------------------------------------------------------------
+# visit
+
+
+class Visit(Record):
+    id: VisitId
+    on: IsoDate
+    occasion: Occasion
+    visitors: list[Name] = Field(min_length=1)
+    cases: list[CaseId] = Field(min_length=1)
+    goods: Text | None = None
+    findings: Text | None = None
+    follow_up: IsoDate | None = None
+    notes: Text | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# budget
+
+
+class Budget(Record):
+    year: Int
+    total: Money
+    lines: dict[GrantKind, Money]
+    reserve: Money = Decimal("0")
+    sources: dict[Fund, Money] = Field(default_factory=dict)
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _lines_within_total(self) -> Budget:
+        allocated = sum(self.lines.values(), Decimal("0")) + self.reserve
+        if allocated > self.total:
+            raise ValueError(
+                f"lines and reserve add up to {allocated:.2f}, more than the total "
+                f"{self.total:.2f}"
+            )
+        return self
+
+
+# ---------------------------------------------------------------------------------------
+# hardship.yaml
+
+
+class Organisation(Record):
+    name: Name
+    parent: Text | None = None  # the higher union that receives the statistics
+    area: Text | None = None
+    address: Text | None = None
+
+
+class Standard(Record):
+    """A minimum living standard (低保) in force from a date."""
+
+    from_: IsoDate = Field(alias="from")
+    monthly: Money
+    area: Text | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Tiers(Record):
+    """Multipliers of the standard: deep below 1 x 低保, relative below 2 x 低保."""
+
+    deep: Money = Decimal("1")
+    relative: Money = Decimal("2")
+
+
+class Cap(Record):
+    per_grant: Money | None = None
+    per_case_year: Money | None = None
+
+
+class Threshold(Record):
+    """Up to this amount (inclusive), these roles must approve; the last has no limit."""
+
+    up_to: Money | None = None
+    roles: list[Role] = Field(min_length=1)
+
+
+class Policy(Record):
+    thresholds: list[Threshold] = Field(min_length=1)
+    notice_days: Int = 5
+    review_cycle_days: Int = 365
+    emergency_before_active: Bool = True
+
+
+class Officer(Record):
+    name: Name
+    role: Role
+    email: Text | None = None
+
+
+class Config(Record):
+    organisation: Organisation
+    locale: Locale = Locale.zh_CN
+    currency: Literal["CNY"] = "CNY"
+    standards: list[Standard] = Field(min_length=1)
+    tiers: Tiers = Field(default_factory=Tiers)
+    caps: dict[GrantKind, Cap] = Field(default_factory=dict)
+    policy: Policy
+    officers: list[Officer] = Field(min_length=1)
+    holidays: list[IsoDate] = Field(default_factory=list)  # public holidays, for notice days
+    workdays: list[IsoDate] = Field(default_factory=list)  # weekend days worked (调休)
+
+    def standard_on(self, day: date) -> Standard | None:
+        """The standard in force on a day: the latest whose `from` is not after it."""
+        best: Standard | None = None
+        for standard in self.standards:
+            if standard.from_ <= day and (best is None or standard.from_ >= best.from_):
+                best = standard
+        return best
+
+    def roles_of(self, name: str) -> set[Role]:
+        return {o.role for o in self.officers if o.name == name}
+
+    def officer(self, name: str) -> Officer | None:
+        for o in self.officers:
+            if o.name == name:
+                return o
+        return None
+
+    def roles_required(self, amount: Decimal) -> list[Role]:
+        for threshold in self.policy.thresholds:
+            if threshold.up_to is None or amount <= threshold.up_to:
+                return list(threshold.roles)
+        return list(self.policy.thresholds[-1].roles)
+
+    def level_for(self, per_capita: Decimal, day: date) -> Level | None:
+        """deep / relative from income alone; None when above the relative line."""
+        standard = self.standard_on(day)
+        if standard is None:
+            return None
+        if per_capita < standard.monthly * self.tiers.deep:
+            return Level.deep
+        if per_capita < standard.monthly * self.tiers.relative:
+            return Level.relative
+        return None
+
+
+KINDS: dict[str, type[Record]] = {
+    "case": Case,
+    "grant": Grant,
+    "campaign": Campaign,
+    "visit": Visit,
+    "budget": Budget,
+    "config": Config,
+}
