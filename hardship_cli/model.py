@@ -558,8 +558,7 @@ class Budget(Record):
         allocated = sum(self.lines.values(), Decimal("0")) + self.reserve
         if allocated > self.total:
             raise ValueError(
-                f"lines and reserve add up to {allocated:.2f}, more than the total "
-                f"{self.total:.2f}"
+                f"lines and reserve add up to {allocated:.2f}, more than the total {self.total:.2f}"
             )
         return self
 
@@ -672,3 +671,33 @@ KINDS: dict[str, type[Record]] = {
     "budget": Budget,
     "config": Config,
 }
+
+
+# ---------------------------------------------------------------------------------------
+# Facts about a case's history that rules and workflow share
+
+
+def active_since(case: Case) -> date | None:
+    """The day the case was approved into the archive (its last approving step)."""
+    days = [
+        s.on
+        for s in case.approvals
+        if s.step == StepName.approve and s.decision == Decision.approved
+    ]
+    return max(days) if days else None
+
+
+def was_active_on(case: Case, day: date) -> bool:
+    """Was the household filed and approved (and not yet closed) on that day?"""
+    since = active_since(case)
+    if since is None or day < since:
+        return False
+    if case.status == CaseStatus.closed and case.closed is not None:
+        return day <= case.closed.on
+    return case.status in (CaseStatus.active, CaseStatus.closed)
+
+
+def open_objections(case: Case) -> list[Objection]:
+    if case.notice is None:
+        return []
+    return [o for o in case.notice.objections if o.resolved is None]

@@ -1,0 +1,162 @@
+"""The `hardship` command: global options, the command groups, one error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..problems import (
+    EXIT_INTERRUPTED,
+    EXIT_UNEXPECTED,
+    EXIT_USAGE,
+    HardshipError,
+    UsageError,
+)
+
+if TYPE_CHECKING:
+    from ..store import Records
+
+app = typer.Typer(
+    name="hardship",
+    help=(
+        "Run a trade union's hardship-assistance fund from the terminal: the household "
+        "files, the help given, the money behind it, and the reports.\n\n"
+        "Example: hardship --root records validate"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    root_option: str | None = None
+    use_cache: bool = True
+    verbose: bool = False
+    _root: Path | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            from ..store import find_root
+
+            self._root = find_root(self.root_option)
+        return self._root
+
+    def load(self) -> Records:
+        """Every record of the root, with the problems found while loading."""
+        from ..store import load
+
+        return load(self.root)
+
+    def say(self, message: str) -> None:
+        """A progress or diagnostic line on stderr, shown with --verbose."""
+        if self.verbose:
+            print(message, file=sys.stderr)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    root: Annotated[
+        str | None,
+        typer.Option(
+            "--root",
+            help="Records root (else $HARDSHIP_ROOT, else the nearest hardship.yaml upward, "
+            "else ./records).",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every file; neither use nor write the cache.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say what is being done.")
+    ] = False,
+) -> None:
+    ctx.obj = State(root_option=root, use_cache=not no_cache, verbose=verbose)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def parse_today(value: str | None) -> date:
+    """--today DATE fixes "now" so that output is reproducible."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r} is not a date", "write it as YYYY-MM-DD") from None
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+]
+
+
+def _register() -> None:
+    # Each command group lives in its own module and imports heavy libraries lazily.
+    from . import overview, setup, validate
+
+    for module in (validate, setup, overview):
+        module.register(app)
+
+
+_register()
+
+
+def _click_exceptions() -> tuple[type[BaseException], type[BaseException]]:
+    # Typer vendors click; its exception classes are reached through typer's public ones.
+    click_exception = typer.BadParameter.__mro__[2]  # UsageError -> ClickException
+    return click_exception, typer.Abort
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console entry point: one place turns every error into a message and an exit code."""
+    click_exception, abort = _click_exceptions()
+    code: Any
+    try:
+        code = app(args=argv, prog_name="hardship", standalone_mode=False)
+    except HardshipError as exc:
+        print(f"hardship: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"    hint: {exc.hint}", file=sys.stderr)
+        code = exc.exit_code
+    except click_exception as exc:
+        exc.show()  # type: ignore[attr-defined]
+        code = getattr(exc, "exit_code", EXIT_USAGE)
+    except (KeyboardInterrupt, abort):
+        print("hardship: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (| head): not our failure.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("HARDSHIP_DEBUG"):
+            raise
+        # Never print the exception's text: it may hold a sensitive value.
+        print(
+            f"hardship: unexpected failure ({type(exc).__name__}); nothing was written.\n"
+            "    hint: run again with HARDSHIP_DEBUG=1 for the details, and report it",
+            file=sys.stderr,
+        )
+        code = EXIT_UNEXPECTED
+    if code is None:
+        code = 0
+    sys.exit(code if isinstance(code, int) else 0)

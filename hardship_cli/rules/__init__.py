@@ -1,0 +1,45 @@
+"""Validators: plain functions (records, config, today) -> list[Problem], in one registry.
+
+Adding a rule is adding a function here and its two tests: a record that passes and one
+that fails with the exact message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from ..model import Config
+from ..problems import Problem
+from ..store import Records
+from . import budgets, duties, earmarks, households, references, reviews, status, tiers
+
+Rule = Callable[[Records, Config, date], list[Problem]]
+
+RULES: list[Rule] = [
+    references.grant_case_exists,
+    references.campaign_beneficiary_exists,
+    references.visit_cases_exist,
+    references.people_are_officers,
+    households.one_household_one_file,
+    status.case_status_consistent,
+    status.grant_status_consistent,
+    status.grant_help_only_to_filed,
+    duties.separation_of_duties,
+    duties.grant_approvals_cover_policy,
+    tiers.level_matches_income,
+    earmarks.campaign_money_to_beneficiary,
+    earmarks.campaign_not_overspent,
+    budgets.budget_lines_not_overdrawn,
+    budgets.caps_respected,
+    reviews.reviews_not_overdue,
+]
+
+
+def check(records: Records, today: date) -> list[Problem]:
+    """Every problem in a root: those found while loading, then every rule's."""
+    problems = list(records.problems)
+    if records.config is not None:
+        for rule in RULES:
+            problems.extend(rule(records, records.config, today))
+    return sorted(problems, key=Problem.sort_key)

@@ -1,0 +1,74 @@
+"""Separation of duties, and the approvals the policy asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Config, Decision, GrantStatus
+from ..problems import Problem
+from ..store import Records
+
+
+def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
+    """Nobody approves what they filed or proposed."""
+    problems = []
+    for case in records.cases.values():
+        src = records.source(case.id)
+        for index, step in enumerate(case.approvals):
+            if step.by == case.filed.by:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("approvals", index, "by"),
+                        "self-approval",
+                        f"{step.by} approved {case.id}, which they filed",
+                        "another officer of the required role must approve it",
+                    )
+                )
+    for grant in records.grants.values():
+        src = records.source(grant.id)
+        for index, step in enumerate(grant.approvals):
+            if step.by == grant.proposed.by:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("approvals", index, "by"),
+                        "self-approval",
+                        f"{step.by} approved {grant.id}, which they proposed",
+                        "another officer of the required role must approve it",
+                    )
+                )
+    return problems
+
+
+def grant_approvals_cover_policy(records: Records, config: Config, today: date) -> list[Problem]:
+    """An approved or paid grant carries an approval from each role its amount requires."""
+    problems = []
+    for grant in records.grants.values():
+        if grant.status not in (GrantStatus.approved, GrantStatus.paid):
+            continue
+        if not any(s.decision == Decision.approved for s in grant.approvals):
+            continue  # reported by status
+        required = config.roles_required(grant.amount)
+        have = {
+            role
+            for s in grant.approvals
+            if s.decision == Decision.approved and s.by != grant.proposed.by
+            for role in config.roles_of(s.by)
+            if s.role is None or s.role == role
+        }
+        missing = [r.value for r in required if r not in have]
+        if missing:
+            src = records.source(grant.id)
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("approvals"),
+                    "missing-approval",
+                    f"{grant.id} ({grant.amount:,.2f}) is {grant.status.value} without the "
+                    f"approval of: {', '.join(missing)}",
+                    "the policy in hardship.yaml requires "
+                    f"{' and '.join(r.value for r in required)} at this amount",
+                )
+            )
+    return problems

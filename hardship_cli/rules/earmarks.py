@@ -1,0 +1,67 @@
+"""专款专用: money raised for a named colleague goes to that colleague, and no further."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Config, GrantStatus
+from ..money import campaign_use, counts, yuan
+from ..problems import Problem
+from ..store import Records
+
+
+def campaign_money_to_beneficiary(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for grant in records.grants.values():
+        campaign_id = grant.campaign
+        if campaign_id is None or grant.status in (GrantStatus.rejected, GrantStatus.cancelled):
+            continue
+        src = records.source(grant.id)
+        campaign = records.campaigns.get(campaign_id)
+        if campaign is None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("fund"),
+                    "unknown-campaign",
+                    f"{grant.id} is paid from {campaign_id}, which does not exist",
+                    "correct the campaign ID, or use another fund",
+                )
+            )
+            continue
+        if campaign.beneficiary is not None and grant.case != campaign.beneficiary:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("case"),
+                    "earmark",
+                    f"{grant.id} gives money raised for {campaign.beneficiary} "
+                    f"({campaign_id}) to {grant.case}",
+                    "money from a drive for a named colleague goes to that colleague only",
+                )
+            )
+    return problems
+
+
+def campaign_not_overspent(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    grants = list(records.grants.values())
+    for campaign in records.campaigns.values():
+        use = campaign_use(campaign, grants)
+        if use.balance < 0:
+            last = max(
+                (g for g in grants if g.campaign == campaign.id and counts(g)),
+                key=lambda g: (g.proposed.on, g.id),
+            )
+            src = records.source(last.id)
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("amount"),
+                    "earmark-overspent",
+                    f"grants from {campaign.id} add up to {yuan(use.committed + use.spent)}, "
+                    f"more than the {yuan(use.raised)} it raised",
+                    "reduce the grant or pay the rest from another fund",
+                )
+            )
+    return problems

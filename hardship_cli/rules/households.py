@@ -1,0 +1,50 @@
+"""One household, one file (一户一档)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import OPEN_CASE_STATUSES, Config
+from ..problems import Problem
+from ..store import Records
+
+
+def one_household_one_file(records: Records, config: Config, today: date) -> list[Problem]:
+    """Two open cases for the same employee number or ID number are one household twice."""
+    problems = []
+    by_employee: dict[str, str] = {}
+    by_id_number: dict[str, str] = {}
+    for case in sorted(records.cases.values(), key=lambda c: c.id):
+        if case.status not in OPEN_CASE_STATUSES:
+            continue
+        src = records.source(case.id)
+        first = by_employee.get(case.worker.employee_id)
+        if first is not None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("worker", "employee_id"),
+                    "duplicate-household",
+                    f"{case.id} and {first} are both open for employee {case.worker.employee_id}",
+                    "one household has one file: merge them and close or delete the other",
+                )
+            )
+        else:
+            by_employee[case.worker.employee_id] = case.id
+        number = case.worker.id_number
+        if number:
+            first = by_id_number.get(number)
+            # The ID number itself is sensitive: never print it.
+            if first is not None and by_employee.get(case.worker.employee_id) != first:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("worker", "id_number"),
+                        "duplicate-household",
+                        f"{case.id} and {first} are both open for the same ID number",
+                        "one household has one file: merge them and close or delete the other",
+                    )
+                )
+            elif first is None:
+                by_id_number[number] = case.id
+    return problems

@@ -1,0 +1,168 @@
+"""Every reference points at a record that exists; every signature is an officer's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Config
+from ..problems import WARNING, Problem
+from ..store import Records
+
+
+def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for grant in records.grants.values():
+        if grant.case not in records.cases:
+            src = records.source(grant.id)
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("case"),
+                    "unknown-case",
+                    f"grant {grant.id} is for case {grant.case}, which does not exist",
+                    "correct the case ID, or file the household first (hardship add case)",
+                )
+            )
+    return problems
+
+
+def campaign_beneficiary_exists(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for campaign in records.campaigns.values():
+        if campaign.beneficiary is not None and campaign.beneficiary not in records.cases:
+            src = records.source(campaign.id)
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("beneficiary"),
+                    "unknown-case",
+                    f"campaign {campaign.id} is for case {campaign.beneficiary}, "
+                    "which does not exist",
+                    "correct the case ID, or leave beneficiary empty for the general pool",
+                )
+            )
+    return problems
+
+
+def visit_cases_exist(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for visit in records.visits.values():
+        src = records.source(visit.id)
+        for index, case_id in enumerate(visit.cases):
+            if case_id not in records.cases:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("cases", index),
+                        "unknown-case",
+                        f"visit {visit.id} lists case {case_id}, which does not exist",
+                        "correct the case ID",
+                    )
+                )
+    return problems
+
+
+def people_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
+    """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
+    problems = []
+    names = {o.name for o in config.officers}
+    listed = ", ".join(sorted(names))
+
+    def unknown(path: str, line: int | None, who: str, what: str) -> Problem:
+        return Problem(
+            path,
+            line,
+            "unknown-officer",
+            f"{what} by {who}, who is not an officer in hardship.yaml",
+            f"officers are: {listed}; add them to `officers` in hardship.yaml",
+        )
+
+    for case in records.cases.values():
+        src = records.source(case.id)
+        for field_name, steps in (("checks", case.checks), ("approvals", case.approvals)):
+            for index, step in enumerate(steps):
+                if step.by not in names:
+                    problems.append(
+                        unknown(
+                            src.path,
+                            src.line(field_name, index, "by"),
+                            step.by,
+                            f"{step.step.value} of {case.id}",
+                        )
+                    )
+                elif step.role is not None and step.role not in config.roles_of(step.by):
+                    problems.append(
+                        _wrong_role(
+                            src.path,
+                            src.line(field_name, index, "role"),
+                            step.by,
+                            step.role.value,
+                            config,
+                        )
+                    )
+    for grant in records.grants.values():
+        src = records.source(grant.id)
+        for index, step in enumerate(grant.approvals):
+            if step.by not in names:
+                problems.append(
+                    unknown(
+                        src.path,
+                        src.line("approvals", index, "by"),
+                        step.by,
+                        f"approval of {grant.id}",
+                    )
+                )
+            elif step.role is not None and step.role not in config.roles_of(step.by):
+                problems.append(
+                    _wrong_role(
+                        src.path,
+                        src.line("approvals", index, "role"),
+                        step.by,
+                        step.role.value,
+                        config,
+                    )
+                )
+        if grant.paid is not None:
+            if grant.paid.by not in names:
+                problems.append(
+                    unknown(
+                        src.path, src.line("paid", "by"), grant.paid.by, f"payment of {grant.id}"
+                    )
+                )
+            elif "finance" not in {r.value for r in config.roles_of(grant.paid.by)}:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("paid", "by"),
+                        "wrong-role",
+                        f"{grant.id} was marked paid by {grant.paid.by}, who is not a "
+                        "finance officer",
+                        "only an officer with role finance marks a grant paid",
+                    )
+                )
+    for visit in records.visits.values():
+        src = records.source(visit.id)
+        for index, who in enumerate(visit.visitors):
+            if who not in names:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("visitors", index),
+                        "unknown-officer",
+                        f"visitor {who} is not an officer in hardship.yaml",
+                        "leaders who are not officers may be named in `notes`",
+                        WARNING,
+                    )
+                )
+    return problems
+
+
+def _wrong_role(path: str, line: int | None, who: str, role: str, config: Config) -> Problem:
+    has = ", ".join(sorted(r.value for r in config.roles_of(who)))
+    return Problem(
+        path,
+        line,
+        "wrong-role",
+        f"{who} signed as {role}, but is {has} in hardship.yaml",
+        f"use the role {who} holds, or add the role to `officers` in hardship.yaml",
+    )

@@ -1,0 +1,204 @@
+"""A record's status agrees with what it holds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import (
+    CaseStatus,
+    Config,
+    Decision,
+    GrantKind,
+    GrantStatus,
+    StepName,
+    active_since,
+    open_objections,
+    was_active_on,
+)
+from ..problems import Problem
+from ..store import Records, Source
+
+
+def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for case in records.cases.values():
+        src = records.source(case.id)
+        status = case.status
+
+        def bad(message: str, hint: str, *loc: object, src: Source = src) -> None:
+            problems.append(
+                Problem(
+                    src.path, src.line(*loc) if loc else src.line("status"), "status", message, hint
+                )
+            )
+
+        if status == CaseStatus.applied and case.checks:
+            bad(
+                f"{case.id} is applied but already has checks",
+                "set status: checked (or remove the checks)",
+            )
+        if status != CaseStatus.applied and status != CaseStatus.rejected and not case.checks:
+            bad(
+                f"{case.id} is {status.value} but has no check (first check or home visit)",
+                "record the check: hardship review check " + case.id,
+            )
+        if status == CaseStatus.on_notice and case.notice is None:
+            bad(
+                f"{case.id} is on_notice but has no notice",
+                "add notice: {from: DATE, until: DATE}, or run hardship review notice",
+            )
+        if status == CaseStatus.active:
+            since = active_since(case)
+            if since is None:
+                bad(
+                    f"{case.id} is active but has no approval",
+                    "record the approval: hardship review approve " + case.id,
+                )
+            if case.notice is None:
+                bad(
+                    f"{case.id} is active but was never on public notice",
+                    "add the notice it had: notice: {from: DATE, until: DATE}",
+                )
+            elif since is not None and since <= case.notice.until:
+                bad(
+                    f"{case.id} was approved on {since} before its notice ended on "
+                    f"{case.notice.until}",
+                    "a case is approved only after the public notice has ended",
+                    "approvals",
+                )
+            if open_objections(case):
+                bad(
+                    f"{case.id} is active while an objection to it is open",
+                    "settle the objection (resolved: {by, on}) first",
+                    "notice",
+                    "objections",
+                )
+        if status == CaseStatus.rejected and not any(
+            s.decision == Decision.rejected for s in case.approvals
+        ):
+            bad(
+                f"{case.id} is rejected but no step records the rejection",
+                "add an approvals step with decision: rejected and a note saying why",
+            )
+        if status == CaseStatus.closed and case.closed is None:
+            bad(
+                f"{case.id} is closed but has no closing reason",
+                "add closed: {on: DATE, reason: out_of_hardship|moved|deceased|ineligible|other}",
+            )
+        if status != CaseStatus.closed and case.closed is not None:
+            bad(
+                f"{case.id} has a closing record but its status is {status.value}",
+                "set status: closed, or remove `closed`",
+                "closed",
+            )
+    return problems
+
+
+def grant_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for grant in records.grants.values():
+        src = records.source(grant.id)
+        status = grant.status
+        approved = [s for s in grant.approvals if s.decision == Decision.approved]
+        if status in (GrantStatus.approved, GrantStatus.paid) and not approved:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("status"),
+                    "status",
+                    f"{grant.id} is {status.value} but has no approval",
+                    "record the approvals: hardship review approve " + grant.id,
+                )
+            )
+        if status == GrantStatus.paid and grant.paid is None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("status"),
+                    "status",
+                    f"{grant.id} is paid but has no payment (who, when, voucher)",
+                    "add paid: {by: NAME, on: DATE, voucher: REF}, or run hardship pay",
+                )
+            )
+        if status != GrantStatus.paid and grant.paid is not None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("paid"),
+                    "status",
+                    f"{grant.id} records a payment but its status is {status.value}",
+                    "set status: paid, or remove `paid`",
+                )
+            )
+        if status in (GrantStatus.rejected, GrantStatus.cancelled) and grant.ended is None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("status"),
+                    "status",
+                    f"{grant.id} is {status.value} but does not say who ended it and why",
+                    "add ended: {by: NAME, on: DATE, reason: ...}",
+                )
+            )
+        if grant.paid is not None and approved and grant.paid.on < max(s.on for s in approved):
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("paid", "on"),
+                    "date-order",
+                    f"{grant.id} was paid on {grant.paid.on}, before it was approved",
+                    "a grant is paid only after its last approval",
+                )
+            )
+        for index, step in enumerate(grant.approvals):
+            if step.on < grant.proposed.on:
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line("approvals", index, "on"),
+                        "date-order",
+                        f"{grant.id} was approved on {step.on}, before it was proposed "
+                        f"on {grant.proposed.on}",
+                        "correct the date",
+                    )
+                )
+    return problems
+
+
+def grant_help_only_to_filed(records: Records, config: Config, today: date) -> list[Problem]:
+    """先建档、后帮扶: help goes to households whose file was approved (emergency excepted)."""
+    problems = []
+    for grant in records.grants.values():
+        if grant.status in (GrantStatus.rejected, GrantStatus.cancelled):
+            continue
+        if grant.kind == GrantKind.emergency and config.policy.emergency_before_active:
+            continue
+        case = records.cases.get(grant.case)
+        if case is None:
+            continue  # reported by references
+        if not was_active_on(case, grant.proposed.on):
+            src = records.source(grant.id)
+            since = active_since(case)
+            when = f"its file was approved on {since}" if since else "its file was never approved"
+            if since and case.closed is not None and grant.proposed.on > case.closed.on:
+                when = f"its file was closed on {case.closed.on}"
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("case"),
+                    "not-filed",
+                    f"{grant.id} ({grant.kind.value}) was proposed on {grant.proposed.on} for "
+                    f"{case.id}, but {when}",
+                    "help goes only to approved files; use kind emergency for urgent relief "
+                    "during intake",
+                )
+            )
+    return problems
+
+
+__all__ = [
+    "StepName",
+    "case_status_consistent",
+    "grant_help_only_to_filed",
+    "grant_status_consistent",
+]

@@ -1,0 +1,50 @@
+"""The tier of a case follows its per-capita income and the standard in force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import OPEN_CASE_STATUSES, Config, Level
+from ..problems import WARNING, Problem
+from ..store import Records
+
+
+def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
+    problems = []
+    for case in records.cases.values():
+        if case.status not in OPEN_CASE_STATUSES or case.level == Level.accident:
+            continue
+        standard = config.standard_on(case.filed.on)
+        src = records.source(case.id)
+        if standard is None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("filed", "on"),
+                    "no-standard",
+                    f"no minimum living standard is in force on {case.filed.on}",
+                    "add a `standards` entry in hardship.yaml that starts on or before it",
+                    WARNING,
+                )
+            )
+            continue
+        per_capita = case.per_capita_monthly
+        expected = config.level_for(per_capita, case.filed.on)
+        if expected != case.level:
+            deep_line = standard.monthly * config.tiers.deep
+            relative_line = standard.monthly * config.tiers.relative
+            should = expected.value if expected else "none (above the relative line)"
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("level"),
+                    "tier-mismatch",
+                    f"{case.id} is {case.level.value}, but its per-capita income "
+                    f"{per_capita:,.2f} against the standard {standard.monthly:,.2f} "
+                    f"(from {standard.from_}) makes it {should}",
+                    f"deep below {deep_line:,.2f}, relative below {relative_line:,.2f}; "
+                    "correct the level or the income",
+                    WARNING,
+                )
+            )
+    return problems

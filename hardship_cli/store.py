@@ -1,0 +1,482 @@
+"""Find the records root and load every record, strictly, with the line of every field."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
+from .model import (
+    Budget,
+    Campaign,
+    Case,
+    Config,
+    Grant,
+    Record,
+    Visit,
+)
+from .problems import ConfigError, Problem
+
+CONFIG_FILE = "hardship.yaml"
+SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
+
+# kind -> (folder, id prefix, model, whether files sit in a year sub-folder)
+LAYOUT: dict[str, tuple[str, str, type[Record], bool]] = {
+    "case": ("cases", "HS", Case, False),
+    "grant": ("grants", "GR", Grant, True),
+    "campaign": ("campaigns", "DC", Campaign, False),
+    "visit": ("visits", "VS", Visit, True),
+}
+PREFIX_TO_KIND = {prefix: kind for kind, (_, prefix, _, _) in LAYOUT.items()}
+_ID_YEAR_RE = re.compile(r"^(HS|GR|DC|VS)-(\d{4})-\d+$")
+
+
+@dataclass(slots=True)
+class Source:
+    """Where a record came from: its path relative to the root and the line of each key."""
+
+    path: str
+    lines: yamlio.Lines
+
+    def line(self, *loc: Any) -> int | None:
+        return yamlio.line_of(self.lines, loc)
+
+
+@dataclass
+class Records:
+    root: Path
+    config: Config | None
+    config_source: Source | None = None
+    cases: dict[str, Case] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    visits: dict[str, Visit] = field(default_factory=dict)
+    budgets: dict[int, Budget] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)  # by record id / "budget:YEAR"
+    problems: list[Problem] = field(default_factory=list)  # found while loading
+    files: int = 0
+
+    def source(self, record_id: str) -> Source:
+        return self.sources.get(record_id) or Source(record_id, {})
+
+    def grants_of(self, case_id: str) -> list[Grant]:
+        return [g for g in self.grants.values() if g.case == case_id]
+
+
+# ---------------------------------------------------------------------------------------
+# Finding the root
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """--root, else $HARDSHIP_ROOT, else the nearest folder upward with hardship.yaml,
+    else ./records when it holds one."""
+    if explicit:
+        root = Path(explicit)
+        if not (root / CONFIG_FILE).is_file():
+            raise ConfigError(
+                f"{root}: no {CONFIG_FILE} here, so this is not a records root",
+                f"create one with `hardship init {root}`, or pass the right --root",
+            )
+        return root
+    env = os.environ.get("HARDSHIP_ROOT")
+    if env:
+        return find_root(env)
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    demo = here / "records"
+    if (demo / CONFIG_FILE).is_file():
+        return demo
+    raise ConfigError(
+        f"no records root found (no {CONFIG_FILE} in {here} or above, nor in ./records)",
+        "pass --root PATH, set HARDSHIP_ROOT, or create a root with `hardship init PATH`",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Turning parsed data into typed records
+
+
+def to_record(
+    model: type[BaseModel], parsed: yamlio.ParseResult, path: str
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate parsed data against a model; every error becomes a Problem with its line."""
+    try:
+        return model.model_validate(parsed.data), []
+    except ValidationError as exc:
+        return None, [
+            _problem_from_error(model, err, parsed.data, parsed.lines, path)
+            for err in exc.errors(include_url=False, include_input=True)
+        ]
+
+
+def _problem_from_error(
+    model: type[BaseModel], err: Any, data: Any, lines: yamlio.Lines, path: str
+) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    name = ".".join(str(p) for p in loc) or "record"
+    leaf = str(loc[-1]) if loc else ""
+    sensitive = leaf in SENSITIVE_FIELDS
+    line = yamlio.line_of(lines, loc)
+    value = err.get("input")
+    shown = "" if sensitive else f": {_show(value)}"
+    if kind == "extra_forbidden":
+        known = _field_names(model, loc[:-1])
+        close = difflib.get_close_matches(leaf, known, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"known keys here: {', '.join(known)}"
+        return Problem(path, line, "unknown-key", f"unknown key `{name}`", hint)
+    if kind == "missing":
+        return Problem(
+            path,
+            line,
+            "missing",
+            f"required field `{name}` is missing",
+            f"add `{leaf}: ...`",
+        )
+    if kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        hint = f"use one of: {', '.join(choices)}" if choices else ""
+        if isinstance(value, str) and choices:
+            close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean `{close[0]}`? ({hint})"
+        return Problem(path, line, "bad-value", f"`{name}` is not allowed{shown}", hint)
+    if value is None and kind in ("string_type", "value_error", "model_type", "dict_type"):
+        return Problem(
+            path,
+            line,
+            "missing",
+            f"`{name}` has no value",
+            "write a value; if you mean the text null or ~, quote it",
+        )
+    if kind == "value_error":
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+        code, hint = _value_error_code(message)
+        return Problem(path, line, code, f"`{name}`: {message}", hint)
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        return Problem(
+            path,
+            line,
+            "bad-id",
+            f"`{name}` is not a record ID of the right kind{shown}",
+            f"IDs look like {_example_for_pattern(pattern)}",
+        )
+    if kind in ("too_long", "too_short"):
+        return Problem(path, line, "bad-value", f"`{name}`: {err['msg'].lower()}")
+    if kind in ("model_type", "dict_type", "list_type", "string_type", "model_attributes_type"):
+        expected = {
+            "model_type": "a mapping",
+            "dict_type": "a mapping",
+            "model_attributes_type": "a mapping",
+            "list_type": "a list",
+            "string_type": "text",
+        }[kind]
+        got = _kind_of(value)
+        hint = "quote it" if expected == "text" else f"write {expected} here"
+        return Problem(path, line, "wrong-type", f"`{name}` should be {expected}, not {got}", hint)
+    return Problem(path, line, "bad-value", f"`{name}`: {err['msg']}")
+
+
+def _value_error_code(message: str) -> tuple[str, str]:
+    if "money" in message:
+        return "bad-money", "write yuan with at most two decimals, e.g. 1200.00"
+    if "not a date" in message:
+        return "bad-date", "write a date as YYYY-MM-DD, e.g. 2026-03-05"
+    if "whole number" in message:
+        return "bad-value", "write digits only"
+    if "true or false" in message:
+        return "bad-value", "write true or false"
+    if "expected text" in message:
+        return "wrong-type", "quote it"
+    return "bad-value", ""
+
+
+def _example_for_pattern(pattern: str) -> str:
+    for prefix, example in (
+        ("HS", "HS-2026-0001"),
+        ("GR", "GR-2026-0001"),
+        ("DC", "DC-2026-01"),
+        ("VS", "VS-2026-0001"),
+    ):
+        if prefix in pattern:
+            return example
+    return pattern
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    return _kind_of(value)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return type(value).__name__
+
+
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at `loc` accepts, for "did you mean" hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            inner = _inner_model(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+        return None
+    return annotation
+
+
+# ---------------------------------------------------------------------------------------
+# Loading a whole root
+
+
+def read_bytes(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def load_config(root: Path) -> tuple[Config | None, Source, list[Problem]]:
+    path = root / CONFIG_FILE
+    try:
+        raw = read_bytes(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    parsed = yamlio.parse(raw, CONFIG_FILE)
+    source = Source(CONFIG_FILE, parsed.lines)
+    if parsed.problems:
+        return None, source, parsed.problems
+    record, problems = to_record(Config, parsed, CONFIG_FILE)
+    assert record is None or isinstance(record, Config)
+    return record, source, problems
+
+
+@dataclass(slots=True)
+class FileEntry:
+    """A record file found under the root, with what its place says it should hold."""
+
+    path: Path
+    rel: str
+    kind: str  # case | grant | campaign | visit | budget
+    folder_year: str | None
+
+
+def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
+    """Every record file in the layout, and files that sit where no record belongs."""
+    entries: list[FileEntry] = []
+    problems: list[Problem] = []
+
+    def yaml_files(folder: Path) -> Iterable[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder) as it:
+                return sorted(it, key=lambda e: e.name)
+        except FileNotFoundError:
+            return []
+
+    for kind, (folder, _prefix, _model, by_year) in LAYOUT.items():
+        base = root / folder
+        for entry in yaml_files(base):
+            if entry.name.startswith("."):
+                continue
+            if by_year and entry.is_dir():
+                for sub in yaml_files(Path(entry.path)):
+                    if sub.is_file() and sub.name.endswith((".yaml", ".yml")):
+                        entries.append(
+                            FileEntry(
+                                Path(sub.path),
+                                f"{folder}/{entry.name}/{sub.name}",
+                                kind,
+                                entry.name,
+                            )
+                        )
+            elif entry.is_file() and entry.name.endswith((".yaml", ".yml")):
+                rel = f"{folder}/{entry.name}"
+                if by_year:
+                    problems.append(
+                        Problem(
+                            rel,
+                            None,
+                            "wrong-folder",
+                            f"a {kind} file belongs in a year folder, not directly in {folder}/",
+                            f"move it to {folder}/YEAR/{entry.name}",
+                        )
+                    )
+                entries.append(FileEntry(Path(entry.path), rel, kind, None))
+    for entry in yaml_files(root / "budgets"):
+        if entry.is_file() and entry.name.endswith((".yaml", ".yml")):
+            entries.append(FileEntry(Path(entry.path), f"budgets/{entry.name}", "budget", None))
+    return entries, problems
+
+
+def load_file(entry: FileEntry, raw: bytes) -> tuple[BaseModel | None, Source, list[Problem]]:
+    """Parse and type one record file, and check that its place matches its content."""
+    parsed = yamlio.parse(raw, entry.rel)
+    source = Source(entry.rel, parsed.lines)
+    if parsed.problems:
+        return None, source, parsed.problems
+    problems: list[Problem] = []
+    data = parsed.data
+    model: type[BaseModel]
+    stem = entry.path.name.rsplit(".", 1)[0]
+    if entry.kind == "budget":
+        model = Budget
+    else:
+        model = LAYOUT[entry.kind][2]
+        record_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(record_id, str):
+            match = _ID_YEAR_RE.match(record_id)
+            if match:
+                true_kind = PREFIX_TO_KIND[match.group(1)]
+                if true_kind != entry.kind:
+                    folder = LAYOUT[true_kind][0]
+                    problems.append(
+                        Problem(
+                            entry.rel,
+                            source.line("id"),
+                            "wrong-folder",
+                            f"{record_id} is a {true_kind}, but this file is in the "
+                            f"{entry.kind}s folder",
+                            f"move it to {folder}/",
+                        )
+                    )
+                    return None, source, problems
+                if entry.folder_year is not None and match.group(2) != entry.folder_year:
+                    folder = LAYOUT[entry.kind][0]
+                    problems.append(
+                        Problem(
+                            entry.rel,
+                            source.line("id"),
+                            "wrong-folder",
+                            f"{record_id} belongs to {match.group(2)}, but the file is in "
+                            f"{folder}/{entry.folder_year}/",
+                            f"move it to {folder}/{match.group(2)}/{record_id}.yaml",
+                        )
+                    )
+            if record_id != stem:
+                problems.append(
+                    Problem(
+                        entry.rel,
+                        source.line("id"),
+                        "id-mismatch",
+                        f"the file is named {stem} but its id is {record_id}",
+                        f"rename the file to {record_id}.yaml, or correct the id",
+                    )
+                )
+    record, more = to_record(model, parsed, entry.rel)
+    problems.extend(more)
+    if isinstance(record, Budget) and str(record.year) != stem:
+        problems.append(
+            Problem(
+                entry.rel,
+                source.line("year"),
+                "id-mismatch",
+                f"the file is named {stem} but its year is {record.year}",
+                f"rename the file to {record.year}.yaml, or correct the year",
+            )
+        )
+    return record, source, problems
+
+
+def load(root: Path, today: date | None = None) -> Records:
+    """Load the whole root. Problems are collected, never raised."""
+    config, config_source, config_problems = load_config(root)
+    records = Records(root=root, config=config, config_source=config_source)
+    records.problems.extend(config_problems)
+    entries, problems = scan(root)
+    records.problems.extend(problems)
+    first_seen: dict[str, str] = {}
+    for entry in entries:
+        records.files += 1
+        try:
+            raw = read_bytes(entry.path)
+        except OSError as exc:
+            records.problems.append(
+                Problem(entry.rel, None, "unreadable", f"cannot read the file: {exc.strerror}")
+            )
+            continue
+        record, source, more = load_file(entry, raw)
+        records.problems.extend(more)
+        if record is None:
+            continue
+        add_record(records, record, source, first_seen)
+    return records
+
+
+def add_record(
+    records: Records, record: BaseModel, source: Source, first_seen: dict[str, str]
+) -> None:
+    """Put a typed record in its place; a second record with the same ID is refused."""
+    if isinstance(record, Budget):
+        key = f"budget:{record.year}"
+    else:
+        key = record.id  # type: ignore[attr-defined]
+    if key in first_seen:
+        records.problems.append(
+            Problem(
+                source.path,
+                source.line("id") if not isinstance(record, Budget) else source.line("year"),
+                "duplicate-id",
+                f"{key} is also defined in {first_seen[key]}",
+                "two records may not share an ID (two clones merged?): renumber one of them",
+            )
+        )
+        return
+    first_seen[key] = source.path
+    records.sources[key] = source
+    if isinstance(record, Case):
+        records.cases[key] = record
+    elif isinstance(record, Grant):
+        records.grants[key] = record
+    elif isinstance(record, Campaign):
+        records.campaigns[key] = record
+    elif isinstance(record, Visit):
+        records.visits[key] = record
+    elif isinstance(record, Budget):
+        records.budgets[record.year] = record
