@@ -65,6 +65,8 @@ class Records:
     sources: dict[str, Source] = field(default_factory=dict)  # by record id / "budget:YEAR"
     problems: list[Problem] = field(default_factory=list)  # found while loading
     files: int = 0
+    # IDs of files that could not be loaded: references to them are not "unknown".
+    unloaded: set[str] = field(default_factory=set)
 
     def source(self, record_id: str) -> Source:
         return self.sources.get(record_id) or Source(record_id, {})
@@ -165,7 +167,7 @@ def _problem_from_error(
     if kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err["msg"]))
         code, hint = _value_error_code(message)
-        return Problem(path, line, code, f"`{name}`: {message}", hint)
+        return Problem(path, line, code, f"`{name}`: {message}" if loc else message, hint)
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         return Problem(
@@ -444,9 +446,16 @@ def load(root: Path, today: date | None = None) -> Records:
         record, source, more = load_file(entry, raw)
         records.problems.extend(more)
         if record is None:
+            records.unloaded.add(unloaded_key(entry))
             continue
         add_record(records, record, source, first_seen)
     return records
+
+
+def unloaded_key(entry: FileEntry) -> str:
+    """The ID a file that failed to load was meant to hold (its name says it)."""
+    stem = entry.path.name.rsplit(".", 1)[0]
+    return f"budget:{stem}" if entry.kind == "budget" else stem
 
 
 def add_record(

@@ -18,6 +18,8 @@ def budget_lines_not_overdrawn(records: Records, config: Config, today: date) ->
     years = sorted({g.year for g in grants if counts(g) and g.campaign is None})
     for year in years:
         budget = records.budgets.get(year)
+        if budget is None and f"budget:{year}" in records.unloaded:
+            continue  # its file is broken, and reported
         src = records.source(f"budget:{year}")
         for use in line_uses(budget, grants, year):
             if not use.overdrawn:

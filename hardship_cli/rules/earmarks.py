@@ -19,6 +19,8 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
         src = records.source(grant.id)
         campaign = records.campaigns.get(campaign_id)
         if campaign is None:
+            if campaign_id in records.unloaded:
+                continue
             problems.append(
                 Problem(
                     src.path,

@@ -12,7 +12,7 @@ from ..store import Records
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     for grant in records.grants.values():
-        if grant.case not in records.cases:
+        if grant.case not in records.cases and grant.case not in records.unloaded:
             src = records.source(grant.id)
             problems.append(
                 Problem(
@@ -29,7 +29,11 @@ def grant_case_exists(records: Records, config: Config, today: date) -> list[Pro
 def campaign_beneficiary_exists(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     for campaign in records.campaigns.values():
-        if campaign.beneficiary is not None and campaign.beneficiary not in records.cases:
+        if (
+            campaign.beneficiary is not None
+            and campaign.beneficiary not in records.cases
+            and campaign.beneficiary not in records.unloaded
+        ):
             src = records.source(campaign.id)
             problems.append(
                 Problem(
@@ -49,7 +53,7 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
     for visit in records.visits.values():
         src = records.source(visit.id)
         for index, case_id in enumerate(visit.cases):
-            if case_id not in records.cases:
+            if case_id not in records.cases and case_id not in records.unloaded:
                 problems.append(
                     Problem(
                         src.path,
