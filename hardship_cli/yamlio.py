@@ -99,12 +99,13 @@ def parse(raw: bytes, path: str) -> ParseResult:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        # libyaml may point one past the last line when the file ends mid-value.
+        where = min(mark.line + 1, text.count("\n") + 1) if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
         problems.append(
             Problem(
                 path,
-                line,
+                where,
                 "not-yaml",
                 f"not valid YAML: {what}",
                 "check the indentation and quoting on this line and the one above",
@@ -159,12 +160,19 @@ class _Walker:
             return None
         ident = id(node)
         if ident in self.seen:
-            self.problem(
-                node,
-                "alias",
-                "YAML anchors and aliases (&name / *name) are not allowed in records",
-                "write the value out in full where it is used",
-            )
+            # An alias shares the anchored node (and its position): report it where it is
+            # used, once per line.
+            line = container_line(self.lines, where)
+            if not any(p.code == "alias" and p.line == line for p in self.problems):
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        line,
+                        "alias",
+                        "YAML anchors and aliases (&name / *name) are not allowed in records",
+                        "write the value out in full where it is used",
+                    )
+                )
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
@@ -239,6 +247,13 @@ class _Walker:
             self.lines[here] = line
             result[key] = self.value(value_node, here, depth + 1)
         return result
+
+
+def container_line(lines: Lines, where: tuple[Any, ...]) -> int | None:
+    """The line of a key; for a list item, the line of the key that holds the list."""
+    if where and isinstance(where[-1], int):
+        where = where[:-1]
+    return line_of(lines, where)
 
 
 def line_of(lines: Lines, loc: tuple[Any, ...]) -> int | None:

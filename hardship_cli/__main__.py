@@ -1,0 +1,3 @@
+from hardship_cli.cli.main import run
+
+run()
