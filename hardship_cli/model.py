@@ -438,6 +438,43 @@ class Bank(Record):
     account: Name  # sensitive
 
 
+class ReferralTo(StrEnum):
+    """Where a case is referred for help the unit cannot give itself (联系协调)."""
+
+    city_union = "city_union"  # 市总工会
+    civil_affairs = "civil_affairs"  # 民政局
+    hospital = "hospital"
+    school = "school"
+    other = "other"
+
+
+class ReferralStatus(StrEnum):
+    sent = "sent"
+    answered = "answered"
+    helped = "helped"  # help received
+    declined = "declined"
+
+
+class Answer(Record):
+    on: IsoDate
+    note: Text | None = None
+
+
+class Referral(Record):
+    """A referral outward and what came back. A recurring amount received (e.g. 低保金
+    granted by civil affairs) counts as household income from the day it starts."""
+
+    to: ReferralTo
+    body: Text | None = None  # the office, e.g. 某县民政局
+    purpose: Name
+    sent: Signed
+    status: ReferralStatus = ReferralStatus.sent
+    answered: Answer | None = None
+    amount: Money | None = None  # one-off help received
+    monthly_income: Money | None = None  # recurring help, counted as household income
+    note: Text | None = None
+
+
 class Case(Record):
     id: CaseId
     status: CaseStatus
@@ -452,6 +489,7 @@ class Case(Record):
     checks: list[Step] = Field(default_factory=list)
     approvals: list[Step] = Field(default_factory=list)
     notice: Notice | None = None
+    referrals: list[Referral] = Field(default_factory=list)
     review_due: IsoDate | None = None
     closed: Closed | None = None
     notes: Text | None = None
@@ -461,9 +499,26 @@ class Case(Record):
         return 1 + len(self.household)
 
     @property
+    def referral_income_monthly(self) -> Decimal:
+        """Recurring help received through referrals, which counts as household income."""
+        return sum(
+            (
+                r.monthly_income
+                for r in self.referrals
+                if r.status == ReferralStatus.helped and r.monthly_income
+            ),
+            Decimal("0"),
+        )
+
+    @property
     def per_capita_monthly(self) -> Decimal:
-        """(household income - rigid expenses) / members, to the fen, never below zero."""
-        net = self.income.household_monthly - self.income.rigid_expenses_monthly
+        """(household income + referral income - rigid expenses) / members, to the fen,
+        never below zero."""
+        net = (
+            self.income.household_monthly
+            + self.referral_income_monthly
+            - self.income.rigid_expenses_monthly
+        )
         if net < 0:
             net = Decimal("0")
         return (net / self.household_size).quantize(Decimal("0.01"))

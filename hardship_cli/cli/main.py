@@ -110,9 +110,9 @@ TodayOption = Annotated[
 
 def _register() -> None:
     # Each command group lives in its own module and imports heavy libraries lazily.
-    from . import overview, setup, validate
+    from . import overview, setup, standards_cmd, validate
 
-    for module in (validate, setup, overview):
+    for module in (validate, setup, overview, standards_cmd):
         module.register(app)
 
 
