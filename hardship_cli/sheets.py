@@ -1,0 +1,681 @@
+"""The units' yearly collection sheet (困难职工花名册): read it, match it, write it back.
+
+A sheet has one row a household, with Chinese headings by default (姓名, 工号, 单位,
+家庭月收入, 致困原因 ...), and its members either on a second sheet (家庭成员, linked by
+工号) or on repeated rows that carry member columns (成员姓名, 与户主关系 ...). A mapping
+file renames headings for sheets that differ. Reading never guesses: a cell that cannot be
+read as what its column holds refuses its row, with the row number, and the other rows go
+on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import OPEN_CASE_STATUSES, Case
+from .problems import UsageError
+
+# ---------------------------------------------------------------------------------------
+# Words of the sheet -> values of the model
+
+SEX = {"男": "male", "女": "female", "male": "male", "female": "female"}
+EMPLOYMENT = {
+    "在岗": "on_job", "在职": "on_job", "下岗": "laid_off", "失业": "unemployed",
+    "退休": "retired", "病休": "sick_leave", "长期病休": "sick_leave", "农民工": "migrant",
+}
+HEALTH = {
+    "健康": "healthy", "良好": "healthy", "慢性病": "chronic_illness",
+    "大病": "serious_illness", "重病": "serious_illness", "重大疾病": "serious_illness",
+    "残疾": "disabled", "年老体弱": "elderly_frail",
+}
+LEVEL = {"深度困难": "deep", "相对困难": "relative", "意外致困": "accident"}
+CAUSE = {
+    "丧失劳动能力": "unable_to_work", "有劳动能力未就业": "not_employed",
+    "未就业": "not_employed", "下岗": "laid_off", "未参加社会保险": "no_insurance",
+    "社会保险未足额发放": "insurance_unpaid", "因病": "serious_illness",
+    "患大病": "serious_illness", "因灾": "disaster", "因意外": "accident", "意外": "accident",
+    "因学": "schooling", "子女就学": "schooling", "其他": "other",
+}
+RELATION = {
+    "配偶": "spouse", "妻子": "spouse", "丈夫": "spouse", "子女": "child", "儿子": "child",
+    "女儿": "child", "父母": "parent", "父亲": "parent", "母亲": "parent",
+    "岳父母": "parent_in_law", "公婆": "parent_in_law", "兄弟姐妹": "sibling",
+    "祖父母": "grandparent", "孙子女": "grandchild", "其他": "other",
+}
+
+
+def _reverse(table: dict[str, str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for word, value in table.items():
+        result.setdefault(value, word)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Columns
+
+
+@dataclass(frozen=True)
+class Column:
+    path: tuple[str, ...]  # where the value goes in a case record
+    heading: str  # the default (Chinese) heading
+    kind: str  # text | id | money | date | int | choice | causes
+    choices: dict[str, str] | None = None
+    sensitive: bool = False
+
+
+CASE_COLUMNS = [
+    Column(("worker", "employee_id"), "工号", "id"),
+    Column(("worker", "name"), "姓名", "text"),
+    Column(("worker", "unit"), "单位", "text"),
+    Column(("worker", "sex"), "性别", "choice", SEX),
+    Column(("worker", "birth_date"), "出生日期", "date"),
+    Column(("worker", "id_number"), "身份证号", "id", sensitive=True),
+    Column(("worker", "phone"), "联系电话", "id", sensitive=True),
+    Column(("worker", "employment"), "就业状态", "choice", EMPLOYMENT),
+    Column(("worker", "health"), "健康状况", "choice", HEALTH),
+    Column(("worker", "address"), "家庭住址", "text", sensitive=True),
+    Column(("housing",), "住房情况", "text"),
+    Column(("income", "household_monthly"), "家庭月收入", "money"),
+    Column(("income", "rigid_expenses_monthly"), "月刚性支出", "money"),
+    Column(("level",), "困难类别", "choice", LEVEL),
+    Column(("causes",), "致困原因", "causes", CAUSE),
+    Column(("bank", "name"), "开户银行", "text", sensitive=True),
+    Column(("bank", "account"), "银行账号", "id", sensitive=True),
+    Column(("notes",), "备注", "text"),
+]
+MEMBER_COLUMNS = [
+    Column(("name",), "成员姓名", "text"),
+    Column(("relation",), "与户主关系", "choice", RELATION),
+    Column(("birth_date",), "成员出生日期", "date"),
+    Column(("health",), "成员健康状况", "choice", HEALTH),
+    Column(("monthly_income",), "成员月收入", "money"),
+    Column(("occupation",), "成员职业", "text"),
+]
+# On a separate members sheet the headings need no prefix.
+MEMBER_SHEET_HEADINGS = {"姓名": "成员姓名", "关系": "与户主关系", "与户主关系": "与户主关系",
+                         "出生日期": "成员出生日期", "健康状况": "成员健康状况",
+                         "月收入": "成员月收入", "职业": "成员职业", "工号": "工号"}
+MEMBERS_SHEET = "家庭成员"
+ALIASES = {"所在单位": "单位", "电话": "联系电话", "手机": "联系电话", "身份证号码": "身份证号",
+           "家庭人均月收入": "", "月刚性支出": "月刚性支出", "刚性支出": "月刚性支出",
+           "序号": ""}
+
+
+def load_mapping(path: Path | None) -> dict[str, str]:
+    """A mapping file: `sheet heading: default heading`, one per line (YAML)."""
+    if path is None:
+        return {}
+    from . import yamlio
+
+    parsed = yamlio.parse(path.read_bytes(), str(path))
+    if parsed.problems:
+        first = parsed.problems[0]
+        raise UsageError(f"{first.location()}: {first.message}", first.hint)
+    data = parsed.data
+    known = {c.heading for c in CASE_COLUMNS + MEMBER_COLUMNS}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise UsageError(f"{path}: a mapping file maps each sheet heading to a known heading",
+                         f"e.g. `员工编号: 工号`; known headings: {', '.join(sorted(known))}")
+    for heading, target in data.items():
+        if target not in known:
+            raise UsageError(f"{path}: `{heading}` maps to `{target}`, which is not a heading "
+                             "the import knows", f"known headings: {', '.join(sorted(known))}")
+    return dict(data)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the cells
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, list[Any]]]  # (row number in the sheet, cells)
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise UsageError(f"{path}: cannot read the text encoding", "save it as UTF-8")
+        rows = list(csv.reader(io.StringIO(text)))
+        return [Sheet(path.stem, [(i + 1, row) for i, row in enumerate(rows)])]
+    if suffix not in (".xlsx", ".xlsm"):
+        raise UsageError(f"{path}: import reads .xlsx or .csv files",
+                         "save the sheet as Excel (.xlsx) or CSV (UTF-8)")
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+        raise UsageError(f"{path}: not a readable Excel file ({type(exc).__name__})") from None
+    sheets = []
+    for ws in book.worksheets:
+        cells = [(i + 1, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True))]
+        sheets.append(Sheet(ws.title, cells))
+    return sheets
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _heading(value: Any, mapping: dict[str, str]) -> str:
+    text = re.sub(r"\s+", "", _text(value))
+    text = re.sub(r"[（(].*?[)）]", "", text)  # 家庭月收入（元） -> 家庭月收入
+    if text in mapping:
+        return mapping[text]
+    return ALIASES.get(text, text)
+
+
+def find_header(
+    sheet: Sheet, known: set[str], mapping: dict[str, str]
+) -> tuple[int, dict[int, str]]:
+    """The header row is the one with most known headings among the first ten rows; a
+    heading merged over two header rows (its value in the upper cell) is taken too."""
+    best_index, best_count = -1, 0
+    for index, (_, cells) in enumerate(sheet.rows[:10]):
+        count = sum(1 for c in cells if _heading(c, mapping) in known)
+        if count > best_count:
+            best_index, best_count = index, count
+    if best_index < 0 or best_count < 2:
+        raise UsageError(
+            f"sheet {sheet.name}: no header row with the known headings",
+            "the default headings are 工号, 姓名, 单位, 性别, 家庭月收入, 困难类别, 致困原因...; "
+            "for other headings give a mapping file with --mapping",
+        )
+    columns: dict[int, str] = {}
+    header_rows = [sheet.rows[best_index][1]]
+    if best_index > 0:
+        header_rows.append(sheet.rows[best_index - 1][1])
+    last = best_index
+    # A second header row under merged group headings (收入情况 over 家庭月收入, 月刚性支出).
+    if best_index + 1 < len(sheet.rows):
+        below = sheet.rows[best_index + 1][1]
+        named = [c for c in below if _text(c)]
+        if named and all(_heading(c, mapping) in known for c in named):
+            header_rows.insert(0, below)
+            last = best_index + 1
+    width = max(len(r) for r in header_rows)
+    for col in range(width):
+        for cells in header_rows:
+            name = _heading(cells[col], mapping) if col < len(cells) else ""
+            if name in known:
+                columns[col] = name
+                break
+    return last, columns
+
+
+class CellError(ValueError):
+    pass
+
+
+def convert(column: Column, value: Any) -> Any:
+    """One cell to the text the record holds (the model then types it strictly)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if column.kind == "money":
+        return _money(value)
+    if column.kind == "date":
+        return _date(value)
+    if column.kind == "id":
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError("is a fraction, not an identifier")
+        if isinstance(value, (int, float)) and column.sensitive and len(str(int(value))) >= 16:
+            raise CellError("was stored as a number and lost digits: format the column as text")
+        return _text(value)
+    if column.kind == "choice":
+        assert column.choices is not None
+        word = _text(value)
+        if word in column.choices:
+            return column.choices[word]
+        if word in column.choices.values():
+            return word
+        raise CellError(f"is not one of: {'、'.join(dict.fromkeys(column.choices))}")
+    if column.kind == "causes":
+        assert column.choices is not None
+        words = [w for w in re.split(r"[、,，;；/\s]+", _text(value)) if w]
+        causes = []
+        for word in words:
+            cause = column.choices.get(word, word if word in column.choices.values() else None)
+            if cause is None:
+                raise CellError(f"holds {word!r}, not one of: "
+                                f"{'、'.join(dict.fromkeys(column.choices))}")
+            if cause not in causes:
+                causes.append(cause)
+        if len(causes) > 4:
+            raise CellError("names more than four causes (one primary, up to three secondary)")
+        return {"primary": causes[0], "secondary": causes[1:]} if causes else None
+    return _text(value)
+
+
+def _money(value: Any) -> str:
+    if isinstance(value, bool):
+        raise CellError("is not an amount")
+    if isinstance(value, (int, float)):
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _text(value).replace(",", "").replace("，", "")
+        text = re.sub(r"\s*元$", "", text)
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+            raise CellError("is not an amount (write digits, e.g. 1200.00)")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern guards it
+            raise CellError("is not an amount") from None
+    if amount < 0:
+        raise CellError("is negative")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise CellError("has more than two decimals")
+    return f"{amount:.2f}"
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = _text(value)
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        raise CellError("is not a date (write 1968-04-12)")
+    try:
+        return date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        raise CellError("is not a date (write 1968-04-12)") from None
+
+
+# ---------------------------------------------------------------------------------------
+# Rows -> households
+
+
+@dataclass
+class Row:
+    number: int
+    sheet: str
+    data: dict[str, Any] = field(default_factory=dict)  # the case's fields from this row
+    members: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def read_rows(path: Path, mapping: dict[str, str]) -> list[Row]:
+    """Every household row of the sheet, with its members and the cells it could not read."""
+    sheets = read_workbook(path)
+    by_heading = {c.heading: c for c in CASE_COLUMNS}
+    member_by_heading = {c.heading: c for c in MEMBER_COLUMNS}
+    known = set(by_heading) | set(member_by_heading)
+    main = sheets[0]
+    start, columns = find_header(main, known, mapping)
+    if "工号" not in columns.values() and "身份证号" not in columns.values():
+        raise UsageError(f"sheet {main.name}: neither 工号 nor 身份证号 is a column",
+                         "a household is matched by employee number or ID number")
+    rows: dict[str, Row] = {}
+    ordered: list[Row] = []
+    for number, cells in main.rows[start + 1:]:
+        if all(_text(c) == "" for c in cells):
+            continue  # a blank row
+        row = Row(number, main.name)
+        member: dict[str, Any] = {}
+        for col, heading in columns.items():
+            value = cells[col] if col < len(cells) else None
+            column = by_heading.get(heading) or member_by_heading[heading]
+            try:
+                converted = convert(column, value)
+            except CellError as exc:
+                shown = "(hidden)" if column.sensitive else repr(_text(value))
+                row.errors.append(f"{heading} {shown} {exc}")
+                continue
+            if converted is None:
+                continue
+            if heading in member_by_heading:
+                _put(member, column.path, converted)
+            else:
+                _put(row.data, column.path, converted)
+        if member:
+            row.members.append(member)
+        key = _key(row)
+        if member and key and key in rows and not row.errors:
+            # Repeated rows of one household, one member each.
+            first = rows[key]
+            if _household_part(first.data) != _household_part(row.data):
+                row.errors.append(f"repeats the household of row {first.number} with "
+                                  "different household figures")
+                ordered.append(row)
+            else:
+                first.members.extend(row.members)
+            continue
+        if key:
+            rows.setdefault(key, row)
+        ordered.append(row)
+    if len(sheets) > 1:
+        _read_member_sheet(sheets[1:], rows, mapping, member_by_heading)
+    return ordered
+
+
+def _household_part(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("notes",)}
+
+
+def _key(row: Row) -> str | None:
+    worker = row.data.get("worker", {})
+    return worker.get("employee_id") or worker.get("id_number")
+
+
+def _read_member_sheet(
+    sheets: list[Sheet], rows: dict[str, Row], mapping: dict[str, str],
+    member_by_heading: dict[str, Column],
+) -> None:
+    sheet = next((s for s in sheets if s.name == MEMBERS_SHEET), None)
+    if sheet is None:
+        return
+    mapping = {**MEMBER_SHEET_HEADINGS, **mapping}
+    start, columns = find_header(sheet, set(member_by_heading) | {"工号"}, mapping)
+    for number, cells in sheet.rows[start + 1:]:
+        if all(_text(c) == "" for c in cells):
+            continue
+        member: dict[str, Any] = {}
+        employee = None
+        errors = []
+        for col, heading in columns.items():
+            value = cells[col] if col < len(cells) else None
+            if heading == "工号":
+                employee = _text(value)
+                continue
+            column = member_by_heading[heading]
+            try:
+                converted = convert(column, value)
+            except CellError as exc:
+                errors.append(f"{heading} {_text(value)!r} {exc}")
+                continue
+            if converted is not None:
+                _put(member, column.path, converted)
+        owner = rows.get(employee or "")
+        if owner is None:
+            # A member whose household is not on the main sheet: refuse it visibly.
+            orphan = Row(number, sheet.name)
+            orphan.errors.append(f"member of employee {employee!r}, who is not on the main sheet")
+            rows[f"orphan:{sheet.name}:{number}"] = orphan
+            continue
+        if errors:
+            owner.errors.extend(f"{sheet.name} row {number}: {e}" for e in errors)
+        else:
+            owner.members.append(member)
+
+
+# ---------------------------------------------------------------------------------------
+# The plan: what an import would create, update or refuse, row by row
+
+
+@dataclass
+class Action:
+    row: int
+    sheet: str
+    what: str  # create | update | unchanged | refused
+    case_id: str | None = None
+    reason: str = ""
+    data: dict[str, Any] | None = None  # a new case's full record, or an update's fields
+    changed: list[str] = field(default_factory=list)
+
+
+def plan_import(
+    rows: list[Row],
+    cases: Iterable[Case],
+    filed_by: str,
+    filed_on: date,
+    validate: Callable[[dict[str, Any]], list[str]] | None = None,
+) -> list[Action]:
+    """Match each row to an open file (by employee number, else ID number) and decide."""
+    open_cases = [c for c in cases if c.status in OPEN_CASE_STATUSES]
+    by_employee = {c.worker.employee_id: c for c in open_cases}
+    by_id_number = {c.worker.id_number: c for c in open_cases if c.worker.id_number}
+    seen: dict[str, int] = {}
+    actions = []
+    check = validate or _validate_case
+    for row in rows:
+        if row.errors:
+            actions.append(Action(row.number, row.sheet, "refused", reason="; ".join(row.errors)))
+            continue
+        worker = row.data.get("worker", {})
+        employee, number = worker.get("employee_id"), worker.get("id_number")
+        if not employee and not number:
+            actions.append(Action(row.number, row.sheet, "refused",
+                                  reason="has neither 工号 nor 身份证号"))
+            continue
+        earlier = next((seen[k] for k in (employee, number) if k and k in seen), None)
+        if earlier is not None:
+            actions.append(Action(row.number, row.sheet, "refused",
+                                  reason=f"repeats the household of row {earlier}"))
+            continue
+        for k in (employee, number):
+            if k:
+                seen[k] = row.number
+        match_e = by_employee.get(employee) if employee else None
+        match_n = by_id_number.get(number) if number else None
+        if match_e and match_n and match_e.id != match_n.id:
+            actions.append(Action(row.number, row.sheet, "refused",
+                                  reason=f"its 工号 is filed in {match_e.id} but its 身份证号 in "
+                                  f"{match_n.id}: settle which household this is by hand"))
+            continue
+        existing = match_e or match_n
+        incoming = dict(row.data)
+        if row.members:
+            incoming["household"] = row.members
+        if existing is None:
+            record = _new_case(incoming, filed_by, filed_on)
+            problems = check(record)
+            if problems:
+                actions.append(Action(row.number, row.sheet, "refused",
+                                      reason="; ".join(problems)))
+            else:
+                actions.append(Action(row.number, row.sheet, "create", data=record))
+            continue
+        current = existing.model_dump(mode="json", by_alias=True, exclude_none=True)
+        merged, changed = _merge(current, incoming)
+        if not changed:
+            actions.append(Action(row.number, row.sheet, "unchanged", case_id=existing.id))
+            continue
+        problems = check(merged)
+        if problems:
+            actions.append(Action(row.number, row.sheet, "refused", case_id=existing.id,
+                                  reason="; ".join(problems)))
+            continue
+        actions.append(Action(row.number, row.sheet, "update", case_id=existing.id,
+                              data={k: merged[k] for k in {c.split(".")[0] for c in changed}},
+                              changed=changed))
+    return actions
+
+
+def _new_case(data: dict[str, Any], filed_by: str, filed_on: date) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": "HS-0000-0000", "status": "applied"}
+    record.update(data)
+    record.setdefault("worker", {})
+    record.setdefault("income", {})
+    record["filed"] = {"by": filed_by, "on": filed_on.isoformat()}
+    return record
+
+
+def _merge(current: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The file as it would be after the sheet's values, and the dotted fields that change."""
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in current.items()}
+    changed = []
+    for key, value in incoming.items():
+        if isinstance(value, dict) and key != "causes":
+            base = dict(merged.get(key) or {})
+            for sub, sub_value in value.items():
+                if _norm(base.get(sub)) != _norm(sub_value):
+                    changed.append(f"{key}.{sub}")
+                    base[sub] = sub_value
+            merged[key] = base
+        elif key == "household":
+            if _norm(_members(merged.get(key) or [])) != _norm(_members(value)):
+                changed.append(key)
+                merged[key] = value
+        elif _norm(merged.get(key)) != _norm(value):
+            changed.append(key)
+            merged[key] = value
+    return merged, changed
+
+
+def _members(members: Any) -> list[dict[str, Any]]:
+    defaults = {"health": "healthy", "monthly_income": "0.00"}
+    return [{**defaults, **m} for m in members]
+
+
+def _norm(value: Any) -> Any:
+    """Compare the sheet's text with the record's values as the model would type them."""
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items() if v not in (None, [], "")}
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+\.[0-9]{1,2}", value):
+        return Decimal(value).quantize(Decimal("0.01"))
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    return value
+
+
+def _validate_case(record: dict[str, Any]) -> list[str]:
+    try:
+        Case.model_validate(record)
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors(include_url=False, include_input=False):
+            loc = ".".join(str(p) for p in err["loc"])
+            heading = _heading_for(err["loc"])
+            what = "is missing" if err["type"] == "missing" else err["msg"].lower()
+            messages.append(f"{heading or loc} {what}")
+        return messages
+    return []
+
+
+def _heading_for(loc: tuple[Any, ...]) -> str | None:
+    for column in CASE_COLUMNS:
+        if tuple(loc[: len(column.path)]) == column.path:
+            return column.heading
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Writing the sheet back
+
+
+def export_rows(cases: Iterable[Case], full: bool) -> tuple[list[str], list[list[Any]],
+                                                            list[str], list[list[Any]]]:
+    """The households and their members as the collection sheet's rows. Sensitive columns
+    (ID number, phone, address, bank) only with `full`."""
+    columns = [c for c in CASE_COLUMNS if full or not c.sensitive]
+    headings = [c.heading for c in columns]
+    member_headings = ["工号", "姓名", "关系", "出生日期", "健康状况", "月收入", "职业"]
+    rows: list[list[Any]] = []
+    members: list[list[Any]] = []
+    words = {id(c): _reverse(c.choices) for c in CASE_COLUMNS + MEMBER_COLUMNS if c.choices}
+    for case in sorted(cases, key=lambda c: c.id):
+        data = case.model_dump(mode="json", by_alias=True)
+        row = []
+        for column in columns:
+            value: Any = data
+            for part in column.path:
+                value = value.get(part) if isinstance(value, dict) else None
+            if column.kind == "causes" and value:
+                causes = [value["primary"], *value.get("secondary", [])]
+                value = "、".join(words[id(column)].get(c, c) for c in causes)
+            elif column.choices and value is not None:
+                value = words[id(column)].get(value, value)
+            elif column.kind == "money" and value is not None:
+                value = float(Decimal(value))
+            row.append(value)
+        rows.append(row)
+        for member in data.get("household", []):
+            members.append([
+                case.worker.employee_id,
+                member["name"],
+                words[id(MEMBER_COLUMNS[1])].get(member["relation"], member["relation"]),
+                member.get("birth_date"),
+                words[id(MEMBER_COLUMNS[3])].get(member.get("health"), member.get("health")),
+                float(Decimal(member.get("monthly_income") or "0")),
+                member.get("occupation"),
+            ])
+    return headings, rows, member_headings, members
+
+
+def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
+    """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows)."""
+    headings, rows, member_headings, members = export_rows(cases, full)
+    from .yamlio import atomic_write
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        member_cols = [c.heading for c in MEMBER_COLUMNS]
+        writer.writerow(headings + member_cols)
+        by_employee: dict[str, list[list[Any]]] = {}
+        for m in members:
+            by_employee.setdefault(m[0], []).append(m[1:])
+        id_col = headings.index("工号")
+        for row in rows:
+            own = by_employee.get(row[id_col], [])
+            for member in own or [[None] * len(member_cols)]:
+                writer.writerow([_csv(v) for v in row + member])
+        atomic_write(path, "\ufeff" + out.getvalue())  # BOM: Excel reads it as UTF-8
+        return len(rows)
+    if suffix != ".xlsx":
+        raise UsageError(f"{path}: export writes .xlsx or .csv")
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    main = book.active
+    assert main is not None
+    main.title = "困难职工"
+    main.append(headings)
+    for row in rows:
+        main.append(row)
+    for col, heading in enumerate(headings, start=1):
+        if heading in ("工号", "身份证号", "联系电话", "银行账号"):
+            for cell in main.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell[0].number_format = "@"
+    sheet = book.create_sheet(MEMBERS_SHEET)
+    sheet.append(member_headings)
+    for member in members:
+        sheet.append(member)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(path, buffer.getvalue())
+    return len(rows)
+
+
+def _csv(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{Decimal(repr(value)):.2f}"
+    return "" if value is None else value
