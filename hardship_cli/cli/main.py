@@ -39,18 +39,34 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    root_option: str | None = None
+    root_options: list[str] = field(default_factory=list)
     use_cache: bool = True
     verbose: bool = False
     _root: Path | None = field(default=None, repr=False)
 
     @property
     def root(self) -> Path:
+        """The one records root of a command that works on one."""
         if self._root is None:
             from ..store import find_root
 
-            self._root = find_root(self.root_option)
+            if len(self.root_options) > 1:
+                raise UsageError(
+                    "this command works on one records root; --root was given "
+                    f"{len(self.root_options)} times",
+                    "several roots are for roll-ups: stats, budget and report annual",
+                )
+            self._root = find_root(self.root_options[0] if self.root_options else None)
         return self._root
+
+    @property
+    def roots(self) -> list[Path]:
+        """Every root given (a roll-up of several units), or the one found."""
+        from ..store import find_root
+
+        if len(self.root_options) > 1:
+            return [find_root(option) for option in self.root_options]
+        return [self.root]
 
     def load(self) -> Records:
         """Every record of the root, with the problems found while loading."""
@@ -68,11 +84,12 @@ class State:
 def main(
     ctx: typer.Context,
     root: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--root",
             help="Records root (else $HARDSHIP_ROOT, else the nearest hardship.yaml upward, "
-            "else ./records).",
+            "else ./records). Give it several times to roll up units (stats, budget, "
+            "report annual).",
             show_default=False,
         ),
     ] = None,
@@ -83,7 +100,7 @@ def main(
         bool, typer.Option("--verbose", "-v", help="Say what is being done.")
     ] = False,
 ) -> None:
-    ctx.obj = State(root_option=root, use_cache=not no_cache, verbose=verbose)
+    ctx.obj = State(root_options=list(root or []), use_cache=not no_cache, verbose=verbose)
 
 
 def state(ctx: typer.Context) -> State:
