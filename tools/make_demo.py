@@ -263,9 +263,9 @@ LEVEL_ZH = {"deep": "深度困难", "relative": "相对困难", "accident": "意
 
 # Occupations of household members: texts, age range (None: from the relation), income.
 OCCUPATIONS: dict[str, tuple[list[str], tuple[int, int] | None, tuple[int, int]]] = {
-    "college": (["学生（{college}{grade}）"], (18, 22), (0, 0)),
-    "highschool": (["学生（县第一中学高{n}）", "学生（县职业中学）"], (15, 18), (0, 0)),
-    "middle": (["学生（{town}镇中学初{n}）"], (12, 15), (0, 0)),
+    "college": (["学生（{college}{grade}）"], (18, 21), (0, 0)),
+    "highschool": (["学生（县第一中学高{n}）", "学生（县职业中学）"], (15, 17), (0, 0)),
+    "middle": (["学生（{town}镇中学初{n}）"], (12, 14), (0, 0)),
     "primary": (["学生（{town}镇中心小学）"], (6, 12), (0, 0)),
     "preschool": (["学龄前"], (2, 6), (0, 0)),
     "farming": (["务农"], None, (200, 600)),
@@ -401,7 +401,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         employment="laid_off",
         health="chronic_illness",
         age=(50, 58),
-        units="town",
+        units="former",
         members=[
             ("spouse", ["flexible", "none"], "healthy", 1.0),
             ("child", ["highschool", "college", "jobless", "migrant"], "healthy", 1.0),
@@ -446,6 +446,23 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         story="{spouse_word}与成年子女均未就业，家庭仅靠本人工资生活；每月房贷及药费约{R}元。",
         finding="成年子女毕业后一直待业，有参加技能培训的意愿。{spouse_word}患慢性病，需长期服药。",
     ),
+    "unemployed": dict(
+        primary="not_employed",
+        secondary=[["no_insurance"], ["schooling"]],
+        employment="unemployed",
+        health="healthy",
+        age=(33, 44),
+        sex="male",
+        units="town",
+        members=[
+            ("spouse", ["flexible"], "healthy", 1.0),
+            ("child", ["middle", "primary"], "healthy", 1.0),
+        ],
+        rigid=(300, None),
+        ill=False,
+        story="原在物流中心从事劳务派遣送货工作，2025年8月劳动合同到期未续签，至今未找到稳定工作；家庭靠{spouse_word}打零工维持，每月房租及子女教育支出约{R}元。",
+        finding="{name}正在找工作，有意参加叉车操作培训。{spouse_word}{spouse_occ}，收入不稳定。",
+    ),
     "insurance_unpaid": dict(
         primary="insurance_unpaid",
         secondary=[["serious_illness"], ["serious_illness", "no_insurance"]],
@@ -474,8 +491,8 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(700, None),
         ill=True,
-        story="父母在农村务农，未参加职工社会保险，父亲患病需长期治疗，每月自付药费约{R}元；子女在读。",
-        finding="住{housing}，父亲卧病在床。家中种植烤烟三亩，收入受天气影响大。",
+        story="家中老人在农村务农，未参加职工社会保险，患{ill}需长期治疗，每月自付药费约{R}元；子女在读。",
+        finding="住{housing}，老人{ill}，卧病在床。家中种植烤烟三亩，收入受天气影响大。",
     ),
     "migrant": dict(
         primary="no_insurance",
@@ -561,16 +578,16 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
     "surgery": dict(
         primary="serious_illness",
         secondary=[["other"]],
-        employment="sick_leave",
+        employment="on_job",
         health="serious_illness",
         age=(46, 54),
         sex="male",
         units="town",
         members=[
-            ("spouse", ["flexible"], "healthy", 1.0),
+            ("spouse", ["migrant"], "healthy", 1.0),
             ("child", ["college"], "healthy", 1.0),
         ],
-        rigid=(500, 1000),
+        rigid=(200, 400),
         ill=True,
         story="今年单位职工体检中发现{diagnosis}，须尽快手术，手术及住院费用预计15万元以上，医保报销后自付部分较大。",
         finding="{name}术前在家休养，情绪稳定。{spouse_word}{spouse_occ}。已协助准备医保异地就医备案材料。",
@@ -601,6 +618,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         members=[
             ("spouse", ["ill"], "disabled", 1.0),
             ("child", ["college", "highschool"], "healthy", 1.0),
+            ("other", ["middle", "primary"], "healthy", 1.0),
         ],
         rigid=(900, None),
         ill=True,
@@ -709,7 +727,7 @@ CASE_PLAN: list[tuple[str, str, str, str, dict[str, Any]]] = [
         closed=("2026-05-20", "out_of_hardship", "住房已修缮入住，灾后生产恢复，家庭收入恢复正常，经本人同意撤档。"))),
     ("2025-08-11", "schooling", "relative", "active", {}),
     ("2025-09-08", "mental", "deep", "active", {}),
-    ("2025-10-13", "not_employed", "relative", "active", {}),
+    ("2025-10-13", "unemployed", "deep", "active", {}),
     ("2025-11-10", "illness_self", "relative", "active", dict(diagnosis="diabetes")),
     ("2025-12-08", "fire", "accident", "active", {}),
     # 2026
@@ -729,7 +747,7 @@ CASE_PLAN: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("2026-11-10", "fire", "accident", "on_notice", dict(notice_from="2026-11-27")),
     ("2026-11-16", "schooling", "relative", "checked", {}),
     ("2026-11-17", "mental", "deep", "checked", {}),
-    ("2026-11-23", "spouse_illness", "deep", "applied", dict(same_as=16, ill="乳腺癌，正在化疗")),
+    ("2026-11-23", "spouse_illness", "deep", "applied", dict(same_as=17, ill="乳腺癌，正在化疗")),
     ("2026-11-24", "illness_self", "accident", "applied", dict(diagnosis="mi")),
     ("2026-11-26", "widow_grandchild", "relative", "applied", {}),
 ]
@@ -753,14 +771,14 @@ HOLIDAY_GOODS = {
     "summer_cooling": "绿豆、白糖、风扇等防暑降温用品",
 }
 VISIT_REMARKS = [
-    "{name}家：身体状况稳定，感谢组织关心。",
-    "{name}家：孩子学习成绩优良，叮嘱安心读书。",
-    "{name}家：治疗仍在进行，叮嘱按时复查，保存好医疗票据。",
-    "{name}家：住房取暖条件较差，已提醒注意用火用电安全。",
-    "{name}家：家属表示困难有所缓解。",
-    "{name}家：询问了医保报销进度，答应协助联系医保部门。",
-    "{name}家：老人行动不便，已联系社区定期探望。",
-    "{name}家：了解到家属有就业意愿，记录在案。",
+    "{name}家：身体状况稳定，感谢组织关心",
+    "{name}家：孩子学习成绩优良，叮嘱安心读书",
+    "{name}家：治疗仍在进行，叮嘱按时复查，保存好医疗票据",
+    "{name}家：住房取暖条件较差，已提醒注意用火用电安全",
+    "{name}家：家属表示困难有所缓解",
+    "{name}家：询问了医保报销进度，答应协助联系医保部门",
+    "{name}家：老人行动不便，已联系社区定期探望",
+    "{name}家：了解到家属有就业意愿，记录在案",
 ]
 
 # =======================================================================================
@@ -927,6 +945,8 @@ def build_worker(case: Case) -> None:
         unit = rng.choice(UNITS_TOWN)
     elif arch["units"] == "leaf":
         unit = rng.choice(UNITS_LEAF)
+    elif arch["units"] == "former":
+        unit = "离岗职工（原县卷烟厂）"
     elif arch["units"] == "retired":
         unit = "离退休人员（原" + rng.choice(["物流中心", "卷烟销售科", "城关烟叶站", "办公室"]) + "）"
     else:
@@ -958,11 +978,19 @@ def build_worker(case: Case) -> None:
     case.worker["address"] = address
 
 
-def copy_worker(case: Case, earlier: Case) -> None:
-    """The same worker applying again: same person, same numbers, a newer phone."""
+def copy_household(case: Case, earlier: Case) -> None:
+    """The same worker applying again: same person and family, a newer phone; the spouse
+    has since fallen ill."""
     case.unit, case.sex, case.age = earlier.unit, earlier.sex, earlier.age + 1
     case.worker = dict(earlier.worker)
     case.worker["phone"] = phone()
+    case.household = [dict(m) for m in earlier.household]
+    for m in case.household:
+        m["_age"] += 1
+        if m["relation"] == "spouse":
+            m.update(health="serious_illness", occupation=OCCUPATIONS["ill"][0][0], _key="ill")
+        elif m["occupation"].startswith("学生"):
+            m["occupation"] = occupation_text(m["_key"], case.town, m["_age"], m["_college"])
 
 
 def relation_word(relation: str, sex: str, worker_sex: str) -> str:
@@ -975,13 +1003,16 @@ def relation_word(relation: str, sex: str, worker_sex: str) -> str:
         "sibling": "弟弟" if male else "妹妹",
         "grandparent": "祖父" if male else "祖母",
         "grandchild": "孙子" if male else "孙女",
-        "other": "亲属",
+        "other": "侄子" if male else "侄女",
     }[relation]
 
 
-def occupation_text(key: str, town: str) -> str:
+def occupation_text(key: str, town: str, age: int, college: str) -> str:
+    """What a member does; a student's year follows his or her age."""
     text = rng.choice(OCCUPATIONS[key][0])
-    return text.format(college=rng.choice(COLLEGES), grade=rng.choice(GRADES), n=rng.choice("一二三"), town=town)
+    ages = OCCUPATIONS[key][1]
+    year = max(0, min(3 if key == "college" else 2, age - ages[0])) if ages else 0
+    return text.format(college=college, grade=GRADES[year], n="一二三"[min(year, 2)], town=town)
 
 
 def build_members(case: Case) -> None:
@@ -1007,14 +1038,20 @@ def build_members(case: Case) -> None:
             sex = "female"
             name = person_name(sex, case.filed.year - age)
         else:  # child, sibling, grandchild: ages from what they do
-            lo_age, hi_age = ages if ages else (case.age - 6, case.age + 4)
+            if ages:
+                lo_age, hi_age = ages
+            elif relation == "child":  # grown up and working
+                lo_age, hi_age = max(20, case.age - 32), case.age - 22
+            else:
+                lo_age, hi_age = case.age - 6, case.age + 4
             if relation == "child":
                 hi_age = min(hi_age, case.age - 21)
             age = rng.randint(lo_age, max(lo_age, hi_age))
             sex = rng.choice(["male", "female"])
             family = surname if relation in ("sibling", "grandchild") or case.sex == "male" else None
             name = person_name(sex, case.filed.year - age, family)
-        occupation = occupation_text(key, case.town)
+        college = rng.choice(COLLEGES)
+        occupation = occupation_text(key, case.town, age, college)
         income = rng.randrange(lo, hi + 1, 10) if hi else 0
         members.append(
             {
@@ -1026,6 +1063,8 @@ def build_members(case: Case) -> None:
                 "occupation": occupation,
                 "_sex": sex,
                 "_key": key,
+                "_age": age,
+                "_college": college,
             }
         )
     case.household = members
@@ -1049,7 +1088,8 @@ def build_income(case: Case) -> bool:
         else:
             share = rng.uniform(0.35, 0.88) if case.level == "deep" else rng.uniform(1.1, 1.85)
             target = float(standard) * share
-            rigid = min(total, max(lo_rigid, int((total - target * n) // 10 * 10)))
+            rigid = max(lo_rigid, int((total - target * n) // 10 * 10))
+            rigid = min(rigid, int(total * 0.6) // 10 * 10)  # a very poor household still eats
         per_capita = (D(total) - D(rigid)) / n
         if case.level == "deep" and not per_capita < standard - 20:
             continue
@@ -1261,7 +1301,7 @@ class Grants:
         outcome: str | None = None,
         approve_on: date | None = None,
         pay_on: date | None = None,
-        ended: tuple[str, str] | None = None,
+        ended: tuple[str, ...] | None = None,
         notes: str | None = None,
     ) -> dict[str, Any] | None:
         """Propose help; outcome None lets the calendar decide (approved, paid by today)."""
@@ -1316,9 +1356,9 @@ class Grants:
             grant["status"] = "rejected"
             grant["ended"] = {"by": refuser, "on": refused_on, "reason": why}
         elif outcome == "cancelled":
-            who, why = ended
+            who, why, *when = ended
             grant["approvals"] = [s for s in steps if s["on"] <= LAST_SIGNED] if approve_on else []
-            cancel_on = workday_from(on + timedelta(days=rng.randint(1, 10)))
+            cancel_on = d(when[0]) if when else workday_from(on + timedelta(days=rng.randint(1, 10)))
             if grant["approvals"]:
                 cancel_on = max(cancel_on, grant["approvals"][-1]["on"])
             grant["status"] = "cancelled"
@@ -1411,9 +1451,9 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
                       by="陈静", approve_on=d("2026-02-04"), pay_on=d("2026-02-05"),
                       notes="随春节走访一并送达，受助职工已签收。")
     # the duplicate entry, cancelled the same week
-    dup = by_index[7]
+    dup = by_index[8]
     g.propose(dup, "holiday", 1200, d("2026-02-02"), "2026年春节走访慰问金（深度困难）", "higher_union", by="陈静",
-              outcome="cancelled", ended=("陈静", "重复录入，与李明同日提出的慰问金重复，予以撤销。"))
+              outcome="cancelled", ended=("陈静", "重复录入，与李明同日提出的慰问金重复，予以撤销。", "2026-02-03"))
 
     # 生活救助: deep households every half year (600 a month), relative households with no
     # earner to speak of once a year.
@@ -1449,18 +1489,18 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
     for case in cases:
         if not case.arch["ill"] or case.status not in ("active", "closed") or case.kind == "surgery":
             continue
-        day = case.active_since + timedelta(days=rng.randint(20, 60))
+        day = case.active_since + timedelta(days=rng.randint(30, 100))
         while day <= LAST_SIGNED:
             own = rng.randint(8, 60) * 1000 + rng.randint(0, 999)
             amount = min(rng.choice([2000, 2500, 3000, 4000, 5000, 6000, 8000]), own // 2 // 100 * 100)
             who = "本人" if case.worker.get("diagnosis") else "家属"
             reason = f"{who}住院治疗医疗救助：医保报销后自付{own:,}元（票据已核）"
             outcome = None
-            if day >= d("2026-11-16"):
+            if day >= d("2026-11-02"):
                 outcome = "partial" if amount > 2000 else "proposed"
             g.propose(case, "medical", amount, day, reason, rng.choice(["union", "union", "employer"]),
                       outcome=outcome)
-            day += timedelta(days=rng.randint(110, 170))
+            day += timedelta(days=rng.randint(180, 260))
 
     # 金秋助学: each student in high school or university, in August
     for half in SCHOOLING_DAYS:
@@ -1472,7 +1512,7 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
                 occ = m["occupation"]
                 if "大" in occ or "学院" in occ or "学校" in occ:
                     amount, level = 3000, "大学"
-                elif "高" in occ or "职业中学" in occ:
+                elif ("高" in occ or "职业中学" in occ) and case.level == "deep":
                     amount, level = 1500, "高中"
                 else:
                     continue
@@ -1517,10 +1557,18 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
               "employer")
     # after the death: the last medical relief is cancelled
     g.propose(by_index[4], "medical", 3000, d("2026-08-03"), "住院治疗医疗救助", "union", outcome="cancelled",
-              ended=("陈静", "职工已于8月12日病故，本笔取消，改按规定发放丧葬慰问。"))
+              ended=("陈静", "职工已于8月12日病故，本笔取消，改按规定发放丧葬慰问。", "2026-08-17"))
     # a medical relief refused: the insurance had paid nearly all
     g.propose(by_index[25], "medical", 2000, d("2026-03-23"), "住院治疗医疗救助", outcome="rejected",
               ended=("", "该次住院经基本医保及大病保险报销后自付不足500元，不符合医疗救助条件。"))
+
+    # waiting at the end of November: submitted, not yet signed
+    for idx, kind, amount, on, reason in (
+        (2, "medical", 5000, "2026-11-26", "家属血液透析及住院医疗救助：医保报销后自付16,820元（票据已核）"),
+        (15, "legal", 1200, "2026-11-24", "工伤赔偿纠纷二审律师代理费用"),
+        (30, "schooling", 1000, "2026-11-27", "子女冬季学期住宿及教材费用助学"),
+    ):
+        g.propose(by_index[idx], kind, amount, d(on), reason, outcome="proposed")
 
     # 就业与培训
     for idx, amount, on, reason in (
@@ -1598,6 +1646,7 @@ def build_campaigns(cases: list[Case]) -> dict[str, dict[str, Any]]:
             [("办公室全体职工", 860), ("财务科全体职工", 640)],
             [("张建国", 500), ("王芳", 500)],
         ),
+        "notes": "捐款用于春节前慰问深度困难职工家庭，结余部分留待下次“送温暖”活动使用，收支情况已公示。",
     }
     patient = by_index[31]
     gifts = contributions(d("2026-05-08"), d("2026-05-22"), 38, [20, 50, 50, 100, 100, 100, 200], [],
@@ -1690,7 +1739,7 @@ def build_visits(cases: list[Case], visited: dict[str, list[Case]]) -> list[dict
             if rng.random() < 0.3:
                 follow = add_workdays(on, rng.randint(10, 20))
             add(on, occasion, teams[n % len(teams)], chunk,
-                f"走访慰问{len(chunk)}户困难职工家庭，送去慰问金（{money_words}）和慰问品。{remarks}",
+                f"走访慰问{len(chunk)}户困难职工家庭，送去慰问金（{money_words}）和慰问品。{remarks}。",
                 goods=HOLIDAY_GOODS[occasion], follow_up=follow)
 
     # 端午、夏送清凉: goods only
@@ -1800,6 +1849,12 @@ def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=bool(short))
 
 
+# `on` and `off` are booleans only in YAML 1.1; our loader reads every scalar as text, so
+# the key `on:` is written plain (true/false/yes/no are still quoted when they are text).
+Dumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if not (first in "oO" and tag.endswith(":bool"))]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
 Dumper.add_representer(Decimal, _money)
 Dumper.add_representer(Quoted, _quoted)
 Dumper.add_representer(list, _list)
@@ -1823,15 +1878,17 @@ def build_cases() -> list[Case]:
     for index, (filed, archetype, level, status, extras) in enumerate(CASE_PLAN, start=1):
         case = Case(index, workday_from(d(filed)), archetype, level, status, extras)
         if "same_as" in extras:
-            copy_worker(case, cases[extras["same_as"] - 1])
+            copy_household(case, cases[extras["same_as"] - 1])
+            if not build_income(case):
+                raise SystemExit(f"no income fits row {index} ({archetype}, {level})")
         else:
             build_worker(case)
-        for _attempt in range(20):  # another household of the same kind if none fits
-            build_members(case)
-            if build_income(case):
-                break
-        else:
-            raise SystemExit(f"no income fits row {index} ({archetype}, {level})")
+            for _attempt in range(20):  # another household of the same kind if none fits
+                build_members(case)
+                if build_income(case):
+                    break
+            else:
+                raise SystemExit(f"no income fits row {index} ({archetype}, {level})")
         case.housing = housing_for(case)
         options = case.arch["secondary"]
         case.secondary = list(rng.choice(options)) if options else []
@@ -1839,10 +1896,6 @@ def build_cases() -> list[Case]:
         intake(case)
         words = describe(case)
         case.notes = case.arch["story"].format(**words)
-        if "same_as" in extras:
-            earlier = cases[extras["same_as"] - 1]
-            case.notes += f"2025年曾申请建档（{{earlier}}），因隐瞒经营收入未予建档；其配偶经营的超市已于2026年6月停业。"
-            case._earlier = earlier
         cases.append(case)
     # IDs in the order of filing, numbered per year
     seq: dict[int, int] = defaultdict(int)
@@ -1850,8 +1903,10 @@ def build_cases() -> list[Case]:
         seq[case.filed.year] += 1
         case.id = f"HS-{case.filed.year}-{seq[case.filed.year]:04d}"
     for case in cases:
-        if hasattr(case, "_earlier"):
-            case.notes = case.notes.replace("{earlier}", case._earlier.id)
+        if "same_as" in case.extras:
+            earlier = cases[case.extras["same_as"] - 1]
+            case.notes += (f"{earlier.filed.year}年曾申请建档（{earlier.id}），因隐瞒经营收入未予建档；"
+                           "其配偶经营的超市已于2026年6月停业。")
         reviews_and_closing(case)
     return cases
 
