@@ -398,6 +398,7 @@ class Member(Record):
     health: Health = Health.healthy
     monthly_income: Money = Decimal("0")
     occupation: Text | None = None
+    diagnosis: Text | None = None  # sensitive
 
 
 class Income(Record):
