@@ -158,3 +158,11 @@ def test_schema_accepts_what_the_loader_accepts():
     kinds = schemas["grant"]["$defs"]["GrantKind"]["enum"]
     assert kinds == ["living", "medical", "schooling", "holiday", "emergency", "employment",
                      "legal", "other"]
+
+
+def test_init_demo_copies_a_clean_demo(tmp_path: Path):
+    target = tmp_path / "demo"
+    assert hardship("init", target, "--demo", "--no-git").code == 0
+    assert (target / "cases").is_dir() and any((target / "cases").iterdir())
+    result = hardship("--root", target, "validate", "--today", "2026-11-29")
+    assert result.code == 0, result.out
