@@ -4,8 +4,9 @@
 Loads every file the way the real loader does (all scalars as strings, duplicate keys
 refused), validates it with the model classes, then asserts the rules in plain Python:
 references, one household one file, case status, grant approvals and payments, help only
-to filed households, earmarks, budgets and caps, tiers, and the shape of the demo (counts
-of statuses, kinds, causes). Prints every violation; exit 1 if any.
+to filed households, earmarks, budgets and caps, tiers (with the recurring help received
+through referrals), referrals, members' diagnoses kept out of the free text, and the shape
+of the demo (counts of statuses, kinds, causes, referrals). Prints every violation; exit 1 if any.
 
     .venv/bin/python tools/check_demo.py [--root records] [--today 2026-11-29]
 """
@@ -39,7 +40,10 @@ from hardship_cli.model import (  # noqa: E402
     Grant,
     GrantKind,
     GrantStatus,
+    Health,
     Level,
+    ReferralStatus,
+    ReferralTo,
     Relation,
     Role,
     Sex,
@@ -254,6 +258,8 @@ def check(root: Path, today: date) -> None:
                     signed(f"{c.id} objection resolved", o.resolved.by)
         if c.closed and c.closed.by:
             signed(f"{c.id} closed", c.closed.by)
+        for r in c.referrals:
+            signed(f"{c.id} referral sent", r.sent.by)
     for g in grants.values():
         signed(f"{g.id} proposed", g.proposed.by)
         for s in g.approvals:
@@ -484,6 +490,69 @@ def check(root: Path, today: date) -> None:
         ill = c.worker.health in ("serious_illness", "chronic_illness")
         if ill and not c.worker.diagnosis:
             bad(c.id, "an ill worker without a diagnosis")
+        for m in c.household:
+            if m.health == Health.serious_illness and not m.diagnosis:
+                bad(c.id, f"seriously ill member {m.name} without a diagnosis")
+    if not any(m.diagnosis for c in cases.values() for m in c.household):
+        bad("cases", "no household member with a diagnosis")
+
+    # a member's diagnosis is sensitive: it lives in `diagnosis` only, never in free text
+    texts: dict[str, list[str]] = defaultdict(list)
+    for c in cases.values():
+        texts[c.id] += [c.notes or "", c.housing or ""] + [s.note or "" for s in c.checks + c.approvals]
+        if c.notice:
+            texts[c.id] += [o.text + (o.resolution or "") for o in c.notice.objections]
+        for r in c.referrals:
+            texts[c.id] += [r.purpose, r.note or "", r.answered.note or "" if r.answered else ""]
+    for g in grants.values():
+        texts[g.case] += [g.proposed.reason or "", g.notes or ""]
+    for v in visits.values():
+        for cid in v.cases:
+            texts[cid] += [v.findings or "", v.notes or ""]
+    for c in cases.values():
+        for m in c.household:
+            if not m.diagnosis:
+                continue
+            term = re.split(r"[，（(、]", m.diagnosis)[0]
+            if any(term in t for t in texts[c.id]):
+                bad(c.id, f"the diagnosis of {m.name} ({term}) appears in free text")
+
+    # ---- 11. referrals ------------------------------------------------------------------
+    referrals = [(c, r) for c in cases.values() for r in c.referrals]
+    for c, r in referrals:
+        where = f"{c.id} referral to {r.to.value}"
+        if not c.filed.on <= r.sent.on <= today:
+            bad(where, f"sent {r.sent.on}, outside {c.filed.on}..{today}")
+        if not cal.is_workday(r.sent.on):
+            bad(where, f"sent on {r.sent.on}, not a working day")
+        if (r.status == ReferralStatus.sent) != (r.answered is None):
+            bad(where, f"status {r.status.value} but answered is {r.answered}")
+        if r.answered and not r.sent.on <= r.answered.on <= today:
+            bad(where, f"answered {r.answered.on}, outside {r.sent.on}..{today}")
+        got = r.amount is not None or r.monthly_income is not None
+        if r.status == ReferralStatus.helped and not got:
+            bad(where, "helped, but neither amount nor monthly_income")
+        if r.status != ReferralStatus.helped and got:
+            bad(where, f"money received while {r.status.value}")
+    shape = [
+        ("a civil-affairs 低保 helped with monthly income",
+         lambda r: r.to == ReferralTo.civil_affairs and r.status == ReferralStatus.helped and r.monthly_income),
+        ("a city-union referral helped with an amount",
+         lambda r: r.to == ReferralTo.city_union and r.status == ReferralStatus.helped and r.amount),
+        ("a school referral answered", lambda r: r.to == ReferralTo.school and r.status == ReferralStatus.answered),
+        ("a hospital referral answered",
+         lambda r: r.to == ReferralTo.hospital and r.status == ReferralStatus.answered),
+    ]
+    for what, test in shape:
+        if not any(test(r) for _, r in referrals):
+            bad("cases", f"no referral: {what}")
+    still_open = [r for _, r in referrals if r.status == ReferralStatus.sent
+                  and (r.sent.on.year, r.sent.on.month) == (today.year, today.month)]
+    if len(still_open) < 2:
+        bad("cases", f"{len(still_open)} referrals sent this month still open, want at least 2")
+    with_referrals = {c.id for c, _ in referrals}
+    if not 5 <= len(with_referrals) <= 8:
+        bad("cases", f"{len(with_referrals)} cases with referrals, want 5-8")
 
     # ---- 10. visits ---------------------------------------------------------------------
     occasions = Counter(v.occasion.value for v in visits.values())
@@ -503,6 +572,8 @@ def check(root: Path, today: date) -> None:
     print(f"{len(campaigns)} campaigns, raised "
           + ", ".join(f"{c.id} {c.raised} (used {used[c.id]})" for c in campaigns.values()))
     print(f"{len(visits)} visits {dict(sorted(occasions.items()))}")
+    print(f"{len(referrals)} referrals on {len(with_referrals)} cases "
+          f"{dict(sorted(Counter(f'{r.to.value}/{r.status.value}' for _, r in referrals).items()))}")
     for year, b in sorted(budgets.items()):
         print(f"budget {year}: total {b.total}, "
               + ", ".join(f"{k.value} {spent[(year, k)]}/{v}" for k, v in b.lines.items()))

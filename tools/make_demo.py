@@ -327,8 +327,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(1200, None),
         ill=True,
-        story="{spouse_word}{ill}，无劳动能力，需长期治疗，每月自付医疗费用约{R}元。家庭仅靠本人工资维持。",
-        finding="{spouse_word}{ill}，卧床时间较多，{name}下班后承担全部家务和照料。医疗票据已核对。",
+        patient="spouse",  # the member whose diagnosis (extras `ill`) is recorded on him or her
+        story="{spouse_word}身患重病，无劳动能力，需长期治疗，每月自付医疗费用约{R}元。家庭仅靠本人工资维持。",
+        finding="{spouse_word}病情较重，卧床时间较多，{name}下班后承担全部家务和照料。医疗票据已核对。",
     ),
     "child_illness": dict(
         primary="serious_illness",
@@ -344,8 +345,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(1500, None),
         ill=True,
-        story="{child_word}患{ill}，在{hospital}住院化疗，{spouse_word}辞职陪护。每月自付医疗费用约{R}元，另在外租房陪护。",
-        finding="{child_word}{ill}化疗间隙在家休养，家中已按医嘱消毒隔离。{spouse_word}全职陪护，无收入。",
+        patient="child",
+        story="{child_word}身患重病，在{hospital}住院治疗，{spouse_word}辞职陪护。每月自付医疗费用约{R}元，另在外租房陪护。",
+        finding="{child_word}治疗间隙在家休养，家中已按医嘱消毒隔离。{spouse_word}全职陪护，无收入。",
     ),
     "schooling": dict(
         primary="schooling",
@@ -491,8 +493,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(700, None),
         ill=True,
-        story="家中老人在农村务农，未参加职工社会保险，患{ill}需长期治疗，每月自付药费约{R}元；子女在读。",
-        finding="住{housing}，老人{ill}，卧病在床。家中种植烤烟三亩，收入受天气影响大。",
+        patient="parent",
+        story="家中老人在农村务农，未参加职工社会保险，身患重病需长期治疗，每月自付药费约{R}元；子女在读。",
+        finding="住{housing}，老人长期患病，卧病在床。家中种植烤烟三亩，收入受天气影响大。",
     ),
     "migrant": dict(
         primary="no_insurance",
@@ -572,7 +575,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(2000, 3500),
         ill=True,
-        story="{spouse_word}于{event}，重型颅脑损伤，住院治疗月余，肇事方无力足额赔偿。每月康复治疗费用约{R}元。",
+        patient="spouse",
+        patient_diagnosis="重型颅脑损伤，出院后康复治疗",
+        story="{spouse_word}于{event}，伤势严重，住院治疗月余，肇事方无力足额赔偿。每月康复治疗费用约{R}元。",
         finding="{spouse_word}出院后仍需康复治疗，生活不能完全自理。交警事故认定书已复印。",
     ),
     "surgery": dict(
@@ -605,7 +610,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(1800, None),
         ill=False,
-        story="{child_word}被诊断为孤独症谱系障碍，在市残联定点机构做康复训练，{spouse_word}全职陪护。每月康复训练费用自付约{R}元。",
+        patient="child",
+        patient_diagnosis="孤独症谱系障碍",
+        story="{child_word}经医院确诊后需长期康复训练，在市残联定点机构做康复，{spouse_word}全职陪护。每月康复训练费用自付约{R}元。",
         finding="{child_word}每天往返康复机构，{spouse_word}辞职陪护。康复机构收费票据已核对。",
     ),
     "mental": dict(
@@ -622,6 +629,8 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         ],
         rigid=(900, None),
         ill=True,
+        patient="spouse",
+        patient_diagnosis="精神分裂症",
         story="{spouse_word}精神残疾二级，长期服药，无劳动能力，病情反复需住院。每月药费及住院费用自付约{R}元。",
         finding="{spouse_word}病情基本稳定，按时服药，需专人看护。残疾证已核对。",
     ),
@@ -691,7 +700,8 @@ DIAGNOSES = {  # for the worker, when he or she is the patient
 }
 
 # The households, in the order they were filed. (filed, archetype, level, status, extras)
-# extras: diagnosis (key of DIAGNOSES), ill (a family member's illness, in words), event,
+# extras: diagnosis (key of DIAGNOSES), ill (a family member's diagnosis, in words: it goes on
+# that member's `diagnosis`, never into the notes), event,
 # closed (date, reason, note), notice_from, objection, fast (the January 2025 drive),
 # same_as (index of an earlier row: the same worker applying again).
 CASE_PLAN: list[tuple[str, str, str, str, dict[str, Any]]] = [
@@ -910,6 +920,8 @@ class Case:
         self.review_due: date | None = None
         self.home_visit: tuple[date, list[str]] | None = None  # (day, visitors)
         self.reviews: list[tuple[date, str]] = []  # annual reviews (day, officer)
+        self.referrals: list[dict[str, Any]] = []  # 联系协调: help asked of other bodies
+        self.words: dict[str, str] = {}  # the words of the home-visit finding
 
     # -- what the rules need -----------------------------------------------------------
     @property
@@ -991,6 +1003,19 @@ def copy_household(case: Case, earlier: Case) -> None:
             m.update(health="serious_illness", occupation=OCCUPATIONS["ill"][0][0], _key="ill")
         elif m["occupation"].startswith("学生"):
             m["occupation"] = occupation_text(m["_key"], case.town, m["_age"], m["_college"])
+
+
+def diagnose_members(case: Case) -> None:
+    """The ill member of the household carries the diagnosis (sensitive: never in the notes)."""
+    relation = case.arch.get("patient")
+    if relation is None:
+        return
+    text = case.extras.get("ill") or case.arch["patient_diagnosis"]
+    for m in case.household:
+        if m["relation"] == relation and m["health"] != "healthy":
+            m["diagnosis"] = text
+            return
+    raise SystemExit(f"row {case.index} ({case.kind}): no ill {relation} to carry the diagnosis")
 
 
 def relation_word(relation: str, sex: str, worker_sex: str) -> str:
@@ -1165,6 +1190,7 @@ def intake(case: Case) -> None:
     if case.status == "applied":
         return
     words = describe(case)
+    case.words = words
     checked_on = add_workdays(case.filed, gap(1, 2))
     case.checks.append(step("check", case.filed_by, checked_on, rng.choice(CHECK_NOTES)))
     visitor = rng.choice(CASEWORKERS)
@@ -1265,12 +1291,98 @@ def case_record(case: Case) -> dict[str, Any]:
         if case.notice["objections"]:
             notice["objections"] = case.notice["objections"]
         rec["notice"] = notice
+    if case.referrals:
+        rec["referrals"] = case.referrals
     if case.review_due:
         rec["review_due"] = case.review_due
     if case.closed:
         rec["closed"] = case.closed
     rec["notes"] = case.notes
     return rec
+
+
+# =======================================================================================
+# Referrals (联系协调): help the union asks of other bodies, and what came back. Written
+# out by hand, without the random draws, so the rest of the demo is not disturbed.
+
+
+def referral(case: Case, to: str, body: str, purpose: str, sent_on: str, status: str = "sent",
+             answered: tuple[str, str] | None = None, amount: int | None = None,
+             monthly_income: int | None = None, note: str | None = None) -> None:
+    sent = d(sent_on)
+    assert is_workday(sent) and case.filed <= sent <= LAST_SIGNED, (case.index, sent)
+    r: dict[str, Any] = {"to": to, "body": body, "purpose": purpose,
+                         "sent": {"by": case.filed_by, "on": sent}, "status": status}
+    assert (status == "sent") == (answered is None), (case.index, status)
+    if answered:
+        on = d(answered[0])
+        assert is_workday(on) and sent <= on <= LAST_SIGNED, (case.index, on)
+        r["answered"] = {"on": on, "note": answered[1]}
+    if amount is not None:
+        r["amount"] = money(amount)
+    if monthly_income is not None:
+        r["monthly_income"] = money(monthly_income)
+    if note:
+        r["note"] = note
+    case.referrals.append(r)
+
+
+def per_capita(case: Case) -> Decimal:
+    """As the model computes it: recurring help received through referrals counts."""
+    extra = sum((r["monthly_income"] for r in case.referrals
+                 if r["status"] == "helped" and "monthly_income" in r), ZERO)
+    net = case.income["household_monthly"] + extra - case.income["rigid_expenses_monthly"]
+    return (max(net, ZERO) / (1 + len(case.household))).quantize(D("0.01"))
+
+
+def plan_referrals(cases: list[Case]) -> None:
+    by_index = {c.index: c for c in cases}
+
+    # 低保 granted by civil affairs: 300 a month, which counts as household income
+    referral(by_index[24], "civil_affairs", "某县民政局", "协助申请城乡居民最低生活保障（低保）", "2025-11-17",
+             status="helped",
+             answered=("2026-01-14", "经县民政局审核审批，自2026年1月起纳入城市低保，每月发放低保金300元。"),
+             monthly_income=300,
+             note="工会出具困难职工家庭证明，协助准备家庭收入及财产申报材料；低保金计入家庭收入。")
+    # 大病救助 of the city union: a one-off amount
+    referral(by_index[10], "city_union", "某市总工会（困难职工帮扶中心）", "申报市总工会困难职工家庭大病救助",
+             "2025-03-17", status="helped",
+             answered=("2025-04-22", "市总工会审批同意，大病救助金已拨付至职工本人银行账户。"),
+             amount=5000,
+             note="随申报表附医保结算单及自付费用票据复印件。")
+    # 学费减免 at a student's college: answered, not yet decided
+    school = by_index[30]
+    student = next(m for m in school.students if "学校" in m["occupation"] or "学院" in m["occupation"]
+                   or "大学" in m["occupation"])
+    college = student["_college"]
+    referral(school, "school", f"{college}学生资助管理中心",
+             f"为在读子女{student['name']}申请学费减免（家庭经济困难学生认定）", "2026-09-07",
+             status="answered",
+             answered=("2026-10-15", "学校回复：已认定为家庭经济困难学生，学费减免申请已受理，"
+                                     "评审结果待学校资助工作领导小组审定后于12月公布。"))
+    # 诊疗费用减免 at the hospital that treats the worker: answered
+    patient = by_index[8]
+    hospital = patient.words["hospital"]
+    referral(patient, "hospital", f"{hospital}医务科", "联系医院为困难职工办理诊疗费用减免", "2026-06-15",
+             status="answered",
+             answered=("2026-06-29", "医院回复：可按困难职工身份减免部分诊疗费及床位费，"
+                                     "需持工会出具的困难职工证明到医务科办理登记。"),
+             note="已出具困难职工证明，待职工下次就诊时办理。")
+    # still open at the end of November
+    referral(by_index[33], "civil_affairs", "某县民政局", "协助申请临时救助（因交通事故致困）", "2026-11-16",
+             note="已报送申请表、事故认定书复印件及医疗费用票据，等待民政部门入户核查。")
+    referral(by_index[32], "other", "某县残疾人联合会", "申请残疾儿童康复救助（康复训练费用补贴）", "2026-11-20",
+             note="残疾证、康复机构评估报告复印件已随函报送。")
+
+    # the tier a case states must still follow its income, now with the help received
+    for case in cases:
+        if not case.referrals or case.level == "accident":
+            continue
+        pc, standard = per_capita(case), standard_on(case.filed)
+        fits = pc < standard if case.level == "deep" else standard <= pc < 2 * standard
+        if not fits:
+            raise SystemExit(f"row {case.index}: per-capita {pc} with referral income no longer "
+                             f"fits {case.level} against {standard}")
 
 
 # =======================================================================================
@@ -1564,7 +1676,7 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
 
     # waiting at the end of November: submitted, not yet signed
     for idx, kind, amount, on, reason in (
-        (2, "medical", 5000, "2026-11-26", "家属血液透析及住院医疗救助：医保报销后自付16,820元（票据已核）"),
+        (2, "medical", 5000, "2026-11-26", "家属门诊及住院医疗救助：医保报销后自付16,820元（票据已核）"),
         (15, "legal", 1200, "2026-11-24", "工伤赔偿纠纷二审律师代理费用"),
         (30, "schooling", 1000, "2026-11-27", "子女冬季学期住宿及教材费用助学"),
     ):
@@ -1591,7 +1703,7 @@ def plan_grants(cases: list[Case], campaigns: dict[str, dict[str, Any]], g: Gran
     # 其他
     g.propose(by_index[5], "other", 1800, d("2025-05-19"), "助残辅具：电动轮椅一台", "employer")
     g.propose(by_index[27], "other", 1500, d("2026-04-20"), "适老化改造：卫生间扶手及防滑地面", "employer")
-    g.propose(by_index[32], "other", 2400, d("2026-11-18"), "孤独症儿童康复训练费用补助", "employer")
+    g.propose(by_index[32], "other", 2400, d("2026-11-18"), "残疾儿童康复训练费用补助", "employer")
     return visited
 
 
@@ -1889,6 +2001,7 @@ def build_cases() -> list[Case]:
                     break
             else:
                 raise SystemExit(f"no income fits row {index} ({archetype}, {level})")
+        diagnose_members(case)
         case.housing = housing_for(case)
         options = case.arch["secondary"]
         case.secondary = list(rng.choice(options)) if options else []
@@ -1908,6 +2021,7 @@ def build_cases() -> list[Case]:
             case.notes += (f"{earlier.filed.year}年曾申请建档（{earlier.id}），因隐瞒经营收入未予建档；"
                            "其配偶经营的超市已于2026年6月停业。")
         reviews_and_closing(case)
+    plan_referrals(cases)
     return cases
 
 
