@@ -394,7 +394,9 @@ class Stats:
 
     @property
     def measures(self) -> list[str]:
-        return ["households", "grants", "amount"] if self.of == "grants" else ["households", "people"]
+        return (
+            ["households", "grants", "amount"] if self.of == "grants" else ["households", "people"]
+        )
 
     def value(self, measure: str, **where: str) -> Any:
         """One figure: the sum of a measure over the rows that match `where`."""

@@ -12,7 +12,10 @@ LANGS = ("zh", "en")
 _PAIRS: dict[str, tuple[str, str]] = {
     # report titles and headings
     "report.monthly": ("帮扶工作月报", "Monthly report of hardship assistance"),
-    "report.annual": ("困难职工帮扶工作年度统计报表", "Annual statistical report of hardship assistance"),
+    "report.annual": (
+        "困难职工帮扶工作年度统计报表",
+        "Annual statistical report of hardship assistance",
+    ),
     "report.case": ("困难职工档案", "Household file"),
     "report.notice": ("困难职工帮扶公示", "Public notice of hardship assistance"),
     "stamp.generated": ("生成日期", "Generated on"),
@@ -160,7 +163,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "fig.rigid": ("刚性支出（月）", "Rigid expenses (monthly)"),
     "fig.suggested_tier": ("按收入测算类型", "Tier by income"),
     # alerts and marks
-    "alert.new_deep": ("新增深度困难职工，需及时上报", "New deep-hardship household: report at once"),
+    "alert.new_deep": (
+        "新增深度困难职工，需及时上报",
+        "New deep-hardship household: report at once",
+    ),
     "alert.overdrawn": ("预算科目已超支", "Budget line overdrawn"),
     "alert.runs_out": ("按当前进度将在年底前用完", "Runs out before the year ends at this pace"),
     "alert.review_overdue": ("档案复核已逾期", "Review of the file is overdue"),
