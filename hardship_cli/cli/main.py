@@ -131,6 +131,10 @@ def _register() -> None:
 
     for module in (validate, setup, overview, standards_cmd):
         module.register(app)
+    from importlib import import_module
+
+    import_module(".budget", __package__).register(app)
+    import_module(".stats", __package__).register(app)
 
 
 _register()

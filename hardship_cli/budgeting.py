@@ -1,0 +1,206 @@
+"""A year's budget at a glance: its lines, the reserve, the funds behind it, the drives.
+
+Built on `money`: a line's use is `money.line_uses` (help from the union's own sources,
+approved or paid, proposed in the year); a drive's is `money.campaign_use`. Nothing here
+imports pandas, so `hardship budget` starts fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .model import FIXED_FUNDS, Budget, Campaign, GrantStatus
+from .money import ZERO, CampaignUse, LineUse, campaign_use, counts, line_uses, year_end
+from .store import Records
+
+
+@dataclass(frozen=True, slots=True)
+class LineStatus:
+    use: LineUse
+    runs_out_on: date | None
+    runs_out_early: bool  # projected to be used up before the year ends (not yet overdrawn)
+
+    @property
+    def overdrawn(self) -> bool:
+        return self.use.overdrawn
+
+
+@dataclass(frozen=True, slots=True)
+class FundUse:
+    fund: str
+    planned: Decimal | None  # what the budget expects from this source (None: not planned)
+    committed: Decimal
+    spent: Decimal
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.spent
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.planned is None else self.planned - self.used
+
+
+@dataclass
+class BudgetStatus:
+    year: int
+    today: date
+    budget: Budget | None
+    lines: list[LineStatus]
+    funds: list[FundUse]
+    campaigns: list[CampaignUse]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return self.budget.total if self.budget else ZERO
+
+    @property
+    def reserve(self) -> Decimal:
+        return self.budget.reserve if self.budget else ZERO
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((line.use.allocated for line in self.lines), ZERO)
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.total - self.allocated - self.reserve
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((line.use.committed for line in self.lines), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((line.use.spent for line in self.lines), ZERO)
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.spent
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.used
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.allocated:
+            return None
+        return (self.used * 100 / self.allocated).quantize(Decimal("0.1"))
+
+    @property
+    def overdrawn(self) -> list[LineStatus]:
+        return [line for line in self.lines if line.overdrawn]
+
+    @property
+    def running_out(self) -> list[LineStatus]:
+        return [line for line in self.lines if line.runs_out_early]
+
+    def to_json(self) -> dict[str, Any]:
+        def money(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.2f}"
+
+        return {
+            "year": self.year,
+            "today": self.today.isoformat(),
+            "has_budget": self.budget is not None,
+            "total": money(self.total),
+            "allocated": money(self.allocated),
+            "reserve": money(self.reserve),
+            "unallocated": money(self.unallocated),
+            "committed": money(self.committed),
+            "spent": money(self.spent),
+            "remaining": money(self.remaining),
+            "percent": None if self.percent is None else str(self.percent),
+            "overdrawn": bool(self.overdrawn),
+            "lines": [
+                {
+                    "kind": line.use.kind.value,
+                    "allocated": money(line.use.allocated),
+                    "committed": money(line.use.committed),
+                    "spent": money(line.use.spent),
+                    "remaining": money(line.use.remaining),
+                    "percent": None if line.use.percent is None else str(line.use.percent),
+                    "runs_out_on": line.runs_out_on.isoformat() if line.runs_out_on else None,
+                    "overdrawn": line.overdrawn,
+                    "runs_out_before_year_end": line.runs_out_early,
+                }
+                for line in self.lines
+            ],
+            "funds": [
+                {
+                    "fund": f.fund,
+                    "planned": money(f.planned),
+                    "committed": money(f.committed),
+                    "spent": money(f.spent),
+                    "remaining": money(f.remaining),
+                }
+                for f in self.funds
+            ],
+            "campaigns": [
+                {
+                    "id": c.campaign.id,
+                    "title": c.campaign.title,
+                    "beneficiary": c.campaign.beneficiary,
+                    "opened": c.campaign.opened.isoformat(),
+                    "closed": c.campaign.closed.isoformat() if c.campaign.closed else None,
+                    "target": money(c.campaign.target),
+                    "raised": money(c.raised),
+                    "committed": money(c.committed),
+                    "paid": money(c.spent),
+                    "balance": money(c.balance),
+                }
+                for c in self.campaigns
+            ],
+            "notes": self.notes,
+        }
+
+
+def campaigns_of_year(campaigns: dict[str, Campaign], year: int) -> list[Campaign]:
+    """Drives that were open at some time in the year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return [
+        campaigns[cid]
+        for cid in sorted(campaigns)
+        if campaigns[cid].opened <= end
+        and (campaigns[cid].closed is None or campaigns[cid].closed >= start)  # type: ignore[operator]
+    ]
+
+
+def budget_status(
+    records: Records, year: int, today: date, upto: date | None = None
+) -> BudgetStatus:
+    """The year's budget lines, funds and drives as recorded now.
+
+    `upto` counts only the help proposed on or before that day (a monthly report shows the
+    budget as it stood at the end of its month); the pace of use is measured to that day.
+    """
+    grants = [g for g in records.grants.values() if upto is None or g.proposed.on <= upto]
+    pace_day = upto or today
+    budget = records.budgets.get(year)
+    end = year_end(year)
+    lines = []
+    for use in line_uses(budget, grants, year):
+        out = use.runs_out_on(year, pace_day)
+        early = not use.overdrawn and out is not None and out < end and use.allocated > 0
+        lines.append(LineStatus(use, out, early))
+    planned = dict(budget.sources) if budget else {}
+    committed: dict[str, Decimal] = {}
+    spent: dict[str, Decimal] = {}
+    for g in grants:
+        if g.year != year or not counts(g):
+            continue
+        bucket = spent if g.status == GrantStatus.paid else committed
+        bucket[g.fund] = bucket.get(g.fund, ZERO) + g.amount
+    used_funds = set(planned) | set(committed) | set(spent)
+    order = [f for f in FIXED_FUNDS if f in used_funds] + sorted(used_funds - set(FIXED_FUNDS))
+    funds = [FundUse(f, planned.get(f), committed.get(f, ZERO), spent.get(f, ZERO)) for f in order]
+    drives = [campaign_use(c, grants) for c in campaigns_of_year(records.campaigns, year)]
+    notes = []
+    if budget is None:
+        notes.append(f"no budget for {year} (budgets/{year}.yaml): every line is unbudgeted")
+    return BudgetStatus(year, today, budget, lines, funds, drives, notes)

@@ -1,0 +1,142 @@
+"""hardship budget: the year's lines, reserve, funds and donation drives."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ..problems import EXIT_OK, EXIT_PROBLEMS
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def budget(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="Budget year (default: the year of --today).", show_default=False
+        ),
+    ] = None,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="table or json.")
+    ] = TableOrJson.table,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+    ] = None,
+) -> None:
+    """Each budget line with allocated, committed (approved, unpaid), spent (paid),
+    remaining, % used and the day it runs out at this year's pace; the reserve; use by
+    fund source; donation drives with raised, paid out and balance.
+
+    Lines over budget are marked OVERDRAWN, lines that will run out before the year ends
+    at this pace are marked RUNS OUT. Exit 1 when any line is overdrawn, so cron can alert.
+
+    Example: hardship budget --year 2026 --format json
+    """
+    from ..budgeting import budget_status
+    from .main import parse_today, state
+    from .reading import load_for_reading
+
+    st = state(ctx)
+    day = parse_today(today)
+    records = load_for_reading(st)
+    status = budget_status(records, year or day.year, day)
+    for note in status.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    if format == TableOrJson.json:
+        json.dump(status.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(status, records.config.organisation.name if records.config else "")
+    raise typer.Exit(EXIT_PROBLEMS if status.overdrawn else EXIT_OK)
+
+
+def _print_table(status, org: str) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    from ..money import yuan
+    from .reading import wide_console
+
+    def pct(value: object) -> str:
+        return "" if value is None else f"{value}%"
+
+    console = wide_console()
+    lines = Table(
+        title=f"{org} budget {status.year} (as of {status.today})",
+        title_justify="left",
+        show_footer=True,
+    )
+    lines.add_column("line", footer="total")
+    for name, total in (
+        ("allocated", status.allocated),
+        ("committed", status.committed),
+        ("spent", status.spent),
+        ("remaining", status.remaining),
+    ):
+        lines.add_column(name, footer=yuan(total), justify="right")
+    lines.add_column("used", footer=pct(status.percent), justify="right")
+    lines.add_column("runs out", justify="right")
+    lines.add_column("mark")
+    for line in status.lines:
+        use = line.use
+        mark = "OVERDRAWN" if line.overdrawn else ("RUNS OUT" if line.runs_out_early else "")
+        style = "bold red" if line.overdrawn else ("yellow" if line.runs_out_early else None)
+        lines.add_row(
+            use.kind.value,
+            yuan(use.allocated),
+            yuan(use.committed),
+            yuan(use.spent),
+            yuan(use.remaining),
+            pct(use.percent),
+            str(line.runs_out_on or ""),
+            mark,
+            style=style,
+        )
+    console.print(lines)
+    console.print(
+        f"budget total {yuan(status.total)}; lines {yuan(status.allocated)}; "
+        f"reserve {yuan(status.reserve)}; not allocated {yuan(status.unallocated)}"
+    )
+    funds = Table(title="by fund source", title_justify="left")
+    for name in ("fund", "planned", "committed", "spent", "remaining"):
+        funds.add_column(name, justify="left" if name == "fund" else "right")
+    for f in status.funds:
+        funds.add_row(
+            f.fund,
+            "" if f.planned is None else yuan(f.planned),
+            yuan(f.committed),
+            yuan(f.spent),
+            "" if f.remaining is None else yuan(f.remaining),
+        )
+    console.print(funds)
+    if status.campaigns:
+        drives = Table(title="donation drives", title_justify="left")
+        for name in ("drive", "title", "for", "raised", "committed", "paid", "balance"):
+            drives.add_column(
+                name,
+                justify="right" if name in ("raised", "committed", "paid", "balance") else "left",
+            )
+        for c in status.campaigns:
+            drives.add_row(
+                c.campaign.id,
+                c.campaign.title,
+                c.campaign.beneficiary or "general pool",
+                yuan(c.raised),
+                yuan(c.committed),
+                yuan(c.spent),
+                yuan(c.balance),
+            )
+        console.print(drives)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(budget)

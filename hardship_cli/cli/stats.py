@@ -1,0 +1,153 @@
+"""hardship stats (alias aggregate): counts and amounts by any fields, for leaders and upward."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from ..frames import Stats
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Subject(StrEnum):
+    grants = "grants"
+    cases = "cases"
+
+
+def stats(
+    ctx: typer.Context,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Group by these fields, comma-separated: tier, cause, unit, kind, fund, "
+            "status, month, quarter, year, sex, age_band, employment.",
+            show_default=False,
+        ),
+    ] = None,
+    of: Annotated[
+        Subject,
+        typer.Option("--of", help="Count items of help (grants) or household files (cases)."),
+    ] = Subject.grants,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only this year.", show_default=False)
+    ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Only these statuses, comma-separated, or `all` (default for grants: "
+            "approved,paid; for cases: all).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        StatsFormat, typer.Option("--format", help="table, csv or json.")
+    ] = StatsFormat.table,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+    ] = None,
+) -> None:
+    """Counts and amounts grouped by any fields (alias: aggregate).
+
+    For grants: households helped, items of help and yuan; a grant's year, quarter and month
+    are those of its proposal (the budget year it counts against). For cases: households
+    and the people in them; with --year or --month, the households on file during it.
+    Age bands are the worker's age at the end of the period (or today).
+
+    Example: hardship stats --by kind,fund --year 2026 --format csv
+    """
+    from ..frames import COUNTING, build
+    from ..frames import stats as compute
+    from ..model import CaseStatus, GrantStatus
+    from .main import parse_today, state
+    from .reading import load_for_reading
+
+    st = state(ctx)
+    day = parse_today(today)
+    records = load_for_reading(st)
+    statuses: list[str] | None = None
+    if status is not None:
+        if status.strip() == "all":
+            statuses = [s.value for s in (GrantStatus if of == Subject.grants else CaseStatus)]
+        else:
+            statuses = [s.strip() for s in status.split(",") if s.strip()]
+    elif of == Subject.grants:
+        statuses = list(COUNTING)
+    frames = build(records, day)
+    result = compute(frames, of.value, (by or "").split(","), year, month, statuses)
+    if format == StatsFormat.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif format == StatsFormat.csv:
+        _write_csv(result)
+    else:
+        _print_table(result)
+
+
+def _cell(value: object) -> str:
+    from decimal import Decimal
+
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+
+
+def _write_csv(result: Stats) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([*result.by, *result.measures])
+    for row in result.rows:
+        writer.writerow([_cell(row[k]) for k in (*result.by, *result.measures)])
+    if result.by:
+        writer.writerow(
+            [
+                "total",
+                *[""] * (len(result.by) - 1),
+                *[_cell(result.total[m]) for m in result.measures],
+            ]
+        )
+
+
+def _print_table(result: Stats) -> None:
+    from rich.table import Table
+
+    from ..money import yuan
+    from .reading import wide_console
+
+    filters = ", ".join(
+        f"{k} {','.join(v) if isinstance(v, list) else v}" for k, v in result.filters.items()
+    )
+    table = Table(
+        title=f"{result.of}: {filters}", title_justify="left", show_footer=bool(result.by)
+    )
+    for i, name in enumerate(result.by):
+        table.add_column(name, footer="total" if i == 0 else "")
+    for m in result.measures:
+        total = result.total[m]
+        table.add_column(m, justify="right", footer=yuan(total) if m == "amount" else str(total))
+    rows = result.rows if result.by else [result.total]
+    for row in rows:
+        table.add_row(
+            *[str(row[k]) for k in result.by],
+            *[yuan(row[m]) if m == "amount" else str(row[m]) for m in result.measures],
+        )
+    wide_console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(stats)
+    app.command("aggregate", hidden=True)(stats)
