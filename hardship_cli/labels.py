@@ -29,6 +29,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "contents": ("目录", "Contents"),
     # monthly sections
     "sec.summary": ("本月概况", "The month at a glance"),
+    "sec.summary_year": ("全年概况", "The year at a glance"),
     "sec.alerts": ("提示与预警", "Alerts"),
     "sec.new_files": ("新建档案", "New files"),
     "sec.status_changes": ("档案状态变化", "Changes of status"),
@@ -301,6 +302,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "decision.approved": ("同意", "approved"),
     "decision.rejected": ("不同意", "rejected"),
     "fig.files_opened": ("新建档案", "Files opened"),
+    "fig.files_approved": ("审批纳入帮扶", "Files approved into the archive"),
+    "fig.counting_total": ("合计（已批准及已发放）", "Total approved or paid"),
     "fig.grants_paid": ("发放笔数", "Grants paid"),
     "fig.raised": ("募集捐款（元）", "Donations raised (yuan)"),
 }

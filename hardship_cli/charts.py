@@ -1,0 +1,206 @@
+"""The geometry of the reports' charts, for inline SVG drawn by the templates.
+
+Plain arithmetic on Decimal; every coordinate is written with one decimal, so the same
+figures always give the same bytes. No JavaScript, no library, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+
+
+def fmt(value: Decimal | int | float) -> str:
+    return f"{Decimal(str(value)).quantize(Decimal('0.1'))}"
+
+
+def nice_ceiling(value: Decimal) -> Decimal:
+    """The smallest of 1, 2, 2.5, 5 x 10^k that is at least `value` (and above zero)."""
+    if value <= 0:
+        return Decimal("1")
+    exponent = value.adjusted()
+    for step in (Decimal("1"), Decimal("2"), Decimal("2.5"), Decimal("5"), Decimal("10")):
+        candidate = step.scaleb(exponent)
+        if candidate >= value:
+            return candidate
+    return Decimal("10").scaleb(exponent)  # pragma: no cover - 10 always fits
+
+
+def tick_text(value: Decimal) -> str:
+    """1500 -> '1,500'; 2.5 -> '2.5'."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,}"
+
+
+@dataclass
+class Bar:
+    x: str
+    y: str
+    w: str
+    h: str
+    label: str  # a code or text; the template turns it into words
+    value: str  # the figure, written out
+    label_x: str
+    label_y: str
+    value_x: str
+    value_y: str
+
+
+@dataclass
+class Grid:
+    y: str
+    text: str
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar] = field(default_factory=list)
+    grid: list[Grid] = field(default_factory=list)
+    lines: dict[str, str] = field(default_factory=dict)  # name -> polyline points
+    plot: dict[str, str] = field(default_factory=dict)  # x0, x1, y0, y1 of the plot area
+    empty: bool = False
+
+
+def _grid(top: Decimal, y_of, ticks: int = 4) -> list[Grid]:  # type: ignore[no-untyped-def]
+    return [
+        Grid(fmt(y_of(top * i / ticks)), tick_text((top * i / ticks).quantize(Decimal("0.01"))))
+        for i in range(ticks + 1)
+    ]
+
+
+def column_chart(
+    items: Sequence[tuple[str, Decimal]], width: int = 640, height: int = 220
+) -> Chart:
+    """Vertical bars, one per item (e.g. help by month)."""
+    left, right, top, bottom = 56, 8, 12, 28
+    plot_w = Decimal(width - left - right)
+    plot_h = Decimal(height - top - bottom)
+    peak = max((v for _, v in items), default=ZERO)
+    ceiling = nice_ceiling(peak)
+    chart = Chart(width, height, empty=peak <= 0)
+
+    def y_of(value: Decimal) -> Decimal:
+        return Decimal(top) + plot_h - plot_h * value / ceiling
+
+    chart.grid = _grid(ceiling, y_of)
+    slot = plot_w / max(len(items), 1)
+    bar_w = slot * Decimal("0.7")
+    for i, (label, value) in enumerate(items):
+        x = Decimal(left) + slot * i + (slot - bar_w) / 2
+        y = y_of(value)
+        chart.bars.append(
+            Bar(
+                x=fmt(x),
+                y=fmt(y),
+                w=fmt(bar_w),
+                h=fmt(Decimal(top) + plot_h - y),
+                label=label,
+                value=tick_text(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+                if value
+                else "",
+                label_x=fmt(x + bar_w / 2),
+                label_y=fmt(Decimal(height - bottom + 16)),
+                value_x=fmt(x + bar_w / 2),
+                value_y=fmt(y - 3),
+            )
+        )
+    chart.plot = {
+        "x0": str(left),
+        "x1": str(width - right),
+        "y0": str(top),
+        "y1": fmt(Decimal(top) + plot_h),
+    }
+    return chart
+
+
+def bar_chart(items: Sequence[tuple[str, int]], width: int = 640, row: int = 26) -> Chart:
+    """Horizontal bars with counts (e.g. households by tier)."""
+    left, right, top = 150, 60, 6
+    height = top * 2 + row * max(len(items), 1)
+    peak = max((v for _, v in items), default=0)
+    chart = Chart(width, height, empty=peak <= 0)
+    span = Decimal(width - left - right)
+    for i, (label, value) in enumerate(items):
+        w = span * value / peak if peak else ZERO
+        y = Decimal(top + row * i + 4)
+        chart.bars.append(
+            Bar(
+                x=str(left),
+                y=fmt(y),
+                w=fmt(w),
+                h=str(row - 8),
+                label=label,
+                value=str(value),
+                label_x=str(left - 8),
+                label_y=fmt(y + Decimal(row - 8) / 2 + 4),
+                value_x=fmt(Decimal(left) + w + 6),
+                value_y=fmt(y + Decimal(row - 8) / 2 + 4),
+            )
+        )
+    return chart
+
+
+def burn_chart(
+    used_by_month: Sequence[Decimal | None],
+    budget: Decimal,
+    width: int = 640,
+    height: int = 240,
+) -> Chart:
+    """Cumulative use month by month against the budget and an even pace through the year.
+
+    `used_by_month` has twelve entries: the use at the end of each month, None for months
+    still to come.
+    """
+    left, right, top, bottom = 64, 12, 12, 28
+    plot_w = Decimal(width - left - right)
+    plot_h = Decimal(height - top - bottom)
+    known = [v for v in used_by_month if v is not None]
+    peak = max([budget, *known]) if known else budget
+    ceiling = nice_ceiling(peak)
+    chart = Chart(width, height, empty=budget <= 0 and not any(known))
+
+    def x_of(month: int) -> Decimal:
+        return Decimal(left) + plot_w * month / 12
+
+    def y_of(value: Decimal) -> Decimal:
+        return Decimal(top) + plot_h - plot_h * value / ceiling
+
+    chart.grid = _grid(ceiling, y_of)
+    points = [f"{fmt(x_of(0))},{fmt(y_of(ZERO))}"]
+    for month, value in enumerate(used_by_month, start=1):
+        if value is None:
+            break
+        points.append(f"{fmt(x_of(month))},{fmt(y_of(value))}")
+    chart.lines = {
+        "used": " ".join(points),
+        "pace": f"{fmt(x_of(0))},{fmt(y_of(ZERO))} {fmt(x_of(12))},{fmt(y_of(budget))}",
+        "budget": f"{fmt(x_of(0))},{fmt(y_of(budget))} {fmt(x_of(12))},{fmt(y_of(budget))}",
+    }
+    for month in range(1, 13):
+        chart.bars.append(
+            Bar(
+                x=fmt(x_of(month)),
+                y="0",
+                w="0",
+                h="0",
+                label=str(month),
+                value="",
+                label_x=fmt(x_of(month) - plot_w / 24),
+                label_y=fmt(Decimal(height - bottom + 16)),
+                value_x="0",
+                value_y="0",
+            )
+        )
+    chart.plot = {
+        "x0": str(left),
+        "x1": str(width - right),
+        "y0": str(top),
+        "y1": fmt(Decimal(top) + plot_h),
+    }
+    return chart

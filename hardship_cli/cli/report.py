@@ -1,0 +1,243 @@
+"""hardship report monthly|annual|case|notice: what the leaders read, what goes upward."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..problems import UsageError
+
+report_app = typer.Typer(
+    name="report",
+    help="Reports from templates: Markdown or self-contained HTML (prints on A4), in Chinese "
+    "or English; the annual report also as CSV or Excel. The same records, options and "
+    "--today give the same bytes.\n\n"
+    "Cron: hardship report monthly --month previous -o reports/{month}.md --commit",
+    no_args_is_help=True,
+)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+FormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        help="md or html (annual also csv, xlsx); default from the -o suffix, else md.",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="zh or en (default: locale in hardship.yaml).", show_default=False),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to FILE instead of stdout; {month}, {year}, {id}, {lang} and {format} "
+        "are filled in.",
+        show_default=False,
+    ),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+]
+CommitOption = Annotated[
+    bool, typer.Option("--commit", help="Commit the written report in its git repository.")
+]
+
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
+SUFFIXES[".xlsx"] = "xlsx"
+
+
+def _produce(
+    ctx: typer.Context,
+    kind: str,
+    fmt: ReportFormat | None,
+    lang: Lang | None,
+    output: str | None,
+    today: str | None,
+    commit: bool,
+    month: str | None = None,
+    year: int | None = None,
+    case_id: str | None = None,
+    full: bool = False,
+) -> None:
+    from ..report import Request, commit_file, default_lang, produce, resolve_month
+    from ..yamlio import atomic_write
+    from .main import parse_today, state
+    from .reading import load_for_reading
+
+    st = state(ctx)
+    day = parse_today(today)
+    if commit and output is None:
+        raise UsageError("--commit needs -o FILE", "e.g. -o reports/{month}.md --commit")
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        chosen = SUFFIXES.get(suffix, "md")
+    else:
+        chosen = fmt.value
+    started = time.perf_counter()
+    records = load_for_reading(st)
+    language = lang.value if lang else default_lang(records)
+    request = Request(
+        kind, chosen, language, day, month=month, year=year, case_id=case_id, full=full
+    )
+    if kind == "monthly":
+        y, m = resolve_month(month, day)
+        request.month = f"{y:04d}-{m:02d}"
+    result = produce(records, request)
+    st.say(f"{kind} report rendered in {time.perf_counter() - started:.2f} s")
+    if output is None:
+        if isinstance(result, bytes):
+            if sys.stdout.isatty():
+                raise UsageError(
+                    "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
+                )
+            sys.stdout.buffer.write(result)
+        else:
+            sys.stdout.write(result)
+        return
+    period = request.month or str(year or day.year)
+    fills = {
+        "{month}": request.month or period,
+        "{year}": str(year or (int(request.month[:4]) if request.month else day.year)),
+        "{id}": case_id or "",
+        "{lang}": language,
+        "{format}": chosen,
+    }
+    name = output
+    for key, value in fills.items():
+        name = name.replace(key, value)
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(result, bytes):
+        atomic_write(path, result)
+    else:
+        # Excel reads a UTF-8 CSV file right only with a byte-order mark.
+        atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result)
+    print(f"wrote {path}", file=sys.stderr)
+    if commit:
+        subject = (
+            f"report: {kind} {case_id or request.month or year or day.year} ({language}, {chosen})"
+        )
+        trailers = {"Action": "report", "Report": kind}
+        if case_id:
+            trailers["Record"] = case_id
+        done = commit_file(path, subject, trailers)
+        print(
+            f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit",
+            file=sys.stderr,
+        )
+
+
+@report_app.command()
+def monthly(
+    ctx: typer.Context,
+    month: Annotated[
+        str, typer.Option("--month", help="YYYY-MM, `previous` or `current`.")
+    ] = "previous",
+    format: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """The month: new files, changes of status, help by kind and fund, budget use and burn,
+    donations, visits, what is due next month, and alerts (a new deep-hardship household is
+    reported at once).
+
+    Example: hardship report monthly --month previous -o reports/{month}.md --commit
+    """
+    _produce(ctx, "monthly", format, lang, output, today, commit, month=month)
+
+
+@report_app.command()
+def annual(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="The year (default: this year).", show_default=False),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """The upward statistical report: households by tier, cause, unit, employment, sex and
+    age band; help by kind, fund and month; files opened and closed; the previous year.
+    As csv (one block per table) or xlsx (one sheet per table, numbers as numbers) too.
+
+    Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx
+    """
+    from .main import parse_today
+
+    _produce(
+        ctx, "annual", format, lang, output, today, commit, year=year or parse_today(today).year
+    )
+
+
+@report_app.command("case")
+def case_report(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="The case, e.g. HS-2026-0001.")],
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Include ID number, phone, diagnosis, address, bank account, notes and "
+            "findings (for authorised readers only).",
+        ),
+    ] = False,
+    format: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """The printable household file (一户一档): worker, household, income, causes, checks
+    and approvals, help given, visits. Sensitive details only with --full.
+
+    Example: hardship report case HS-2026-0001 --format html -o build/{id}.html
+    """
+    _produce(ctx, "case", format, lang, output, today, commit, case_id=case_id, full=full)
+
+
+@report_app.command()
+def notice(
+    ctx: typer.Context,
+    format: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """The public notice (公示) of the households on notice: masked names (张*伟), tier and
+    proposed help; never an ID number, phone or diagnosis.
+
+    Example: hardship report notice --format html -o build/notice.html
+    """
+    _produce(ctx, "notice", format, lang, output, today, commit)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app)
