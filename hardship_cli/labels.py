@@ -65,6 +65,20 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "sec.case_visits": ("走访记录", "Visits"),
     "sec.notes": ("备注", "Notes"),
     "sec.sensitive": ("敏感信息（仅限授权人员）", "Sensitive details (authorised readers only)"),
+    "sec.referrals": ("联系协调（转介）", "Referrals"),
+    "col.referred_to": ("转介至", "Referred to"),
+    "col.body": ("单位", "Office"),
+    "col.purpose": ("事由", "Purpose"),
+    "fig.referral_income": ("转介所得月收入", "Monthly income from referrals"),
+    "referral_to.city_union": ("市总工会", "city union"),
+    "referral_to.civil_affairs": ("民政部门", "civil affairs"),
+    "referral_to.hospital": ("医院", "hospital"),
+    "referral_to.school": ("学校", "school"),
+    "referral_to.other": ("其他", "other"),
+    "referral_status.sent": ("已转介", "sent"),
+    "referral_status.answered": ("已回复", "answered"),
+    "referral_status.helped": ("已获帮助", "help received"),
+    "referral_status.declined": ("未获帮助", "declined"),
     # notice
     "notice.intro": (
         "根据困难职工帮扶工作有关规定，经本人申请、工会初审和入户调查，"

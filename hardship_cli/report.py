@@ -342,31 +342,38 @@ def _charts(
     }
 
 
-def _status_events(case: Case, start: date, end: date) -> list[tuple[date, str]]:
-    """The changes of a file's status in a period: (day, new status)."""
-    events: list[tuple[date, str]] = [(case.filed.on, CaseStatus.applied.value)]
-    for step in case.checks:
+_RANK = {"applied": 0, "checked": 1, "on_notice": 2, "active": 3, "rejected": 4, "closed": 4}
+
+
+def _status_events(case: Case, start: date, end: date) -> list[tuple[date, Label]]:
+    """What happened to a file in a period: each change of status, and each review of a
+    file already in the archive (动态管理)."""
+    events: list[tuple[date, int, str]] = [(case.filed.on, 0, "applied")]
+    for order, step in enumerate([*case.checks, *case.approvals], start=1):
         if step.decision == Decision.rejected or step.step == StepName.reject:
-            events.append((step.on, CaseStatus.rejected.value))
-        else:
-            events.append((step.on, CaseStatus.checked.value))
-    if case.notice is not None:
-        events.append((case.notice.from_, CaseStatus.on_notice.value))
-    for step in case.approvals:
-        if step.decision == Decision.rejected or step.step == StepName.reject:
-            events.append((step.on, CaseStatus.rejected.value))
+            events.append((step.on, order, "rejected"))
         elif step.step == StepName.approve:
-            events.append((step.on, CaseStatus.active.value))
+            events.append((step.on, order, "active"))
+        elif step.step == StepName.review:
+            events.append((step.on, order, "review"))
         else:
-            events.append((step.on, CaseStatus.checked.value))
+            events.append((step.on, order, "checked"))
+    if case.notice is not None:
+        events.append((case.notice.from_, 90, "on_notice"))
     if case.closed is not None:
-        events.append((case.closed.on, CaseStatus.closed.value))
-    seen: set[tuple[date, str]] = set()
-    out = []
-    for day, status in sorted(events, key=lambda e: e[0]):
-        if start <= day <= end and (day, status) not in seen:
-            seen.add((day, status))
-            out.append((day, status))
+        events.append((case.closed.on, 99, "closed"))
+    current = -1
+    out: list[tuple[date, Label]] = []
+    for day, _, status in sorted(events):
+        if status == "review":
+            if current >= _RANK["active"] and start <= day <= end:
+                if (day, Label("step.review")) not in out:
+                    out.append((day, Label("step.review")))
+            continue
+        if _RANK[status] > current:
+            current = _RANK[status]
+            if start <= day <= end:
+                out.append((day, Label(f"case_status.{status}")))
     return out
 
 
@@ -474,7 +481,7 @@ def monthly_context(
             Col("col.date", "date"),
             Col("col.case"),
             Col("col.name"),
-            Col("col.to", "code", "case_status."),
+            Col("col.to"),
         ],
         changes,
     )
@@ -850,6 +857,7 @@ def case_context(
             Col("col.health", "code", "health."),
             Col("col.income", "money"),
             Col("col.occupation"),
+            *([Col("field.diagnosis")] if full else []),
         ],
         [
             [
@@ -859,14 +867,41 @@ def case_context(
                 m.health.value,
                 m.monthly_income,
                 m.occupation,
+                *([m.diagnosis] if full else []),
             ]
             for m in case.household
+        ],
+    )
+    ctx["referrals"] = Table(
+        "referrals",
+        "sec.referrals",
+        [
+            Col("col.date", "date"),
+            Col("col.referred_to", "code", "referral_to."),
+            Col("col.body"),
+            Col("col.status", "code", "referral_status."),
+            Col("col.amount", "money"),
+            Col("col.income", "money"),
+            *([Col("col.purpose"), Col("col.note")] if full else []),
+        ],
+        [
+            [
+                r.sent.on,
+                r.to.value,
+                r.body,
+                r.status.value,
+                r.amount,
+                r.monthly_income,
+                *([r.purpose, r.note] if full else []),
+            ]
+            for r in sorted(case.referrals, key=lambda r: r.sent.on)
         ],
     )
     standard = records.config.standard_on(today)
     by_income = records.config.level_for(case.per_capita_monthly, today)
     ctx["income"] = [
         (Label("fig.household_monthly"), case.income.household_monthly, "money"),
+        (Label("fig.referral_income"), case.referral_income_monthly, "money"),
         (Label("fig.rigid"), case.income.rigid_expenses_monthly, "money"),
         (Label("col.household_size"), case.household_size, "int"),
         (Label("fig.per_capita"), case.per_capita_monthly, "money"),
@@ -1017,6 +1052,8 @@ def notice_context(records: Records, today: date, stamp: dict[str, Any]) -> dict
         c = records.cases[cid]
         if c.status != CaseStatus.on_notice:
             continue
+        if c.notice is not None and c.notice.until < today:
+            continue  # the period is over: off the board, waiting for approval
         proposed = [
             g
             for g in sorted(records.grants_of(cid), key=lambda g: (g.proposed.on, g.id))

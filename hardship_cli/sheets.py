@@ -30,27 +30,58 @@ from .problems import UsageError
 
 SEX = {"男": "male", "女": "female", "male": "male", "female": "female"}
 EMPLOYMENT = {
-    "在岗": "on_job", "在职": "on_job", "下岗": "laid_off", "失业": "unemployed",
-    "退休": "retired", "病休": "sick_leave", "长期病休": "sick_leave", "农民工": "migrant",
+    "在岗": "on_job",
+    "在职": "on_job",
+    "下岗": "laid_off",
+    "失业": "unemployed",
+    "退休": "retired",
+    "病休": "sick_leave",
+    "长期病休": "sick_leave",
+    "农民工": "migrant",
 }
 HEALTH = {
-    "健康": "healthy", "良好": "healthy", "慢性病": "chronic_illness",
-    "大病": "serious_illness", "重病": "serious_illness", "重大疾病": "serious_illness",
-    "残疾": "disabled", "年老体弱": "elderly_frail",
+    "健康": "healthy",
+    "良好": "healthy",
+    "慢性病": "chronic_illness",
+    "大病": "serious_illness",
+    "重病": "serious_illness",
+    "重大疾病": "serious_illness",
+    "残疾": "disabled",
+    "年老体弱": "elderly_frail",
 }
 LEVEL = {"深度困难": "deep", "相对困难": "relative", "意外致困": "accident"}
 CAUSE = {
-    "丧失劳动能力": "unable_to_work", "有劳动能力未就业": "not_employed",
-    "未就业": "not_employed", "下岗": "laid_off", "未参加社会保险": "no_insurance",
-    "社会保险未足额发放": "insurance_unpaid", "因病": "serious_illness",
-    "患大病": "serious_illness", "因灾": "disaster", "因意外": "accident", "意外": "accident",
-    "因学": "schooling", "子女就学": "schooling", "其他": "other",
+    "丧失劳动能力": "unable_to_work",
+    "有劳动能力未就业": "not_employed",
+    "未就业": "not_employed",
+    "下岗": "laid_off",
+    "未参加社会保险": "no_insurance",
+    "社会保险未足额发放": "insurance_unpaid",
+    "因病": "serious_illness",
+    "患大病": "serious_illness",
+    "因灾": "disaster",
+    "因意外": "accident",
+    "意外": "accident",
+    "因学": "schooling",
+    "子女就学": "schooling",
+    "其他": "other",
 }
 RELATION = {
-    "配偶": "spouse", "妻子": "spouse", "丈夫": "spouse", "子女": "child", "儿子": "child",
-    "女儿": "child", "父母": "parent", "父亲": "parent", "母亲": "parent",
-    "岳父母": "parent_in_law", "公婆": "parent_in_law", "兄弟姐妹": "sibling",
-    "祖父母": "grandparent", "孙子女": "grandchild", "其他": "other",
+    "配偶": "spouse",
+    "妻子": "spouse",
+    "丈夫": "spouse",
+    "子女": "child",
+    "儿子": "child",
+    "女儿": "child",
+    "父母": "parent",
+    "父亲": "parent",
+    "母亲": "parent",
+    "岳父母": "parent_in_law",
+    "公婆": "parent_in_law",
+    "兄弟姐妹": "sibling",
+    "祖父母": "grandparent",
+    "孙子女": "grandchild",
+    "其他": "other",
 }
 
 
@@ -103,13 +134,27 @@ MEMBER_COLUMNS = [
     Column(("occupation",), "成员职业", "text"),
 ]
 # On a separate members sheet the headings need no prefix.
-MEMBER_SHEET_HEADINGS = {"姓名": "成员姓名", "关系": "与户主关系", "与户主关系": "与户主关系",
-                         "出生日期": "成员出生日期", "健康状况": "成员健康状况",
-                         "月收入": "成员月收入", "职业": "成员职业", "工号": "工号"}
+MEMBER_SHEET_HEADINGS = {
+    "姓名": "成员姓名",
+    "关系": "与户主关系",
+    "与户主关系": "与户主关系",
+    "出生日期": "成员出生日期",
+    "健康状况": "成员健康状况",
+    "月收入": "成员月收入",
+    "职业": "成员职业",
+    "工号": "工号",
+}
 MEMBERS_SHEET = "家庭成员"
-ALIASES = {"所在单位": "单位", "电话": "联系电话", "手机": "联系电话", "身份证号码": "身份证号",
-           "家庭人均月收入": "", "月刚性支出": "月刚性支出", "刚性支出": "月刚性支出",
-           "序号": ""}
+ALIASES = {
+    "所在单位": "单位",
+    "电话": "联系电话",
+    "手机": "联系电话",
+    "身份证号码": "身份证号",
+    "家庭人均月收入": "",
+    "月刚性支出": "月刚性支出",
+    "刚性支出": "月刚性支出",
+    "序号": "",
+}
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
@@ -125,12 +170,16 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     data = parsed.data
     known = {c.heading for c in CASE_COLUMNS + MEMBER_COLUMNS}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise UsageError(f"{path}: a mapping file maps each sheet heading to a known heading",
-                         f"e.g. `员工编号: 工号`; known headings: {', '.join(sorted(known))}")
+        raise UsageError(
+            f"{path}: a mapping file maps each sheet heading to a known heading",
+            f"e.g. `员工编号: 工号`; known headings: {', '.join(sorted(known))}",
+        )
     for heading, target in data.items():
         if target not in known:
-            raise UsageError(f"{path}: `{heading}` maps to `{target}`, which is not a heading "
-                             "the import knows", f"known headings: {', '.join(sorted(known))}")
+            raise UsageError(
+                f"{path}: `{heading}` maps to `{target}`, which is not a heading the import knows",
+                f"known headings: {', '.join(sorted(known))}",
+            )
     return dict(data)
 
 
@@ -161,8 +210,10 @@ def read_workbook(path: Path) -> list[Sheet]:
         rows = list(csv.reader(io.StringIO(text)))
         return [Sheet(path.stem, [(i + 1, row) for i, row in enumerate(rows)])]
     if suffix not in (".xlsx", ".xlsm"):
-        raise UsageError(f"{path}: import reads .xlsx or .csv files",
-                         "save the sheet as Excel (.xlsx) or CSV (UTF-8)")
+        raise UsageError(
+            f"{path}: import reads .xlsx or .csv files",
+            "save the sheet as Excel (.xlsx) or CSV (UTF-8)",
+        )
     import openpyxl
 
     try:
@@ -263,8 +314,9 @@ def convert(column: Column, value: Any) -> Any:
         for word in words:
             cause = column.choices.get(word, word if word in column.choices.values() else None)
             if cause is None:
-                raise CellError(f"holds {word!r}, not one of: "
-                                f"{'、'.join(dict.fromkeys(column.choices))}")
+                raise CellError(
+                    f"holds {word!r}, not one of: {'、'.join(dict.fromkeys(column.choices))}"
+                )
             if cause not in causes:
                 causes.append(cause)
         if len(causes) > 4:
@@ -338,11 +390,13 @@ def read_rows(path: Path, mapping: dict[str, str]) -> list[Row]:
     main = sheets[0]
     start, columns = find_header(main, known, mapping)
     if "工号" not in columns.values() and "身份证号" not in columns.values():
-        raise UsageError(f"sheet {main.name}: neither 工号 nor 身份证号 is a column",
-                         "a household is matched by employee number or ID number")
+        raise UsageError(
+            f"sheet {main.name}: neither 工号 nor 身份证号 is a column",
+            "a household is matched by employee number or ID number",
+        )
     rows: dict[str, Row] = {}
     ordered: list[Row] = []
-    for number, cells in main.rows[start + 1:]:
+    for number, cells in main.rows[start + 1 :]:
         if all(_text(c) == "" for c in cells):
             continue  # a blank row
         row = Row(number, main.name)
@@ -369,8 +423,9 @@ def read_rows(path: Path, mapping: dict[str, str]) -> list[Row]:
             # Repeated rows of one household, one member each.
             first = rows[key]
             if _household_part(first.data) != _household_part(row.data):
-                row.errors.append(f"repeats the household of row {first.number} with "
-                                  "different household figures")
+                row.errors.append(
+                    f"repeats the household of row {first.number} with different household figures"
+                )
                 ordered.append(row)
             else:
                 first.members.extend(row.members)
@@ -393,7 +448,9 @@ def _key(row: Row) -> str | None:
 
 
 def _read_member_sheet(
-    sheets: list[Sheet], rows: dict[str, Row], mapping: dict[str, str],
+    sheets: list[Sheet],
+    rows: dict[str, Row],
+    mapping: dict[str, str],
     member_by_heading: dict[str, Column],
 ) -> None:
     sheet = next((s for s in sheets if s.name == MEMBERS_SHEET), None)
@@ -401,7 +458,7 @@ def _read_member_sheet(
         return
     mapping = {**MEMBER_SHEET_HEADINGS, **mapping}
     start, columns = find_header(sheet, set(member_by_heading) | {"工号"}, mapping)
-    for number, cells in sheet.rows[start + 1:]:
+    for number, cells in sheet.rows[start + 1 :]:
         if all(_text(c) == "" for c in cells):
             continue
         member: dict[str, Any] = {}
@@ -469,13 +526,20 @@ def plan_import(
         worker = row.data.get("worker", {})
         employee, number = worker.get("employee_id"), worker.get("id_number")
         if not employee and not number:
-            actions.append(Action(row.number, row.sheet, "refused",
-                                  reason="has neither 工号 nor 身份证号"))
+            actions.append(
+                Action(row.number, row.sheet, "refused", reason="has neither 工号 nor 身份证号")
+            )
             continue
         earlier = next((seen[k] for k in (employee, number) if k and k in seen), None)
         if earlier is not None:
-            actions.append(Action(row.number, row.sheet, "refused",
-                                  reason=f"repeats the household of row {earlier}"))
+            actions.append(
+                Action(
+                    row.number,
+                    row.sheet,
+                    "refused",
+                    reason=f"repeats the household of row {earlier}",
+                )
+            )
             continue
         for k in (employee, number):
             if k:
@@ -483,9 +547,15 @@ def plan_import(
         match_e = by_employee.get(employee) if employee else None
         match_n = by_id_number.get(number) if number else None
         if match_e and match_n and match_e.id != match_n.id:
-            actions.append(Action(row.number, row.sheet, "refused",
-                                  reason=f"its 工号 is filed in {match_e.id} but its 身份证号 in "
-                                  f"{match_n.id}: settle which household this is by hand"))
+            actions.append(
+                Action(
+                    row.number,
+                    row.sheet,
+                    "refused",
+                    reason=f"its 工号 is filed in {match_e.id} but its 身份证号 in "
+                    f"{match_n.id}: settle which household this is by hand",
+                )
+            )
             continue
         existing = match_e or match_n
         incoming = dict(row.data)
@@ -495,8 +565,7 @@ def plan_import(
             record = _new_case(incoming, filed_by, filed_on)
             problems = check(record)
             if problems:
-                actions.append(Action(row.number, row.sheet, "refused",
-                                      reason="; ".join(problems)))
+                actions.append(Action(row.number, row.sheet, "refused", reason="; ".join(problems)))
             else:
                 actions.append(Action(row.number, row.sheet, "create", data=record))
             continue
@@ -507,12 +576,26 @@ def plan_import(
             continue
         problems = check(merged)
         if problems:
-            actions.append(Action(row.number, row.sheet, "refused", case_id=existing.id,
-                                  reason="; ".join(problems)))
+            actions.append(
+                Action(
+                    row.number,
+                    row.sheet,
+                    "refused",
+                    case_id=existing.id,
+                    reason="; ".join(problems),
+                )
+            )
             continue
-        actions.append(Action(row.number, row.sheet, "update", case_id=existing.id,
-                              data={k: merged[k] for k in {c.split(".")[0] for c in changed}},
-                              changed=changed))
+        actions.append(
+            Action(
+                row.number,
+                row.sheet,
+                "update",
+                case_id=existing.id,
+                data={k: merged[k] for k in {c.split(".")[0] for c in changed}},
+                changed=changed,
+            )
+        )
     return actions
 
 
@@ -590,8 +673,9 @@ def _heading_for(loc: tuple[Any, ...]) -> str | None:
 # Writing the sheet back
 
 
-def export_rows(cases: Iterable[Case], full: bool) -> tuple[list[str], list[list[Any]],
-                                                            list[str], list[list[Any]]]:
+def export_rows(
+    cases: Iterable[Case], full: bool
+) -> tuple[list[str], list[list[Any]], list[str], list[list[Any]]]:
     """The households and their members as the collection sheet's rows. Sensitive columns
     (ID number, phone, address, bank) only with `full`."""
     columns = [c for c in CASE_COLUMNS if full or not c.sensitive]
@@ -617,15 +701,17 @@ def export_rows(cases: Iterable[Case], full: bool) -> tuple[list[str], list[list
             row.append(value)
         rows.append(row)
         for member in data.get("household", []):
-            members.append([
-                case.worker.employee_id,
-                member["name"],
-                words[id(MEMBER_COLUMNS[1])].get(member["relation"], member["relation"]),
-                member.get("birth_date"),
-                words[id(MEMBER_COLUMNS[3])].get(member.get("health"), member.get("health")),
-                float(Decimal(member.get("monthly_income") or "0")),
-                member.get("occupation"),
-            ])
+            members.append(
+                [
+                    case.worker.employee_id,
+                    member["name"],
+                    words[id(MEMBER_COLUMNS[1])].get(member["relation"], member["relation"]),
+                    member.get("birth_date"),
+                    words[id(MEMBER_COLUMNS[3])].get(member.get("health"), member.get("health")),
+                    float(Decimal(member.get("monthly_income") or "0")),
+                    member.get("occupation"),
+                ]
+            )
     return headings, rows, member_headings, members
 
 
