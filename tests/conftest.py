@@ -25,3 +25,63 @@ def demo_copy(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns(".hardship-cache"))
     return target
+
+
+# ---------------------------------------------------------------------------------------
+# Golden files: what people read is compared byte for byte with tests/golden/.
+# Refresh them on purpose with `pytest --update-golden`, then read the diff before
+# committing it.
+
+GOLDEN = REPO / "tests" / "golden"
+SMALL = REPO / "tests" / "roots" / "small"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from what the code produces now.",
+    )
+
+
+class Golden:
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def check(self, name: str, produced: bytes | str) -> None:
+        data = produced.encode("utf-8") if isinstance(produced, str) else produced
+        path = GOLDEN / name
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        assert path.exists(), f"no golden file {name}: run pytest --update-golden"
+        expected = path.read_bytes()
+        if data != expected:
+            import difflib
+
+            diff = "".join(
+                list(
+                    difflib.unified_diff(
+                        expected.decode("utf-8", "replace").splitlines(True),
+                        data.decode("utf-8", "replace").splitlines(True),
+                        f"golden/{name}",
+                        "produced",
+                    )
+                )[:60]
+            )
+            raise AssertionError(f"{name} differs from its golden file:\n{diff}")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(bool(request.config.getoption("--update-golden")))
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A private copy of the small hand-counted root (tests/roots/small), not in git."""
+    target = tmp_path / "small"
+    shutil.copytree(SMALL, target)
+    return target
