@@ -100,7 +100,7 @@ def parse_month(text: str) -> tuple[int, int]:
     try:
         year, month = text.split("-")
         y, m = int(year), int(month)
-        if len(year) != 4 or not 1 <= m <= 12:
+        if len(year) != 4 or len(month) != 2 or not 1 <= m <= 12:
             raise ValueError
     except ValueError:
         raise UsageError(f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-03") from None
