@@ -16,9 +16,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,fast]'
 	touch $(STAMP)
 
+DEMO_TODAY   ?= 2026-11-29
+DEMO_REPORTS ?= build/demo-reports
+DEMO_CASE    ?= HS-2026-0005
+
 demo: $(STAMP)
 	$(BIN)/hardship --root $(ROOT) validate
 	$(BIN)/hardship --root $(ROOT) summary
+	$(BIN)/hardship --root $(ROOT) budget --today $(DEMO_TODAY) || true
+	@mkdir -p $(DEMO_REPORTS)
+	@for lang in zh en; do for fmt in md html; do \
+	  $(BIN)/hardship --root $(ROOT) report monthly --month previous --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/monthly-{month}.$$lang.$$fmt && \
+	  $(BIN)/hardship --root $(ROOT) report annual --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/annual-{year}.$$lang.$$fmt && \
+	  $(BIN)/hardship --root $(ROOT) report notice --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/notice.$$lang.$$fmt && \
+	  $(BIN)/hardship --root $(ROOT) report case $(DEMO_CASE) --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/case-{id}.$$lang.$$fmt \
+	  || exit 1; done; \
+	  $(BIN)/hardship --root $(ROOT) report annual --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/annual-{year}.$$lang.csv || exit 1; \
+	  $(BIN)/hardship --root $(ROOT) report annual --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/annual-{year}.$$lang.xlsx || exit 1; \
+	done
+	@echo "reports of the demo root are in $(DEMO_REPORTS)/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
