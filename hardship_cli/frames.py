@@ -150,7 +150,7 @@ def closed_on(case: Any) -> date | None:
     return None
 
 
-def _ordered(values: Iterable[str], order: Sequence[str]) -> pd.Categorical:
+def _ordered(values: Iterable[Any], order: Sequence[str]) -> Any:
     values = list(values)
     extra = sorted({v for v in values if v not in order})
     return pd.Categorical(values, categories=[*order, *extra], ordered=True)
@@ -161,8 +161,8 @@ def _fund_order(funds: Iterable[str]) -> list[str]:
     return [*FIXED_FUNDS, *campaigns]
 
 
-def _dates(values: list[date | None]) -> pd.Series:
-    return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+def _dates(values: list[Any]) -> pd.Series:
+    return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------
@@ -260,11 +260,11 @@ def build(records: Records, today: date) -> Frames:
     members["birth_date"] = _dates(list(members["birth_date"]))
     members["income_fen"] = members["income_fen"].astype("int64")
 
-    by_case = {r["case"]: r for r in case_rows}
+    by_case: dict[str, dict[str, Any]] = {str(r["case"]): r for r in case_rows}
     grant_rows = []
     for gid in sorted(records.grants):
         g = records.grants[gid]
-        c = by_case.get(g.case, {})
+        owner = by_case.get(g.case, {})
         grant_rows.append(
             {
                 "grant": gid,
@@ -279,13 +279,13 @@ def build(records: Records, today: date) -> Frames:
                 "year": g.proposed.on.year,
                 "quarter": quarter_of(g.proposed.on),
                 "month": month_of(g.proposed.on),
-                "tier": c.get("tier", UNKNOWN),
-                "cause": c.get("cause", UNKNOWN),
-                "unit": c.get("unit", UNKNOWN),
-                "sex": c.get("sex", UNKNOWN),
-                "employment": c.get("employment", UNKNOWN),
-                "birth_date": c.get("birth_date"),
-                "case_status": c.get("status", UNKNOWN),
+                "tier": owner.get("tier", UNKNOWN),
+                "cause": owner.get("cause", UNKNOWN),
+                "unit": owner.get("unit", UNKNOWN),
+                "sex": owner.get("sex", UNKNOWN),
+                "employment": owner.get("employment", UNKNOWN),
+                "birth_date": owner.get("birth_date"),
+                "case_status": owner.get("status", UNKNOWN),
             }
         )
     grants = pd.DataFrame(grant_rows, columns=GRANT_COLUMNS)
@@ -306,7 +306,7 @@ def build(records: Records, today: date) -> Frames:
     for vid in sorted(records.visits):
         v = records.visits[vid]
         for cid in sorted(set(v.cases)):
-            c = by_case.get(cid, {})
+            owner = by_case.get(cid, {})
             visit_rows.append(
                 {
                     "visit": vid,
@@ -316,7 +316,7 @@ def build(records: Records, today: date) -> Frames:
                     "year": v.on.year,
                     "month": month_of(v.on),
                     "follow_up": v.follow_up,
-                    "tier": c.get("tier", UNKNOWN),
+                    "tier": owner.get("tier", UNKNOWN),
                 }
             )
     visits = pd.DataFrame(

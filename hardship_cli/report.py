@@ -398,7 +398,7 @@ def monthly_context(
     gifts = between(frames.contributions, "on", start, end)
     visits_in = between(frames.visits, "on", start, end)
     filed = sorted(c for c in cases if start <= cases[c].filed.on <= end)
-    closed = [c for c in cases if cases[c].closed and start <= cases[c].closed.on <= end]
+    closed = [c for c, case in cases.items() if case.closed and start <= case.closed.on <= end]
     ctx["figures"] = [
         (Label("fig.households_active"), len(households), "int"),
         (Label("fig.new_files"), len(filed), "int"),
@@ -436,10 +436,10 @@ def monthly_context(
     for cid in sorted(cases):
         c = cases[cid]
         if c.status == CaseStatus.active:
-            due = _review_due(c, cycle)
-            if due is not None and due <= end:
+            review = _review_due(c, cycle)
+            if review is not None and review <= end:
                 alerts.append(
-                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": due}
+                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": review}
                 )
         if c.status == CaseStatus.on_notice and open_objections(c):
             alerts.append({"key": "alert.objection", "what": f"{cid} {c.worker.name}", "on": None})
