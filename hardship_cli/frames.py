@@ -52,6 +52,7 @@ COUNTING = (GrantStatus.approved.value, GrantStatus.paid.value)
 
 # `--by` fields: the name a user types -> (column, applies to grants, applies to cases)
 FIELDS: dict[str, tuple[str, bool, bool]] = {
+    "org": ("org", True, True),  # the union unit (several in a roll-up)
     "tier": ("tier", True, True),
     "cause": ("cause", True, True),
     "unit": ("unit", True, True),
@@ -74,6 +75,7 @@ ALIASES = {
     "age": "age_band",
     "age-band": "age_band",
     "employment_status": "employment",
+    "organisation": "org",
 }
 SUBJECTS = ("grants", "cases")
 
@@ -181,12 +183,12 @@ class Frames:
 
 
 CASE_COLUMNS = [
-    "case", "status", "tier", "cause", "unit", "sex", "employment", "health",
+    "case", "org", "status", "tier", "cause", "unit", "sex", "employment", "health",
     "birth_date", "household_size", "per_capita_fen", "filed_on", "active_since",
     "closed_on", "close_reason", "year", "quarter", "month",
 ]  # fmt: skip
 GRANT_COLUMNS = [
-    "grant", "case", "kind", "fund", "status", "fen", "proposed_on", "paid_on",
+    "grant", "org", "case", "kind", "fund", "status", "fen", "proposed_on", "paid_on",
     "paid_month", "year", "quarter", "month", "tier", "cause", "unit", "sex",
     "employment", "birth_date", "case_status",
 ]  # fmt: skip
@@ -197,12 +199,14 @@ def build(records: Records, today: date) -> Frames:
     same frames."""
     case_rows = []
     member_rows = []
+    home = records.config.organisation.name if records.config else ""
     for cid in sorted(records.cases):
         c = records.cases[cid]
         w = c.worker
         case_rows.append(
             {
                 "case": cid,
+                "org": records.orgs.get(cid, home),
                 "status": c.status.value,
                 "tier": c.level.value,
                 "cause": c.causes.primary.value,
@@ -235,7 +239,9 @@ def build(records: Records, today: date) -> Frames:
             )
     cases = pd.DataFrame(case_rows, columns=CASE_COLUMNS)
     units = sorted(set(cases["unit"]))
+    orgs = list(dict.fromkeys([*records.orgs.values(), home]))
     if len(cases):
+        cases["org"] = _ordered(cases["org"], orgs)
         cases["status"] = _ordered(cases["status"], [s.value for s in CaseStatus])
         cases["tier"] = _ordered(cases["tier"], [v.value for v in Level])
         cases["cause"] = _ordered(cases["cause"], [v.value for v in Cause])
@@ -268,6 +274,7 @@ def build(records: Records, today: date) -> Frames:
         grant_rows.append(
             {
                 "grant": gid,
+                "org": records.orgs.get(gid, home),
                 "case": g.case,
                 "kind": g.kind.value,
                 "fund": g.fund,
@@ -290,6 +297,7 @@ def build(records: Records, today: date) -> Frames:
         )
     grants = pd.DataFrame(grant_rows, columns=GRANT_COLUMNS)
     if len(grants):
+        grants["org"] = _ordered(grants["org"], orgs)
         grants["kind"] = _ordered(grants["kind"], [v.value for v in GrantKind])
         grants["fund"] = _ordered(grants["fund"], _fund_order(grants["fund"]))
         grants["status"] = _ordered(grants["status"], [v.value for v in GrantStatus])

@@ -550,8 +550,9 @@ class Grant(Record):
 
     @property
     def campaign(self) -> str | None:
-        m = CAMPAIGN_FUND_RE.match(self.fund)
-        return m.group(1) if m else None
+        """The drive a grant is paid from (the fund's shape is checked when it loads; in a
+        roll-up of several units the drive's ID carries its unit, `U1/DC-2026-01`)."""
+        return self.fund[len("campaign:") :] if self.fund.startswith("campaign:") else None
 
 
 # ---------------------------------------------------------------------------------------

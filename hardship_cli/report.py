@@ -615,11 +615,15 @@ def monthly_context(
 
 
 def annual_tables(
-    records: Records, frames: Frames, year: int, today: date
+    records: Records, frames: Frames, year: int, today: date, duplicates: Sequence[Any] = ()
 ) -> tuple[list[Table], dict[str, Any]]:
-    """The tables of the annual report (also its CSV and Excel sheets), and its charts."""
+    """The tables of the annual report (also its CSV and Excel sheets), and its charts.
+    In a roll-up of several units (records.orgs), first a table per unit, and the
+    households filed in two units."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     tables: list[Table] = []
+    if records.orgs:
+        tables.extend(_rollup_tables(frames, year, duplicates))
     for by in ("tier", "cause", "unit", "employment", "sex", "age_band"):
         result = stats(frames, "cases", [by], year=year)
         tables.append(stats_table(f"by_{by}", f"sec.by_{by}", result))
@@ -716,6 +720,47 @@ def annual_tables(
     return tables, extra
 
 
+def _rollup_tables(frames: Frames, year: int, duplicates: Sequence[Any]) -> list[Table]:
+    """Households on file and help given, per unit: the totals are those of the report."""
+    on_file_by = stats(frames, "cases", ["org"], year=year)
+    helped_by = stats(frames, "grants", ["org"], year=year)
+    helped = {r["org"]: r for r in helped_by.rows}
+    none = {"households": 0, "grants": 0, "amount": Decimal("0.00")}
+    rows = [
+        [
+            r["org"],
+            r["households"],
+            r["people"],
+            *[helped.get(r["org"], none)[k] for k in ("households", "grants", "amount")],
+        ]
+        for r in on_file_by.rows
+    ]
+    total = [
+        Label("col.total"),
+        on_file_by.total["households"],
+        on_file_by.total["people"],
+        *[helped_by.total[k] for k in ("households", "grants", "amount")],
+    ]
+    by_org = Table(
+        "by_org",
+        "sec.by_org",
+        [
+            Col("col.org"),
+            Col("col.households", "int"),
+            Col("col.people", "int"),
+            Col("col.households_helped", "int"),
+            Col("col.grants", "int"),
+            Col("col.amount", "money"),
+        ],
+        rows,
+        total,
+    )
+    dups = Table(
+        "duplicates", "sec.duplicates", [Col("col.what")], [[p.message] for p in duplicates]
+    )
+    return [by_org, dups]
+
+
 def _reason_order(code: str) -> int:
     from .model import CloseReason
 
@@ -772,11 +817,16 @@ def _comparison(frames: Frames, year: int, file_counts: Callable[[int], dict[str
 
 
 def annual_context(
-    records: Records, frames: Frames, year: int, today: date, stamp: dict[str, Any]
+    records: Records,
+    frames: Frames,
+    year: int,
+    today: date,
+    stamp: dict[str, Any],
+    duplicates: Sequence[Any] = (),
 ) -> dict[str, Any]:
     ctx = _header(records, "annual", today, stamp)
     ctx["period"] = str(year)
-    tables, extra = annual_tables(records, frames, year, today)
+    tables, extra = annual_tables(records, frames, year, today, duplicates)
     ctx["tables"] = {t.key: t for t in tables}
     ctx["table_order"] = [t.key for t in tables]
     ctx.update(extra)
@@ -1282,19 +1332,22 @@ def produce(records: Records, request: Request) -> str | bytes:
             f"--format {fmt} is for the annual report",
             "use --format md or html for this report",
         )
-    stamp = records_stamp(records.root)
+    stamp = request.extra.get("stamp") or records_stamp(records.root)
     if kind == "monthly":
         year, month = resolve_month(request.month, today)
         ctx = monthly_context(records, build(records, today), year, month, today, stamp)
     elif kind == "annual":
         year = request.year or today.year
         frames = build(records, today)
+        duplicates = request.extra.get("duplicates", [])
         if fmt == "csv":
-            return tables_csv(annual_tables(records, frames, year, today)[0], lang)
+            tables = annual_tables(records, frames, year, today, duplicates)[0]
+            return tables_csv(tables, lang)
         if fmt == "xlsx":
             title = f"{label(lang, 'report.annual')} {year}"
-            return tables_xlsx(annual_tables(records, frames, year, today)[0], lang, today, title)
-        ctx = annual_context(records, frames, year, today, stamp)
+            tables = annual_tables(records, frames, year, today, duplicates)[0]
+            return tables_xlsx(tables, lang, today, title)
+        ctx = annual_context(records, frames, year, today, stamp, duplicates)
     elif kind == "case":
         if not request.case_id:
             raise UsageError("which case?", "hardship report case HS-2026-0001")

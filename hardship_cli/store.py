@@ -67,6 +67,8 @@ class Records:
     files: int = 0
     # IDs of files that could not be loaded: references to them are not "unknown".
     unloaded: set[str] = field(default_factory=set)
+    # In a roll-up of several units: record id -> the union unit it comes from.
+    orgs: dict[str, str] = field(default_factory=dict)
 
     def source(self, record_id: str) -> Source:
         return self.sources.get(record_id) or Source(record_id, {})

@@ -40,24 +40,71 @@ def budget(
     Lines over budget are marked OVERDRAWN, lines that will run out before the year ends
     at this pace are marked RUNS OUT. Exit 1 when any line is overdrawn, so cron can alert.
 
+    With several --root options, a line per unit, then the total; exit 1 when any unit
+    has an overdrawn line.
+
     Example: hardship budget --year 2026 --format json
     """
     from ..budgeting import budget_status
     from .main import parse_today, state
-    from .reading import load_for_reading
+    from .reading import load_rollup
 
     st = state(ctx)
     day = parse_today(today)
-    records = load_for_reading(st)
-    status = budget_status(records, year or day.year, day)
+    records, units = load_rollup(st)
+    the_year = year or day.year
+    status = budget_status(records, the_year, day)
+    per_unit = [(u, budget_status(u.records, the_year, day)) for u in units]
     for note in status.notes:
         print(f"warning: {note}", file=sys.stderr)
+    for unit, unit_status in per_unit:
+        for note in unit_status.notes:
+            print(f"warning: {unit.label} {unit.name}: {note}", file=sys.stderr)
     if format == TableOrJson.json:
-        json.dump(status.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        doc = status.to_json()
+        if units:
+            doc = {
+                "units": [
+                    {"label": u.label, "name": u.name, "root": str(u.root), **s.to_json()}
+                    for u, s in per_unit
+                ],
+                "total": doc,
+            }
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        if per_unit:
+            _print_units(per_unit, status)
         _print_table(status, records.config.organisation.name if records.config else "")
-    raise typer.Exit(EXIT_PROBLEMS if status.overdrawn else EXIT_OK)
+    overdrawn = bool(status.overdrawn) or any(s.overdrawn for _, s in per_unit)
+    raise typer.Exit(EXIT_PROBLEMS if overdrawn else EXIT_OK)
+
+
+def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
+    """A roll-up: one line per unit, then the total's detail below."""
+    from rich.table import Table
+
+    from ..money import yuan
+    from .reading import wide_console
+
+    table = Table(title=f"units, budget {total.year}", title_justify="left", show_footer=True)
+    table.add_column("unit", footer="total")
+    for name in ("allocated", "committed", "spent", "remaining"):
+        table.add_column(name, justify="right", footer=yuan(getattr(total, name)))
+    table.add_column("used", justify="right", footer=f"{total.percent or 0}%")
+    table.add_column("overdrawn lines")
+    for unit, s in per_unit:
+        table.add_row(
+            f"{unit.label} {unit.name}",
+            yuan(s.allocated),
+            yuan(s.committed),
+            yuan(s.spent),
+            yuan(s.remaining),
+            f"{s.percent or 0}%",
+            ", ".join(line.use.kind.value for line in s.overdrawn),
+            style="bold red" if s.overdrawn else None,
+        )
+    wide_console().print(table)
 
 
 def _print_table(status, org: str) -> None:  # type: ignore[no-untyped-def]

@@ -70,9 +70,13 @@ class State:
 
     def load(self) -> Records:
         """Every record of the root, with the problems found while loading."""
+        return self.load_root(self.root)
+
+    def load_root(self, root: Path) -> Records:
+        """Every record of one root (one of several, in a roll-up)."""
         from ..store import load
 
-        return load(self.root)
+        return load(root)
 
     def say(self, message: str) -> None:
         """A progress or diagnostic line on stderr, shown with --verbose."""

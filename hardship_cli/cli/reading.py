@@ -8,8 +8,25 @@ from typing import TYPE_CHECKING, Any
 from ..problems import ConfigError
 
 if TYPE_CHECKING:
+    from ..rollup import Unit
     from ..store import Records
     from .main import State
+
+
+def load_rollup(st: State) -> tuple[Records, list[Unit]]:
+    """The records of every root given with --root (several: a roll-up, IDs prefixed with
+    the unit's label; one: that root as it is), and the units. A household filed in two
+    units is reported on stderr."""
+    from ..rollup import duplicate_households, merged, units
+
+    if len(st.root_options) <= 1:
+        return load_for_reading(st), []
+    all_units = units(st.roots, st.load_root)
+    for unit in all_units:
+        _warn_broken(unit.records, f"{unit.label} {unit.name}: ")
+    for problem in duplicate_households(all_units):
+        print(problem.format(), file=sys.stderr)
+    return merged(all_units), all_units
 
 
 def load_for_reading(st: State) -> Records:
@@ -26,14 +43,18 @@ def load_for_reading(st: State) -> Records:
             f"hardship.yaml cannot be used{detail}",
             "run `hardship validate` and correct it",
         )
+    _warn_broken(records)
+    return records
+
+
+def _warn_broken(records: Records, where: str = "") -> None:
     broken = sorted({p.path for p in records.problems if p.is_error})
     if broken:
         print(
-            f"warning: {len(broken)} file(s) have errors (first: {broken[0]}); records that "
-            "do not load are left out of the figures; run `hardship validate`",
+            f"warning: {where}{len(broken)} file(s) have errors (first: {broken[0]}); records "
+            "that do not load are left out of the figures; run `hardship validate`",
             file=sys.stderr,
         )
-    return records
 
 
 def wide_console() -> Any:

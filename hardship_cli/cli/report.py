@@ -84,7 +84,7 @@ def _produce(
     from ..report import Request, commit_file, default_lang, produce, resolve_month
     from ..yamlio import atomic_write
     from .main import parse_today, state
-    from .reading import load_for_reading
+    from .reading import load_for_reading, load_rollup
 
     st = state(ctx)
     day = parse_today(today)
@@ -96,10 +96,31 @@ def _produce(
     else:
         chosen = fmt.value
     started = time.perf_counter()
-    records = load_for_reading(st)
+    extra: dict[str, object] = {}
+    if kind == "annual" and len(st.root_options) > 1:
+        from ..report import records_stamp
+        from ..rollup import duplicate_households
+        from ..rollup import stamp as rollup_stamp
+
+        records, units = load_rollup(st)
+        extra = {
+            "stamp": rollup_stamp(units, records_stamp),
+            "units": units,
+            "duplicates": duplicate_households(units),
+        }
+    else:
+        records = load_for_reading(st)
     language = lang.value if lang else default_lang(records)
     request = Request(
-        kind, chosen, language, day, month=month, year=year, case_id=case_id, full=full
+        kind,
+        chosen,
+        language,
+        day,
+        month=month,
+        year=year,
+        case_id=case_id,
+        full=full,
+        extra=extra,
     )
     if kind == "monthly":
         y, m = resolve_month(month, day)
@@ -186,6 +207,8 @@ def annual(
     """The upward statistical report: households by tier, cause, unit, employment, sex and
     age band; help by kind, fund and month; files opened and closed; the previous year.
     As csv (one block per table) or xlsx (one sheet per table, numbers as numbers) too.
+    With several --root options (the units' repositories): the roll-up, with a table per
+    unit, the git commit of each root, and households filed in two units.
 
     Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx
     """

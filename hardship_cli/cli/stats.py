@@ -31,7 +31,7 @@ def stats(
         str | None,
         typer.Option(
             "--by",
-            help="Group by these fields, comma-separated: tier, cause, unit, kind, fund, "
+            help="Group by these fields, comma-separated: org, tier, cause, unit, kind, fund, "
             "status, month, quarter, year, sex, age_band, employment.",
             show_default=False,
         ),
@@ -71,17 +71,20 @@ def stats(
     and the people in them; with --year or --month, the households on file during it.
     Age bands are the worker's age at the end of the period (or today).
 
+    With several --root options (the units' repositories), figures are per unit (org) and
+    in total; a household filed in two units is reported on stderr.
+
     Example: hardship stats --by kind,fund --year 2026 --format csv
     """
     from ..frames import COUNTING, build
     from ..frames import stats as compute
     from ..model import CaseStatus, GrantStatus
     from .main import parse_today, state
-    from .reading import load_for_reading
+    from .reading import load_rollup
 
     st = state(ctx)
     day = parse_today(today)
-    records = load_for_reading(st)
+    records, units = load_rollup(st)
     statuses: list[str] | None = None
     if status is not None:
         if status.strip() == "all":
@@ -91,7 +94,10 @@ def stats(
     elif of == Subject.grants:
         statuses = list(COUNTING)
     frames = build(records, day)
-    result = compute(frames, of.value, (by or "").split(","), year, month, statuses)
+    fields = (by or "").split(",")
+    if units and "org" not in fields:
+        fields = ["org", *fields]  # a roll-up: per unit, and the total
+    result = compute(frames, of.value, fields, year, month, statuses)
     if format == StatsFormat.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

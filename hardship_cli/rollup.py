@@ -1,0 +1,149 @@
+"""Roll-ups: several units' records roots seen as one, for the city union's statistics.
+
+Each unit keeps its own IDs, so in the roll-up every ID carries its unit's label
+(`U1/HS-2026-0001`); figures are then computed by the same code as for one root, per
+unit (`org`) and in total. A household filed in two units (same ID number, both files
+open) is a problem the roll-up reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .model import OPEN_CASE_STATUSES, Budget, Case, Config
+from .problems import WARNING, ConfigError, Problem
+from .store import Records, Source
+
+
+@dataclass
+class Unit:
+    label: str  # U1, U2 ... in the order the roots were given
+    name: str  # the organisation's name from its hardship.yaml
+    root: Path
+    records: Records
+
+
+def units(roots: list[Path], load: Callable[[Path], Records]) -> list[Unit]:
+    result = []
+    for index, root in enumerate(roots, start=1):
+        records = load(root)
+        if records.config is None:
+            raise ConfigError(
+                f"{root}: hardship.yaml cannot be used",
+                f"run `hardship --root {root} validate` and correct it",
+            )
+        result.append(Unit(f"U{index}", records.config.organisation.name, root, records))
+    names = [u.name for u in result]
+    for unit in result:
+        if names.count(unit.name) > 1:
+            unit.name = f"{unit.name} ({unit.root.name})"
+    return result
+
+
+def duplicate_households(all_units: list[Unit]) -> list[Problem]:
+    """Open files in two units for the same person (same ID number). The number itself is
+    never printed."""
+    seen: dict[str, tuple[Unit, Case]] = {}
+    problems = []
+    for unit in all_units:
+        for case in sorted(unit.records.cases.values(), key=lambda c: c.id):
+            number = case.worker.id_number
+            if case.status not in OPEN_CASE_STATUSES or not number:
+                continue
+            if number in seen:
+                first_unit, first = seen[number]
+                if first_unit is unit:
+                    continue  # within one unit: `validate` reports it
+                src = unit.records.source(case.id)
+                problems.append(
+                    Problem(
+                        f"{unit.root}/{src.path}",
+                        src.line("worker", "id_number"),
+                        "duplicate-household",
+                        f"{case.worker.name} is filed in {first_unit.name} ({first.id}) and in "
+                        f"{unit.name} ({case.id}): same ID number, both files open",
+                        "one household has one file: the units agree which keeps it, the "
+                        "other closes its file",
+                        WARNING,
+                    )
+                )
+            else:
+                seen[number] = (unit, case)
+    return problems
+
+
+def merged(all_units: list[Unit]) -> Records:
+    """One Records holding every unit's records, IDs prefixed with the unit's label."""
+    first = all_units[0].records
+    assert first.config is not None
+    config = _rollup_config(first.config, all_units)
+    result = Records(root=all_units[0].root, config=config)
+    for unit in all_units:
+        rec, p = unit.records, f"{unit.label}/"
+        for cid, case in rec.cases.items():
+            result.cases[p + cid] = case.model_copy(update={"id": p + cid})
+            result.orgs[p + cid] = unit.name
+        for gid, grant in rec.grants.items():
+            fund = f"campaign:{p}{grant.campaign}" if grant.campaign else grant.fund
+            result.grants[p + gid] = grant.model_copy(
+                update={"id": p + gid, "case": p + grant.case, "fund": fund}
+            )
+            result.orgs[p + gid] = unit.name
+        for did, drive in rec.campaigns.items():
+            beneficiary = p + drive.beneficiary if drive.beneficiary else None
+            result.campaigns[p + did] = drive.model_copy(
+                update={"id": p + did, "beneficiary": beneficiary}
+            )
+        for vid, visit in rec.visits.items():
+            result.visits[p + vid] = visit.model_copy(
+                update={"id": p + vid, "cases": [p + c for c in visit.cases]}
+            )
+        for key, source in rec.sources.items():
+            result.sources[p + key] = Source(f"{unit.root}/{source.path}", source.lines)
+        result.problems.extend(rec.problems)
+        result.files += rec.files
+    for year in sorted({y for u in all_units for y in u.records.budgets}):
+        result.budgets[year] = sum_budgets(
+            year, [u.records.budgets[year] for u in all_units if year in u.records.budgets]
+        )
+    return result
+
+
+def _rollup_config(config: Config, all_units: list[Unit]) -> Config:
+    parent = config.organisation.parent
+    name = parent or " + ".join(u.name for u in all_units)
+    organisation = config.organisation.model_copy(update={"name": name, "parent": None})
+    return config.model_copy(update={"organisation": organisation})
+
+
+def sum_budgets(year: int, budgets: list[Budget]) -> Budget:
+    zero = Decimal("0")
+    lines: dict[Any, Decimal] = {}
+    sources: dict[str, Decimal] = {}
+    for budget in budgets:
+        for kind, amount in budget.lines.items():
+            lines[kind] = lines.get(kind, zero) + amount
+        for fund, amount in budget.sources.items():
+            sources[fund] = sources.get(fund, zero) + amount
+    return Budget(
+        year=year,
+        total=sum((b.total for b in budgets), zero),
+        lines=lines,
+        reserve=sum((b.reserve for b in budgets), zero),
+        sources=sources,
+    )
+
+
+def stamp(all_units: list[Unit], stamp_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+    """The git commit of each root, for the report's stamp line."""
+    parts = []
+    dirty = False
+    for unit in all_units:
+        one = stamp_of(unit.root)
+        dirty = dirty or bool(one.get("dirty"))
+        parts.append(f"{unit.label} {unit.name} {one.get('commit') or 'not in git'}")
+    return {"commit": "; ".join(parts), "dirty": dirty, "units": parts}
