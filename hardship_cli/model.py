@@ -665,6 +665,8 @@ class Policy(Record):
     notice_days: Int = 5
     review_cycle_days: Int = 365
     emergency_before_active: Bool = True
+    # Who approves a household's file after its notice: any one of these roles.
+    case_approvers: list[Role] = Field(default_factory=lambda: [Role.chair, Role.leader])
 
 
 class Officer(Record):

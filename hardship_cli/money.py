@@ -145,3 +145,122 @@ def cap_limits(config: Config, kind: GrantKind) -> tuple[Decimal | None, Decimal
 
 def year_end(year: int) -> date:
     return date(year, 12, calendar.monthrange(year, 12)[1])
+
+
+# ---------------------------------------------------------------------------------------
+# The budget guard: what a grant would break if it were approved now. Approval refuses
+# with these figures; validate reports the same breaches of what is already approved.
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One rule a grant would break, in words with the figures."""
+
+    rule: str  # budget-line | no-budget | cap-per-grant | cap-per-case-year | raised | earmark
+    message: str
+    overridable: bool  # budget lines and caps may be passed by override; earmarks never
+
+
+def per_grant_breach(config: Config, grant: Grant) -> Breach | None:
+    per_grant, _ = cap_limits(config, grant.kind)
+    if per_grant is None or grant.amount <= per_grant:
+        return None
+    return Breach(
+        "cap-per-grant",
+        f"{grant.id} gives {yuan(grant.amount)} of {grant.kind.value} help, over the cap of "
+        f"{yuan(per_grant)} a grant",
+        True,
+    )
+
+
+def per_case_year_breach(config: Config, grants: Iterable[Grant], grant: Grant) -> Breach | None:
+    """Would this grant, counted with what the household already had, pass the yearly cap?"""
+    _, per_case_year = cap_limits(config, grant.kind)
+    if per_case_year is None:
+        return None
+    before = case_year_total(grants, grant.case, grant.kind, grant.year, exclude=grant.id)
+    total = before + grant.amount
+    if total <= per_case_year:
+        return None
+    return Breach(
+        "cap-per-case-year",
+        f"{grant.id} would bring {grant.case}'s {grant.kind.value} help in {grant.year} to "
+        f"{yuan(total)}, over the cap of {yuan(per_case_year)} a household a year "
+        f"(received {yuan(before)}, remaining {yuan(max(per_case_year - before, ZERO))}, "
+        f"this grant {yuan(grant.amount)})",
+        True,
+    )
+
+
+def earmark_breach(campaign: Campaign | None, campaign_id: str, grant: Grant) -> Breach | None:
+    """专款专用: money raised for a named colleague goes to that colleague only."""
+    if campaign is None:
+        return Breach(
+            "earmark", f"{grant.id} is paid from {campaign_id}, which does not exist", False
+        )
+    if campaign.beneficiary is not None and grant.case != campaign.beneficiary:
+        return Breach(
+            "earmark",
+            f"{grant.id} gives money raised for {campaign.beneficiary} ({campaign.id}) to "
+            f"{grant.case}",
+            False,
+        )
+    return None
+
+
+def raised_breach(campaign: Campaign, grants: Iterable[Grant], grant: Grant) -> Breach | None:
+    use = campaign_use(campaign, grants, exclude=grant.id)
+    if grant.amount <= use.balance:
+        return None
+    return Breach(
+        "raised",
+        f"{grant.id} would spend more than {campaign.id} raised: raised {yuan(use.raised)}, "
+        f"spent {yuan(use.spent)}, committed {yuan(use.committed)}, remaining "
+        f"{yuan(use.balance)}, this grant {yuan(grant.amount)}",
+        False,
+    )
+
+
+def line_breach(budget: Budget | None, grants: Iterable[Grant], grant: Grant) -> Breach | None:
+    others = [g for g in grants if g.id != grant.id]
+    if budget is None:
+        return Breach(
+            "no-budget",
+            f"{grant.id} ({grant.kind.value} {yuan(grant.amount)}) would draw on the budget of "
+            f"{grant.year}, which has none (budgets/{grant.year}.yaml)",
+            True,
+        )
+    use = line_use(budget, others, grant.year, grant.kind)
+    if use.used + grant.amount <= use.allocated:
+        return None
+    return Breach(
+        "budget-line",
+        f"{grant.id} would overdraw the budget line {grant.kind.value} {grant.year}: allocated "
+        f"{yuan(use.allocated)}, spent {yuan(use.spent)}, committed {yuan(use.committed)}, "
+        f"remaining {yuan(use.remaining)}, this grant {yuan(grant.amount)}",
+        True,
+    )
+
+
+def grant_breaches(
+    config: Config,
+    budgets: dict[int, Budget],
+    campaigns: dict[str, Campaign],
+    grants: Iterable[Grant],
+    grant: Grant,
+) -> list[Breach]:
+    """Everything approving `grant` now would break: its fund (the budget line of its year,
+    or what its campaign raised and for whom) and the caps of its kind."""
+    grants = list(grants)
+    found: list[Breach | None] = []
+    campaign_id = grant.campaign
+    if campaign_id is not None:
+        campaign = campaigns.get(campaign_id)
+        found.append(earmark_breach(campaign, campaign_id, grant))
+        if campaign is not None:
+            found.append(raised_breach(campaign, grants, grant))
+    else:
+        found.append(line_breach(budgets.get(grant.year), grants, grant))
+    found.append(per_grant_breach(config, grant))
+    found.append(per_case_year_breach(config, grants, grant))
+    return [b for b in found if b is not None]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
-from ..model import Config, GrantKind
-from ..money import ZERO, cap_limits, counts, line_uses, yuan
-from ..problems import Problem
+from ..model import Config, Grant, GrantKind
+from ..money import (
+    ZERO,
+    budget_grants,
+    cap_limits,
+    case_year_total,
+    counts,
+    line_uses,
+    per_case_year_breach,
+    per_grant_breach,
+    yuan,
+)
+from ..problems import ERROR, WARNING, Problem
 from ..store import Records
 
 
@@ -39,55 +47,79 @@ def budget_lines_not_overdrawn(records: Records, config: Config, today: date) ->
             line = (
                 src.line("lines", use.kind.value) if use.kind in budget.lines else src.line("lines")
             )
+            passed = _overridden(grants, year, use.kind)
+            message = (
+                f"budget line {use.kind.value} {year} is overdrawn: allocated "
+                f"{yuan(use.allocated)}, spent {yuan(use.spent)}, committed "
+                f"{yuan(use.committed)}, over by {yuan(-use.remaining)}"
+            )
+            if passed:
+                message += f" (passed by override: {', '.join(passed)})"
             problems.append(
                 Problem(
                     src.path,
                     line,
                     "budget-overdrawn",
-                    f"budget line {use.kind.value} {year} is overdrawn: allocated "
-                    f"{yuan(use.allocated)}, spent {yuan(use.spent)}, committed "
-                    f"{yuan(use.committed)}, over by {yuan(-use.remaining)}",
+                    message,
                     "raise the line (from the reserve) or cancel approved help",
+                    WARNING if passed else ERROR,
                 )
             )
     return problems
 
 
+def _overridden(grants: list[Grant], year: int, kind: GrantKind) -> list[str]:
+    return sorted(
+        g.id for g in budget_grants(grants, year) if g.kind == kind and g.override is not None
+    )
+
+
 def caps_respected(records: Records, config: Config, today: date) -> list[Problem]:
+    """The caps of each kind of help (per grant, per household a year), as approval checks
+    them; a grant passed by an override is reported as a warning."""
     problems = []
-    totals: dict[tuple[str, GrantKind, int], Decimal] = defaultdict(lambda: ZERO)
-    last: dict[tuple[str, GrantKind, int], str] = {}
-    for grant in sorted(records.grants.values(), key=lambda g: (g.proposed.on, g.id)):
-        if not counts(grant):
-            continue
-        per_grant, _ = cap_limits(config, grant.kind)
-        if per_grant is not None and grant.amount > per_grant:
+    counted = sorted(
+        (g for g in records.grants.values() if counts(g)), key=lambda g: (g.proposed.on, g.id)
+    )
+    last: dict[tuple[str, GrantKind, int], Grant] = {}
+    for grant in counted:
+        breach = per_grant_breach(config, grant)
+        if breach is not None:
             src = records.source(grant.id)
             problems.append(
                 Problem(
                     src.path,
                     src.line("amount"),
                     "cap-exceeded",
-                    f"{grant.id} gives {yuan(grant.amount)} of {grant.kind.value} help, over the "
-                    f"cap of {yuan(per_grant)} a grant",
+                    breach.message + _passed(grant),
                     "lower the amount, or split the help across kinds the rules allow",
+                    WARNING if grant.override else ERROR,
                 )
             )
-        key = (grant.case, grant.kind, grant.year)
-        totals[key] += grant.amount
-        last[key] = grant.id
-    for (case_id, kind, year), total in sorted(totals.items()):
+        last[(grant.case, grant.kind, grant.year)] = grant
+    for (case_id, kind, year), grant in sorted(last.items()):
+        # The last grant of the year, counted with every other: the household's total.
+        if per_case_year_breach(config, counted, grant) is None:
+            continue
         _, per_case_year = cap_limits(config, kind)
-        if per_case_year is not None and total > per_case_year:
-            src = records.source(last[(case_id, kind, year)])
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("amount"),
-                    "cap-exceeded",
-                    f"{case_id} received {yuan(total)} of {kind.value} help in {year}, over the "
-                    f"cap of {yuan(per_case_year)} a household a year",
-                    "lower or cancel this grant; the cap is in hardship.yaml under caps",
-                )
+        total = case_year_total(counted, case_id, kind, year)
+        group = [g for g in counted if (g.case, g.kind, g.year) == (case_id, kind, year)]
+        passed = next((g for g in group if g.override is not None), None)
+        src = records.source(grant.id)
+        problems.append(
+            Problem(
+                src.path,
+                src.line("amount"),
+                "cap-exceeded",
+                f"{case_id} received {yuan(total)} of {kind.value} help in {year}, over the "
+                f"cap of {yuan(per_case_year or ZERO)} a household a year"
+                + (_passed(passed) if passed else ""),
+                "lower or cancel this grant; the cap is in hardship.yaml under caps",
+                WARNING if passed else ERROR,
             )
+        )
     return problems
+
+
+def _passed(grant: Grant) -> str:
+    return f" (passed by override of {grant.override.by})" if grant.override else ""

@@ -7,6 +7,7 @@ from datetime import date
 from ..model import Config, Decision, GrantStatus
 from ..problems import Problem
 from ..store import Records
+from ..workflow import own_record, roles_missing
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
@@ -15,7 +16,7 @@ def separation_of_duties(records: Records, config: Config, today: date) -> list[
     for case in records.cases.values():
         src = records.source(case.id)
         for index, step in enumerate(case.approvals):
-            if step.by == case.filed.by:
+            if own_record(case, step.by):
                 problems.append(
                     Problem(
                         src.path,
@@ -28,7 +29,7 @@ def separation_of_duties(records: Records, config: Config, today: date) -> list[
     for grant in records.grants.values():
         src = records.source(grant.id)
         for index, step in enumerate(grant.approvals):
-            if step.by == grant.proposed.by:
+            if own_record(grant, step.by):
                 problems.append(
                     Problem(
                         src.path,
@@ -50,14 +51,7 @@ def grant_approvals_cover_policy(records: Records, config: Config, today: date) 
         if not any(s.decision == Decision.approved for s in grant.approvals):
             continue  # reported by status
         required = config.roles_required(grant.amount)
-        have = {
-            role
-            for s in grant.approvals
-            if s.decision == Decision.approved and s.by != grant.proposed.by
-            for role in config.roles_of(s.by)
-            if s.role is None or s.role == role
-        }
-        missing = [r.value for r in required if r not in have]
+        missing = [r.value for r in roles_missing(config, grant)]
         if missing:
             src = records.source(grant.id)
             problems.append(

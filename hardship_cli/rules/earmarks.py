@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..model import Config, GrantStatus
-from ..money import campaign_use, counts, yuan
+from ..money import campaign_use, counts, earmark_breach, yuan
 from ..problems import Problem
 from ..store import Records
 
@@ -18,6 +18,9 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
             continue
         src = records.source(grant.id)
         campaign = records.campaigns.get(campaign_id)
+        breach = earmark_breach(campaign, campaign_id, grant)
+        if breach is None:
+            continue
         if campaign is None:
             if campaign_id in records.unloaded:
                 continue
@@ -26,19 +29,17 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
                     src.path,
                     src.line("fund"),
                     "unknown-campaign",
-                    f"{grant.id} is paid from {campaign_id}, which does not exist",
+                    breach.message,
                     "correct the campaign ID, or use another fund",
                 )
             )
-            continue
-        if campaign.beneficiary is not None and grant.case != campaign.beneficiary:
+        else:
             problems.append(
                 Problem(
                     src.path,
                     src.line("case"),
                     "earmark",
-                    f"{grant.id} gives money raised for {campaign.beneficiary} "
-                    f"({campaign_id}) to {grant.case}",
+                    breach.message,
                     "money from a drive for a named colleague goes to that colleague only",
                 )
             )

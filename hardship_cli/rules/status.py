@@ -8,15 +8,14 @@ from ..model import (
     CaseStatus,
     Config,
     Decision,
-    GrantKind,
     GrantStatus,
     StepName,
     active_since,
     open_objections,
-    was_active_on,
 )
 from ..problems import Problem
 from ..store import Records, Source
+from ..workflow import filing_problem, notice_ended
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
@@ -59,7 +58,7 @@ def case_status_consistent(records: Records, config: Config, today: date) -> lis
                     f"{case.id} is active but was never on public notice",
                     "add the notice it had: notice: {from: DATE, until: DATE}",
                 )
-            elif since is not None and since <= case.notice.until:
+            elif since is not None and not notice_ended(case, since):
                 bad(
                     f"{case.id} was approved on {since} before its notice ended on "
                     f"{case.notice.until}",
@@ -171,17 +170,12 @@ def grant_help_only_to_filed(records: Records, config: Config, today: date) -> l
     for grant in records.grants.values():
         if grant.status in (GrantStatus.rejected, GrantStatus.cancelled):
             continue
-        if grant.kind == GrantKind.emergency and config.policy.emergency_before_active:
-            continue
         case = records.cases.get(grant.case)
         if case is None:
             continue  # reported by references
-        if not was_active_on(case, grant.proposed.on):
+        when = filing_problem(config, case, grant)
+        if when is not None:
             src = records.source(grant.id)
-            since = active_since(case)
-            when = f"its file was approved on {since}" if since else "its file was never approved"
-            if since and case.closed is not None and grant.proposed.on > case.closed.on:
-                when = f"its file was closed on {case.closed.on}"
             problems.append(
                 Problem(
                     src.path,
