@@ -1,0 +1,335 @@
+"""Carrying out an action on the records root, safely.
+
+Every action that changes records runs the same steps, under the root's lock so that two
+commands never interleave (ID allocation, the budget guard, git's index):
+
+1. load the root and re-read the record's file (with a snapshot of its bytes);
+2. decide (``workflow``: the transition, the policy, the budget guard) or draft (``intake``);
+3. check that validate would not find a new error (the rules, run before and after);
+4. write: the smallest diff for an edit, a new file for a new record; the text is parsed
+   back and compared with what was meant, and a file changed since it was read is not
+   overwritten; the write is atomic;
+5. commit only the files touched, authored by the acting officer (``gitlog``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import gitlog, intake, store, yamlio
+from .model import Campaign, Case, Contribution, Grant, Role, Visit
+from .problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
+from .store import LAYOUT, PREFIX_TO_KIND, Records
+from .workflow import CASEWORK_ROLES, Outcome, acting_as, check_filed
+
+LOCK = Path(".hardship") / "lock"
+ALL_ROLES = tuple(Role)
+
+
+@dataclass
+class Done:
+    outcome: Outcome
+    path: str  # relative to the root
+    commit: str | None = None
+    notes: list[str] = field(default_factory=list)  # warnings and what comes next
+
+
+def lock(root: Path) -> Any:
+    return yamlio.locked(root / LOCK)
+
+
+def load(root: Path) -> Records:
+    records = store.load(root)
+    if records.config is None:
+        first = next((p for p in records.problems if p.path == store.CONFIG_FILE), None)
+        raise ConfigError(
+            "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
+            "run hardship validate and correct hardship.yaml",
+        )
+    return records
+
+
+def kind_of(record_id: str) -> str:
+    kind = PREFIX_TO_KIND.get(record_id.split("-", 1)[0])
+    if kind is None:
+        raise UsageError(
+            f"{record_id!r} is not a record ID",
+            "IDs look like HS-2026-0001 (case), GR-2026-0001 (grant), DC-2026-01, VS-2026-0001",
+        )
+    return kind
+
+
+def _table(records: Records, kind: str) -> dict[str, Any]:
+    tables: dict[str, dict[str, Any]] = {
+        "case": records.cases,
+        "grant": records.grants,
+        "campaign": records.campaigns,
+        "visit": records.visits,
+    }
+    return tables[kind]
+
+
+def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, store.Source]:
+    """Parse and type a record's text; problems are refused with validate's messages."""
+    parsed = yamlio.parse(raw, rel)
+    problems = list(parsed.problems)
+    record = None
+    if not problems:
+        record, problems = store.to_record(model, parsed, rel)
+    if problems or record is None:
+        raise UsageError(_problem_lines(problems), "nothing was written")
+    return record, store.Source(rel, parsed.lines)
+
+
+def _problem_lines(problems: list[Problem]) -> str:
+    return "\n".join(p.format() for p in problems)
+
+
+def _verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> store.Source:
+    """The text about to be written parses back to exactly the record meant."""
+    try:
+        record, source = typed(model, text.encode("utf-8"), rel)
+    except UsageError as exc:
+        raise HardshipError(
+            f"{rel}: the text to write does not read back as the record meant; nothing was "
+            f"written\n{exc.message}",
+            "report this; the file is unchanged",
+        ) from None
+    if record.model_dump() != meant.model_dump():
+        raise HardshipError(
+            f"{rel}: the text to write does not read back as the record meant; nothing was written",
+            "report this; the file is unchanged",
+        )
+    return source
+
+
+def _new_errors(
+    records: Records, today: date, apply: Callable[[], None]
+) -> tuple[list[Problem], list[Problem]]:
+    """What validate would newly find after `apply()`: (errors, warnings)."""
+    from . import rules
+
+    def key(p: Problem) -> tuple[str, str, str, str]:
+        return (p.path, p.code, p.message, p.severity)
+
+    before = {key(p) for p in rules.check(records, today)}
+    apply()
+    after = rules.check(records, today)
+    fresh = [p for p in after if key(p) not in before]
+    return [p for p in fresh if p.is_error], [p for p in fresh if p.severity == WARNING]
+
+
+def _refuse_new_errors(errors: list[Problem]) -> None:
+    if errors:
+        raise Refused(
+            "refused: validate would then report\n" + _problem_lines(errors),
+            "nothing was written",
+            errors,
+        )
+
+
+def _commit(
+    root: Path, records: Records, rel: str, outcome: Outcome, commit: bool
+) -> tuple[str | None, list[str]]:
+    if not commit:
+        return None, []
+    assert records.config is not None
+    officer = records.config.officer(outcome.by)
+    extra = {"Override": "yes"} if outcome.override else {}
+    message = gitlog.Message(
+        subject=outcome.subject,
+        record=outcome.record_id,
+        action=outcome.action,
+        by=outcome.by,
+        role=outcome.role.value if outcome.role else None,
+        extra=extra,
+    )
+    sha, warning = gitlog.commit(
+        root, [root / rel], message, outcome.by, officer.email if officer else None
+    )
+    return sha, [warning] if warning else []
+
+
+# ---------------------------------------------------------------------------------------
+# Changing an existing record
+
+
+def change(
+    root: Path,
+    record_id: str,
+    decide: Callable[[Records, Any], Outcome],
+    today: date,
+    commit: bool = True,
+) -> Done:
+    """Load, decide, check, write with the smallest diff, commit: one action on a record."""
+    kind = kind_of(record_id)
+    model = LAYOUT[kind][2]
+    with lock(root):
+        records = load(root)
+        source = records.sources.get(record_id)
+        if source is None or record_id not in _table(records, kind):
+            raise UsageError(
+                f"no {kind} {record_id} in {root}",
+                "check the ID (hardship review list shows what waits)"
+                if source is None
+                else "its file has problems: run hardship validate",
+            )
+        rel = source.path
+        file = yamlio.RecordFile(root / rel, rel)
+        current, fresh_source = typed(model, file.raw, rel)
+        _table(records, kind)[record_id] = current
+        records.sources[record_id] = fresh_source
+        outcome = decide(records, current)
+        text = file.edit(current, outcome.record)
+        new_source = _verify(text, rel, model, outcome.record)
+
+        def apply() -> None:
+            _table(records, kind)[record_id] = outcome.record
+            records.sources[record_id] = new_source
+
+        errors, warnings = _new_errors(records, today, apply)
+        _refuse_new_errors(errors)
+        file.save(text)
+        sha, notes = _commit(root, records, rel, outcome, commit)
+    return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings), *notes])
+
+
+# ---------------------------------------------------------------------------------------
+# Adding a record
+
+
+def add(
+    root: Path,
+    kind: str,
+    values: dict[str, Any],
+    by: str,
+    day: date,
+    today: date,
+    commit: bool = True,
+) -> Done:
+    """File a case, propose a grant, open a campaign or record a visit: a new file with the
+    next ID of its kind and year."""
+    model = LAYOUT[kind][2]
+    data = intake.draft(kind, values, by, day)
+    with lock(root):
+        records = load(root)
+        assert records.config is not None
+        role = acting_as(records.config, by, CASEWORK_ROLES, _ADD_WHAT[kind])
+        record_id = intake.next_id(root, kind, day.year)
+        rel = intake.record_path(kind, record_id)
+        # Check what was typed as validate would, with the lines of the file to be.
+        draft_text = yamlio.plain_text({"id": record_id, **data})
+        record, _ = typed(model, draft_text.encode("utf-8"), rel)
+        if isinstance(record, Grant):
+            check_filed(records.config, records.cases.get(record.case), record)
+        outcome = Outcome(record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role))
+        text = yamlio.new_record_text(record, intake.schema_ref(kind, rel))
+        source = _verify(text, rel, model, record)
+
+        def apply() -> None:
+            _table(records, kind)[record_id] = record
+            records.sources[record_id] = source
+
+        errors, warnings = _new_errors(records, today, apply)
+        _refuse_new_errors(errors)
+        yamlio.atomic_create(root / rel, text)
+        sha, notes = _commit(root, records, rel, outcome, commit)
+    return Done(outcome, rel, sha, [*(w.format() for w in warnings), *notes])
+
+
+_ADD_WHAT = {
+    "case": "filing a case",
+    "grant": "proposing help",
+    "campaign": "opening a donation drive",
+    "visit": "recording a visit",
+}
+_ADD_ACTION = {"case": "file", "grant": "propose", "campaign": "open", "visit": "visit"}
+
+
+def _add_subject(record: Any, by: str, role: Role) -> str:
+    who = f"{by} ({role.value})"
+    if isinstance(record, Case):
+        causes = record.causes.primary.value
+        return f"case {record.id} filed by {who}: {record.level.value}, {causes}"
+    if isinstance(record, Grant):
+        from .money import yuan
+
+        return (
+            f"grant {record.id} proposed by {who}: {record.kind.value} {yuan(record.amount)} "
+            f"for {record.case}"
+        )
+    if isinstance(record, Campaign):
+        target = f" for {record.beneficiary}" if record.beneficiary else ""
+        return f"campaign {record.id} opened by {who}{target}"
+    if isinstance(record, Visit):
+        n = len(record.cases)
+        return (
+            f"visit {record.id} recorded by {who}: {record.occasion.value}, {n} "
+            f"household{'s' if n != 1 else ''}"
+        )
+    raise TypeError(type(record).__name__)  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------
+# A donation: one contribution appended to a campaign
+
+
+def donate(
+    root: Path,
+    campaign_id: str,
+    values: dict[str, Any],
+    anonymous: bool,
+    by: str,
+    day: date,
+    today: date,
+    commit: bool = True,
+) -> Done:
+    if kind_of(campaign_id) != "campaign":
+        raise UsageError(f"{campaign_id} is not a campaign (DC-YYYY-NN)")
+    data = intake.draft("donation", values, by, day)
+    if anonymous:
+        data["anonymous"] = "true"
+
+    def decide(records: Records, campaign: Campaign) -> Outcome:
+        assert records.config is not None
+        role = acting_as(records.config, by, ALL_ROLES, "recording a donation")
+        if campaign.closed is not None and day > campaign.closed:
+            raise Refused(f"{campaign.id} closed on {campaign.closed}; it takes no donations")
+        if day < campaign.opened:
+            raise UsageError(f"{campaign.id} opened on {campaign.opened}, after {day}")
+        rel = records.source(campaign.id).path
+        plain = yamlio.record_tree(campaign)
+        plain["contributions"] = [*plain["contributions"], data]
+        parsed = yamlio.ParseResult(_strip_none(plain), {}, [])
+        typed_campaign, problems = store.to_record(Campaign, parsed, rel)
+        if problems or not isinstance(typed_campaign, Campaign):
+            raise UsageError(_problem_lines(problems), "nothing was written")
+        added: Contribution = typed_campaign.contributions[-1]
+        from .money import yuan
+
+        raised = typed_campaign.raised
+        return Outcome(
+            typed_campaign,
+            "donation",
+            by,
+            role,
+            f"donation to {campaign.id} recorded by {by} ({role.value}): {yuan(added.amount)}, "
+            f"raised {yuan(raised)}",
+            [f"{campaign.id} has raised {yuan(raised)}"],
+        )
+
+    return change(root, campaign_id, decide, today, commit)
+
+
+def _strip_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_strip_none(v) for v in data]
+    return data

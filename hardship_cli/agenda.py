@@ -1,0 +1,221 @@
+"""What is due (动态管理): reviews, visit follow-ups, stale files, files never helped,
+and before a holiday the households to visit first, each with why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .model import (
+    CaseStatus,
+    Config,
+    Employment,
+    GrantKind,
+    GrantStatus,
+    Health,
+    Level,
+    Occasion,
+    active_since,
+)
+from .rules.reviews import review_due_on
+from .store import Records
+
+REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up
+STALE_DAYS = 365  # a file unchanged this long is listed (the national system's query)
+RECENT_DAYS = 365  # "recently ill": medical help or illness within this many days
+VISITED_DAYS = 60  # a visit for the same occasion this recently counts as done
+
+
+@dataclass
+class Item:
+    record: str
+    day: date | None
+    note: str
+    reasons: list[str] = field(default_factory=list)
+    name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "record": self.record,
+            "date": self.day.isoformat() if self.day else None,
+            "note": self.note,
+        }
+        if self.reasons:
+            out["reasons"] = self.reasons
+        if self.name is not None:
+            out["name"] = self.name
+        return out
+
+
+@dataclass
+class Due:
+    today: date
+    reviews: list[Item]
+    follow_ups: list[Item]
+    unchanged: list[Item]
+    never_helped: list[Item]
+    occasion: Occasion | None = None
+    on: date | None = None
+    visit_first: list[Item] = field(default_factory=list)
+    visited: list[Item] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "today": self.today.isoformat(),
+            "reviews_due": [i.to_json() for i in self.reviews],
+            "follow_ups_due": [i.to_json() for i in self.follow_ups],
+            "unchanged_for_a_year": [i.to_json() for i in self.unchanged],
+            "never_helped": [i.to_json() for i in self.never_helped],
+        }
+        if self.occasion is not None and self.on is not None:
+            out["visit_first"] = {
+                "occasion": self.occasion.value,
+                "on": self.on.isoformat(),
+                "households": [i.to_json() for i in self.visit_first],
+                "already_visited": [i.to_json() for i in self.visited],
+            }
+        return out
+
+
+def due(
+    records: Records,
+    today: date,
+    last_changed: dict[str, date] | None = None,
+    occasion: Occasion | None = None,
+    on: date | None = None,
+) -> Due:
+    config = records.config
+    assert config is not None
+    active = sorted(
+        (c for c in records.cases.values() if c.status == CaseStatus.active), key=lambda c: c.id
+    )
+    reviews = []
+    for case in active:
+        when = review_due_on(case.review_due, active_since(case), config.policy.review_cycle_days)
+        if when is not None and when <= today + timedelta(days=REVIEW_WINDOW_DAYS):
+            late = (today - when).days
+            note = (
+                f"overdue by {late} day{'s' if late != 1 else ''}"
+                if late > 0
+                else ("due today" if late == 0 else f"due in {-late} days")
+            )
+            reviews.append(Item(case.id, when, note))
+    reviews.sort(key=lambda i: (i.day or today, i.record))
+
+    follow_ups = []
+    for visit in sorted(records.visits.values(), key=lambda v: (v.follow_up or today, v.id)):
+        if visit.follow_up is None or visit.follow_up > today:
+            continue
+        for case_id in visit.cases:
+            later = [
+                v
+                for v in records.visits.values()
+                if case_id in v.cases and v.on > visit.on and v.id != visit.id
+            ]
+            if not later:
+                follow_ups.append(
+                    Item(case_id, visit.follow_up, f"follow-up of {visit.id} ({visit.on})")
+                )
+
+    unchanged = []
+    if last_changed is not None:
+        for case in active:
+            rel = records.source(case.id).path
+            changed = last_changed.get(rel)
+            if changed is not None and (today - changed).days >= STALE_DAYS:
+                unchanged.append(Item(case.id, changed, f"unchanged since {changed}"))
+
+    helped = {
+        g.case
+        for g in records.grants.values()
+        if g.status not in (GrantStatus.rejected, GrantStatus.cancelled)
+    }
+    never = [
+        Item(c.id, active_since(c), f"active since {active_since(c)}, no help given or proposed")
+        for c in active
+        if c.id not in helped
+    ]
+
+    result = Due(today, reviews, follow_ups, unchanged, never)
+    if occasion is not None:
+        result.occasion = occasion
+        result.on = on or today
+        result.visit_first, result.visited = visit_candidates(records, config, occasion, result.on)
+    return result
+
+
+def visit_candidates(
+    records: Records, config: Config, occasion: Occasion, on: date
+) -> tuple[list[Item], list[Item]]:
+    """Active households to visit first at an occasion, with why; and those visited for it
+    lately (within VISITED_DAYS before `on`)."""
+    first: list[tuple[int, Item]] = []
+    visited: list[Item] = []
+    for case in sorted(records.cases.values(), key=lambda c: c.id):
+        if case.status != CaseStatus.active:
+            continue
+        recent_visit = max(
+            (
+                v.on
+                for v in records.visits.values()
+                if case.id in v.cases
+                and v.occasion == occasion
+                and timedelta(0) <= on - v.on <= timedelta(days=VISITED_DAYS)
+            ),
+            default=None,
+        )
+        if recent_visit is not None:
+            visited.append(
+                Item(case.id, recent_visit, f"visited for {occasion.value}", name=case.worker.name)
+            )
+            continue
+        reasons: list[str] = []
+        score = 0
+        if case.level == Level.deep:
+            reasons.append("deep hardship")
+            score += 3
+        elif case.level == Level.accident:
+            reasons.append("hardship by accident")
+            score += 2
+        alone = not case.household
+        if case.worker.employment == Employment.retired and alone:
+            reasons.append("retired and living alone")
+            score += 3
+        elif alone:
+            reasons.append("lives alone")
+            score += 1
+        if case.worker.health == Health.elderly_frail:
+            reasons.append("elderly and frail")
+            score += 1
+        ill = _recently_ill(records, case, on)
+        if ill:
+            reasons.append(ill)
+            score += 2
+        if not reasons:
+            continue
+        first.append(
+            (score, Item(case.id, None, "; ".join(reasons), reasons, name=case.worker.name))
+        )
+    first.sort(key=lambda pair: (-pair[0], pair[1].record))
+    return [item for _score, item in first], visited
+
+
+def _recently_ill(records: Records, case: Any, on: date) -> str | None:
+    """Illness in the household, or medical help within RECENT_DAYS (no diagnosis shown)."""
+    since = on - timedelta(days=RECENT_DAYS)
+    medical = [
+        g.proposed.on
+        for g in records.grants.values()
+        if g.case == case.id
+        and g.kind == GrantKind.medical
+        and g.status in (GrantStatus.approved, GrantStatus.paid)
+        and since <= g.proposed.on <= on
+    ]
+    if medical:
+        return f"recently ill (medical help {max(medical)})"
+    if case.worker.health == Health.serious_illness or any(
+        m.health == Health.serious_illness for m in case.household
+    ):
+        return "serious illness in the household"
+    return None

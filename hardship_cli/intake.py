@@ -1,0 +1,276 @@
+"""New records: what each kind asks for, how typed answers become a record, and its ID.
+
+The fields here are the domain's (which are required, which values are allowed, what a
+sensible default is); the CLI turns them into flags and prompts. Everything typed arrives
+as text and is checked by the record model, so a bad value gets the message `validate`
+would give.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    Cause,
+    Employment,
+    GrantKind,
+    Health,
+    Level,
+    Occasion,
+    Sex,
+)
+from .problems import UsageError
+from .store import LAYOUT
+
+# Sequence width of each kind's IDs (DC-2026-01, the others HS-2026-0001).
+ID_WIDTH = {"case": 4, "grant": 4, "campaign": 2, "visit": 4}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing an officer types when adding a record."""
+
+    name: str  # flag name without dashes, with underscores: employee_id -> --employee-id
+    path: tuple[str, ...]  # where it goes in the record
+    label: str
+    required: bool = False
+    choices: type[StrEnum] | None = None
+    many: bool = False  # repeatable flag -> list
+    sensitive: bool = False  # never echoed; prompted without showing the input
+    default: str | None = None  # offered at the prompt; never used without asking
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+CASE_FIELDS = (
+    Field("name", ("worker", "name"), "the worker's name", True),
+    Field("employee_id", ("worker", "employee_id"), "employee number", True),
+    Field("unit", ("worker", "unit"), "unit (department)", True),
+    Field("sex", ("worker", "sex"), "sex", True, Sex),
+    Field("birth_date", ("worker", "birth_date"), "birth date (YYYY-MM-DD)", True),
+    Field("employment", ("worker", "employment"), "employment status", True, Employment),
+    Field("health", ("worker", "health"), "health", False, Health, default="healthy"),
+    Field("disability", ("worker", "disability"), "disability"),
+    Field("phone", ("worker", "phone"), "phone", sensitive=True),
+    Field("id_number", ("worker", "id_number"), "ID number", sensitive=True),
+    Field("address", ("worker", "address"), "address"),
+    Field(
+        "member",
+        ("household",),
+        "household member: name=...,relation=...[,birth_date=...,health=...,"
+        "monthly_income=...,occupation=...]",
+        many=True,
+    ),
+    Field("housing", ("housing",), "housing"),
+    Field(
+        "household_income",
+        ("income", "household_monthly"),
+        "household income a month (yuan)",
+        True,
+    ),
+    Field(
+        "rigid_expenses",
+        ("income", "rigid_expenses_monthly"),
+        "rigid expenses a month, e.g. medical bills (yuan)",
+    ),
+    Field("level", ("level",), "level of hardship", True, Level),
+    Field("cause", ("causes", "primary"), "main cause of hardship", True, Cause),
+    Field("secondary", ("causes", "secondary"), "other cause (up to 3)", False, Cause, True),
+    Field("bank_name", ("bank", "name"), "bank"),
+    Field("bank_account", ("bank", "account"), "bank account", sensitive=True),
+    Field("notes", ("notes",), "notes"),
+)
+
+GRANT_FIELDS = (
+    Field("case", ("case",), "case ID (HS-...)", True),
+    Field("kind", ("kind",), "kind of help", True, GrantKind),
+    Field("amount", ("amount",), "amount (yuan)", True),
+    Field(
+        "fund",
+        ("fund",),
+        "fund: union, higher_union, employer or campaign:DC-YYYY-NN",
+        True,
+        default="union",
+    ),
+    Field("reason", ("proposed", "reason"), "why this help", True),
+    Field("notes", ("notes",), "notes"),
+)
+
+CAMPAIGN_FIELDS = (
+    Field("title", ("title",), "title of the drive", True),
+    Field("beneficiary", ("beneficiary",), "case it raises money for (empty: general pool)"),
+    Field("target", ("target",), "target (yuan)"),
+    Field("purpose", ("purpose",), "purpose"),
+    Field("notes", ("notes",), "notes"),
+)
+
+VISIT_FIELDS = (
+    Field("occasion", ("occasion",), "occasion", True, Occasion),
+    Field("visitor", ("visitors",), "visitor", True, many=True),
+    Field("case", ("cases",), "case visited (HS-...)", True, many=True),
+    Field("goods", ("goods",), "money or goods given"),
+    Field("findings", ("findings",), "what the visit found"),
+    Field("follow_up", ("follow_up",), "follow up on (YYYY-MM-DD)"),
+    Field("notes", ("notes",), "notes"),
+)
+
+DONATION_FIELDS = (
+    Field("donor", ("donor",), "donor's name", True),
+    Field("amount", ("amount",), "amount (yuan)", True),
+)
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "case": CASE_FIELDS,
+    "grant": GRANT_FIELDS,
+    "campaign": CAMPAIGN_FIELDS,
+    "visit": VISIT_FIELDS,
+    "donation": DONATION_FIELDS,
+}
+
+# The date each new record is dated by (the action's --on day).
+DATED_BY: dict[str, Callable[[str, date], dict[str, Any]]] = {
+    "case": lambda by, day: {"status": "applied", "filed": {"by": by, "on": day.isoformat()}},
+    "grant": lambda by, day: {
+        "status": "proposed",
+        "proposed": {"by": by, "on": day.isoformat()},
+    },
+    "campaign": lambda by, day: {"opened": day.isoformat()},
+    "visit": lambda by, day: {"on": day.isoformat()},
+    "donation": lambda by, day: {"on": day.isoformat()},
+}
+
+# Field order of each kind in a new file (the model's order).
+_ORDER = {
+    "case": (
+        "id status worker household housing income level causes bank filed checks approvals "
+        "notice review_due closed notes"
+    ).split(),
+    "grant": "id case kind amount fund status proposed approvals paid override ended notes".split(),
+    "campaign": "id title beneficiary opened closed target purpose contributions notes".split(),
+    "visit": "id on occasion visitors cases goods findings follow_up notes".split(),
+    "donation": "donor amount on anonymous".split(),
+}
+
+
+def missing_fields(kind: str, values: dict[str, Any]) -> list[Field]:
+    return [f for f in FIELDS[kind] if f.required and _blank(values.get(f.name))]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list) and not value)
+
+
+def draft(kind: str, values: dict[str, Any], by: str, day: date) -> dict[str, Any]:
+    """The plain data (text) of a new record from the values typed, before it has an ID."""
+    missing = missing_fields(kind, values)
+    if missing:
+        raise UsageError(
+            "missing " + ", ".join(f"{f.flag} ({f.label})" for f in missing),
+            "give them as flags; hardship asks for missing values only on a terminal",
+        )
+    data: dict[str, Any] = {}
+    for f in FIELDS[kind]:
+        value = values.get(f.name)
+        if _blank(value):
+            continue
+        if f.name == "member":
+            value = [parse_member(text) for text in value or []]
+        _put(data, f.path, value)
+    for key, value in DATED_BY[kind](by, day).items():
+        if isinstance(value, dict):
+            data[key] = {**value, **data.get(key, {})}
+        else:
+            data.setdefault(key, value)
+    order = _ORDER[kind]
+    return {k: data[k] for k in sorted(data, key=lambda k: order.index(k) if k in order else 99)}
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    here = data
+    for part in path[:-1]:
+        here = here.setdefault(part, {})
+    here[path[-1]] = value
+
+
+_MEMBER_KEYS = ("name", "relation", "birth_date", "health", "monthly_income", "occupation")
+
+
+def parse_member(text: str) -> dict[str, str]:
+    """`name=李梅,relation=spouse,monthly_income=1500` -> a household member's fields."""
+    member: dict[str, str] = {}
+    for part in re.split(r"[,，]", text):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in _MEMBER_KEYS:
+            raise UsageError(
+                f"--member {text!r}: write key=value pairs separated by commas",
+                f"keys: {', '.join(_MEMBER_KEYS)}; e.g. --member name=李梅,relation=spouse",
+            )
+        member[key] = value.strip()
+    return member
+
+
+def suggest_level(config: Any, values: dict[str, Any], day: date) -> str | None:
+    """The level the income points to, offered at the prompt (the officer decides)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        income = Decimal(str(values.get("household_income") or ""))
+        rigid = Decimal(str(values.get("rigid_expenses") or "0"))
+    except InvalidOperation:
+        return None
+    size = 1 + len(values.get("member") or [])
+    per_capita = max(income - rigid, Decimal(0)) / size
+    level = config.level_for(per_capita, day)
+    return level.value if level is not None else None
+
+
+# ---------------------------------------------------------------------------------------
+# IDs and places
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Where a record of this kind and ID lives, relative to the root."""
+    folder, _prefix, _model, by_year = LAYOUT[kind]
+    if by_year:
+        return f"{folder}/{record_id.split('-')[1]}/{record_id}.yaml"
+    return f"{folder}/{record_id}.yaml"
+
+
+def schema_ref(kind: str, rel: str) -> str:
+    """The relative path from a record file to its JSON Schema, for the editor's line."""
+    depth = rel.count("/")
+    return "../" * depth + f".hardship/schema/{kind}.schema.json"
+
+
+def next_id(root: Path, kind: str, year: int) -> str:
+    """The next free ID of a kind and year, from the file names alone (the caller holds
+    the root's lock, so no other command can take the same one)."""
+    folder, prefix, _model, by_year = LAYOUT[kind]
+    base = root / folder / str(year) if by_year else root / folder
+    pattern = re.compile(rf"^{prefix}-{year}-(\d+)\.ya?ml$")
+    highest = 0
+    try:
+        with os.scandir(base) as entries:
+            for entry in entries:
+                match = pattern.match(entry.name)
+                if match:
+                    highest = max(highest, int(match.group(1)))
+    except FileNotFoundError:
+        pass
+    width = ID_WIDTH[kind]
+    number = highest + 1
+    if len(str(number)) > max(width, 4 if kind == "campaign" else 6):
+        raise UsageError(f"no free {kind} number left in {year}")
+    return f"{prefix}-{year}-{number:0{width}d}"
