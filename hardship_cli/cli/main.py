@@ -131,9 +131,9 @@ TodayOption = Annotated[
 
 def _register() -> None:
     # Each command group lives in its own module and imports heavy libraries lazily.
-    from . import overview, setup, standards_cmd, validate
+    from . import audit, casework, overview, setup, standards_cmd, validate
 
-    for module in (validate, setup, overview, standards_cmd):
+    for module in (validate, setup, overview, standards_cmd, casework, audit):
         module.register(app)
     from importlib import import_module
 

@@ -1,0 +1,148 @@
+"""hardship history and hardship due: the audit trail of a record, and what is due."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from ..problems import UsageError
+
+
+def history(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="A record ID: HS-, GR-, DC- or VS-...")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """The record's timeline from git: when, who, which action, which fields changed.
+    Changes made outside hardship (commits without its trailers) are flagged.
+
+    Example: hardship history GR-2026-0003
+    """
+    from .. import gitlog
+    from ..actions import kind_of
+    from ..intake import record_path
+    from .main import state
+
+    if format not in ("text", "json"):
+        raise UsageError(f"--format {format!r}: use text or json")
+    st = state(ctx)
+    kind = kind_of(record)
+    rel = record_path(kind, record)
+    if not (st.root / rel).exists():
+        raise UsageError(f"no {kind} {record} in {st.root} ({rel})")
+    events = gitlog.history(st.root, rel, record)
+    if format == "json":
+        doc = {"record": record, "path": rel, "events": [e.to_json() for e in events]}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not events:
+        print(f"{record} has no history in git yet (never committed)", file=sys.stderr)
+        return
+    outside = 0
+    for e in events:
+        when = e.when[:16].replace("T", " ")
+        if e.outside:
+            outside += 1
+            who = (
+                f"{e.author} (outside hardship: no trailers)"
+                if not e.action
+                else (f"{e.author} (outside hardship: an action on {e.record})")
+            )
+            action = "edit"
+        else:
+            who = f"{e.by}" + (f" ({e.role})" if e.role else "")
+            action = e.action or ""
+        print(f"{when}  {e.commit[:8]}  {action:<9} {who}")
+        if e.outside:
+            print(f"    ! {e.subject}")
+        for change in e.changes:
+            print(f"    {change}")
+    if outside:
+        print(
+            f"{outside} change(s) to {record} were made outside hardship; check them",
+            file=sys.stderr,
+        )
+
+
+def due(
+    ctx: typer.Context,
+    occasion: Annotated[
+        str | None,
+        typer.Option(
+            "--occasion",
+            help="List the households to visit first at this occasion (e.g. spring_festival).",
+            show_default=False,
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Date of the visits (YYYY-MM-DD).", show_default=False),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+    ] = None,
+) -> None:
+    """Reviews due or overdue, visit follow-ups that came due, files unchanged for a year
+    (from git), active files never helped; with --occasion, the households to visit first.
+
+    Example: hardship due --occasion spring_festival --on 2027-01-25
+    """
+    from .. import agenda, gitlog
+    from ..model import Occasion
+    from .casework import _date
+    from .main import parse_today, state
+
+    if format not in ("text", "json"):
+        raise UsageError(f"--format {format!r}: use text or json")
+    st = state(ctx)
+    now = parse_today(today)
+    when = _date(on, "--on")
+    which = None
+    if occasion is not None:
+        try:
+            which = Occasion(occasion)
+        except ValueError:
+            raise UsageError(
+                f"--occasion {occasion!r} is not an occasion",
+                f"use one of: {', '.join(o.value for o in Occasion)}",
+            ) from None
+    records = st.load()
+    if records.config is None:
+        from ..problems import ConfigError
+
+        raise ConfigError("hardship.yaml has problems", "run hardship validate")
+    result = agenda.due(records, now, gitlog.last_changed(st.root, "cases"), which, when)
+    if format == "json":
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    sections = [
+        ("reviews due", result.reviews),
+        ("visit follow-ups due", result.follow_ups),
+        ("files unchanged for a year", result.unchanged),
+        ("active files never helped", result.never_helped),
+    ]
+    for title, items in sections:
+        print(f"{title} ({len(items)})")
+        for item in items:
+            print(f"  {item.record}  {item.day or '':<10}  {item.note}")
+    if result.occasion is not None:
+        print(
+            f"households to visit first at {result.occasion.value} on {result.on} "
+            f"({len(result.visit_first)})"
+        )
+        for item in result.visit_first:
+            print(f"  {item.record}  {item.name or ''}  {item.note}")
+        if result.visited:
+            print(f"  already visited: {', '.join(i.record for i in result.visited)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(history)
+    app.command()(due)
