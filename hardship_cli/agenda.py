@@ -9,6 +9,7 @@ from typing import Any
 
 from .model import (
     CaseStatus,
+    Cause,
     Config,
     Employment,
     GrantKind,
@@ -214,8 +215,11 @@ def _recently_ill(records: Records, case: Any, on: date) -> str | None:
     ]
     if medical:
         return f"recently ill (medical help {max(medical)})"
-    if case.worker.health == Health.serious_illness or any(
-        m.health == Health.serious_illness for m in case.household
+    causes = [case.causes.primary, *case.causes.secondary]
+    if (
+        Cause.serious_illness in causes
+        or case.worker.health == Health.serious_illness
+        or any(m.health == Health.serious_illness for m in case.household)
     ):
         return "serious illness in the household"
     return None

@@ -539,13 +539,16 @@ def plain_text(data: dict[str, Any]) -> str:
 # -- applying a change to a loaded tree --------------------------------------------------
 
 
-def apply_change(tree: Any, old: Any, new: Any) -> None:
+def apply_change(tree: Any, old: Any, new: Any, given: Any = None) -> None:
     """Change `tree` (ruamel nodes, as loaded) where `new` differs from `old` (both from
-    `record_tree`): equal parts are not touched, so their lines and comments survive."""
+    `record_tree`): equal parts are not touched, so their lines and comments survive.
+    `given` is `new` with only the fields that were set (`record_tree(only_set=True)`):
+    new content is written from it, so defaults nobody chose are not written out."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(tree, CommentedMap) and isinstance(new, dict):
         old = old if isinstance(old, dict) else {}
+        sparse = given if isinstance(given, dict) else {}
         for key, value in new.items():
             before = old.get(key)
             if value == before:
@@ -554,29 +557,31 @@ def apply_change(tree: Any, old: Any, new: Any) -> None:
                 if key in tree:
                     _delete_key(tree, key)
                 continue
+            fresh = sparse.get(key, value)
             if key in tree and _is_container_for(tree[key], value):
-                apply_change(tree[key], before, value)
+                apply_change(tree[key], before, value, sparse.get(key))
                 continue
             if key in tree:
-                tree[key] = _replace_scalar(tree[key], value)
+                tree[key] = _replace_scalar(tree[key], fresh)
                 continue
-            _insert_key(tree, key, _build(value), list(new))
+            _insert_key(tree, key, _build(fresh), list(new))
         return
     if isinstance(tree, CommentedSeq) and isinstance(new, list):
         old = old if isinstance(old, list) else []
+        sparse_items = given if isinstance(given, list) and len(given) == len(new) else new
         if len(tree) != len(old):
             raise ValueError("the list in the file does not match the record")
         common = min(len(old), len(new))
         for index in range(common):
             if new[index] != old[index]:
                 if _is_container_for(tree[index], new[index]):
-                    apply_change(tree[index], old[index], new[index])
+                    apply_change(tree[index], old[index], new[index], sparse_items[index])
                 else:
-                    tree[index] = _replace_scalar(tree[index], new[index])
+                    tree[index] = _replace_scalar(tree[index], sparse_items[index])
         if len(new) < len(old):
             for _ in range(len(old) - len(new)):
                 del tree[len(new)]
-        for item in new[common:]:
+        for item in sparse_items[common:]:
             _append_item(tree, _build(item))
         return
     raise ValueError("the file's layout does not match the record")  # pragma: no cover
@@ -754,7 +759,7 @@ class RecordFile:
         text = self.raw.decode("utf-8-sig")
         tree = _round_trip().load(text)
         try:
-            apply_change(tree, record_tree(old), record_tree(new))
+            apply_change(tree, record_tree(old), record_tree(new), record_tree(new, only_set=True))
         except ValueError as exc:
             raise HardshipError(
                 f"{self.rel}: {exc}; nothing was written",
