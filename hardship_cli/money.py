@@ -173,12 +173,12 @@ def per_grant_breach(config: Config, grant: Grant) -> Breach | None:
     )
 
 
-def per_case_year_breach(config: Config, grants: Iterable[Grant], grant: Grant) -> Breach | None:
-    """Would this grant, counted with what the household already had, pass the yearly cap?"""
+def per_case_year_breach(config: Config, grant: Grant, before: Decimal) -> Breach | None:
+    """Would this grant, counted with what the household already had of its kind that
+    year (`before`: approved or paid, this grant excluded), pass the yearly cap?"""
     _, per_case_year = cap_limits(config, grant.kind)
     if per_case_year is None:
         return None
-    before = case_year_total(grants, grant.case, grant.kind, grant.year, exclude=grant.id)
     total = before + grant.amount
     if total <= per_case_year:
         return None
@@ -262,5 +262,6 @@ def grant_breaches(
     else:
         found.append(line_breach(budgets.get(grant.year), grants, grant))
     found.append(per_grant_breach(config, grant))
-    found.append(per_case_year_breach(config, grants, grant))
+    before = case_year_total(grants, grant.case, grant.kind, grant.year, exclude=grant.id)
+    found.append(per_case_year_breach(config, grant, before))
     return [b for b in found if b is not None]

@@ -384,3 +384,25 @@ def test_validate_and_the_workflow_share_the_policy(root: Path) -> None:
     report = cli(root, "validate")
     assert report.code == 1
     assert f"{grant_id} (2,500.00) is approved without the approval of: leader" in report.out
+
+
+def test_validate_reports_a_cap_broken_by_hand_as_approval_would_refuse_it(root: Path) -> None:
+    case_id = active_case(root)
+    first = propose(root, case_id, "3000", kind="schooling")
+    ok(root, "review", "approve", first, "--as", "王芳", "--on", "2026-03-03", "--no-commit")
+    ok(root, "review", "approve", first, "--as", "陈刚", "--on", "2026-03-03", "--no-commit")
+    second = propose(root, case_id, "2500", kind="schooling")
+    path = root / "grants" / "2026" / f"{second}.yaml"
+    text = path.read_text(encoding="utf-8").replace("status: proposed", "status: approved")
+    text += (
+        "approvals:\n"
+        "  - {step: approve, by: 王芳, role: chair, on: 2026-03-04}\n"
+        "  - {step: approve, by: 陈刚, role: leader, on: 2026-03-04}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    report = cli(root, "validate")
+    assert report.code == 1
+    assert (
+        f"cap-exceeded {case_id} received 5,500.00 of schooling help in 2026, over the cap of "
+        "5,000.00 a household a year"
+    ) in report.out

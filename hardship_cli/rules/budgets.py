@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from ..model import Config, Grant, GrantKind
 from ..money import (
     ZERO,
     budget_grants,
     cap_limits,
-    case_year_total,
     counts,
     line_uses,
     per_case_year_breach,
@@ -81,7 +82,9 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
     counted = sorted(
         (g for g in records.grants.values() if counts(g)), key=lambda g: (g.proposed.on, g.id)
     )
+    totals: dict[tuple[str, GrantKind, int], Decimal] = defaultdict(lambda: ZERO)
     last: dict[tuple[str, GrantKind, int], Grant] = {}
+    passed: dict[tuple[str, GrantKind, int], Grant] = {}
     for grant in counted:
         breach = per_grant_breach(config, grant)
         if breach is not None:
@@ -96,16 +99,20 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
                     WARNING if grant.override else ERROR,
                 )
             )
-        last[(grant.case, grant.kind, grant.year)] = grant
-    for (case_id, kind, year), grant in sorted(last.items()):
-        # The last grant of the year, counted with every other: the household's total.
-        if per_case_year_breach(config, counted, grant) is None:
+        key = (grant.case, grant.kind, grant.year)
+        totals[key] += grant.amount
+        last[key] = grant
+        if grant.override is not None:
+            passed.setdefault(key, grant)
+    for key, total in sorted(totals.items()):
+        case_id, kind, year = key
+        grant = last[key]
+        # The year's last grant, counted with every other: the check approval makes.
+        if per_case_year_breach(config, grant, total - grant.amount) is None:
             continue
         _, per_case_year = cap_limits(config, kind)
-        total = case_year_total(counted, case_id, kind, year)
-        group = [g for g in counted if (g.case, g.kind, g.year) == (case_id, kind, year)]
-        passed = next((g for g in group if g.override is not None), None)
         src = records.source(grant.id)
+        overridden = passed.get(key)
         problems.append(
             Problem(
                 src.path,
@@ -113,9 +120,9 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
                 "cap-exceeded",
                 f"{case_id} received {yuan(total)} of {kind.value} help in {year}, over the "
                 f"cap of {yuan(per_case_year or ZERO)} a household a year"
-                + (_passed(passed) if passed else ""),
+                + (_passed(overridden) if overridden else ""),
                 "lower or cancel this grant; the cap is in hardship.yaml under caps",
-                WARNING if passed else ERROR,
+                WARNING if overridden else ERROR,
             )
         )
     return problems
