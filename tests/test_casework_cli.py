@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from workflow_fixtures import GIT_ENV, active_case, add_case, cli, git, make_root, ok, propose
 
 from hardship_cli.cli import casework
 from hardship_cli.cli.main import app
+from tests.workflow_fixtures import GIT_ENV, active_case, add_case, cli, git, make_root, ok, propose
 
 
 @pytest.fixture

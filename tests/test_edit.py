@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
 from hardship_cli import store, yamlio
 from hardship_cli.model import Case, Grant, Step
 from hardship_cli.problems import Refused
+from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
 COMMENTED_GRANT = textwrap.dedent(
     """\

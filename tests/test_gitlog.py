@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workflow_fixtures import active_case, cli, git, make_root, ok, propose
-
 from hardship_cli import gitlog
+from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
 
 def test_an_action_is_one_commit_by_the_officer_with_trailers(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from workflow_fixtures import active_case, add_case, cli, make_root, ok, propose
 
 from hardship_cli import store, workflow
 from hardship_cli.model import Config
+from tests.workflow_fixtures import active_case, add_case, cli, make_root, ok, propose
 
 
 @pytest.fixture

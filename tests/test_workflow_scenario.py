@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workflow_fixtures import cli, git, make_root, ok
+from tests.workflow_fixtures import cli, git, make_root, ok
 
 
 def test_a_year_of_casework(tmp_path: Path) -> None:

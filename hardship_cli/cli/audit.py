@@ -131,7 +131,7 @@ def due(
     for title, items in sections:
         print(f"{title} ({len(items)})")
         for item in items:
-            print(f"  {item.record}  {item.day or '':<10}  {item.note}")
+            print(f"  {item.record}  {str(item.day or ''):<10}  {item.note}")
     if result.occasion is not None:
         print(
             f"households to visit first at {result.occasion.value} on {result.on} "
