@@ -205,7 +205,7 @@ def _make_add_command(kind: str) -> Any:
         if field.many:
             text += "; repeat for more"
         if field.required:
-            text += " [required]"
+            text += " (required)"
         annotation: Any = list[str] | None if field.many else str | None
         params.append(
             inspect.Parameter(
@@ -239,10 +239,10 @@ def donation(
     ctx: typer.Context,
     campaign: Annotated[str, typer.Argument(help="The campaign (DC-YYYY-NN).")],
     donor: Annotated[
-        str | None, typer.Option("--donor", help="Who gave [required].", show_default=False)
+        str | None, typer.Option("--donor", help="Who gave (required).", show_default=False)
     ] = None,
     amount: Annotated[
-        str | None, typer.Option("--amount", help="Yuan [required].", show_default=False)
+        str | None, typer.Option("--amount", help="Yuan (required).", show_default=False)
     ] = None,
     anonymous: Annotated[
         bool, typer.Option("--anonymous", help="Do not name the donor in reports.")
@@ -597,7 +597,7 @@ def pay(
     voucher: Annotated[
         str | None,
         typer.Option(
-            "--voucher", help="The payment voucher's reference [required].", show_default=False
+            "--voucher", help="The payment voucher's reference (required).", show_default=False
         ),
     ] = None,
     on: OnOption = None,
@@ -632,7 +632,7 @@ def close(
         str | None,
         typer.Option(
             "--reason",
-            help="out_of_hardship, moved, deceased, ineligible or other [required].",
+            help="out_of_hardship, moved, deceased, ineligible or other (required).",
             show_default=False,
         ),
     ] = None,
