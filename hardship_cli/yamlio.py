@@ -418,14 +418,15 @@ _TEXT_RESOLVER: Any = None
 
 
 def _text_resolver() -> Any:
-    """A resolver that types nothing but nulls: every other plain scalar is text, on the way
-    in (as `parse` reads it) and on the way out (so text is written without quotes)."""
+    """A resolver that types nothing but the empty value (null): every other plain scalar
+    is text, on the way in and on the way out, so text is written without quotes and an
+    untouched `~` or `null` is written back as it was (the record's view of the file comes
+    from `parse`, which reads those as null)."""
     global _TEXT_RESOLVER
     if _TEXT_RESOLVER is None:
         from ruamel.yaml.resolver import VersionedResolver
 
-        null = ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"))
-        table = {first: [null] for first in ("~", "n", "N", "")}
+        table = {"": [("tag:yaml.org,2002:null", re.compile(r"^$"))]}
 
         class TextResolver(VersionedResolver):  # type: ignore[misc]
             @property

@@ -305,3 +305,30 @@ def test_killed_in_the_middle_of_a_write_leaves_the_old_file_or_the_new(
     # A temp file may be left behind; it is not a record and validate passes.
     result = cli(root, "validate")
     assert result.code == 0, result.out
+
+
+def test_untouched_nulls_are_written_back_as_they_were(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        id: GR-2026-0001
+        case: HS-2026-0001
+        kind: medical
+        amount: 1800
+        fund: union
+        status: proposed
+        proposed:
+          by: 李明
+          on: 2026-03-02
+          reason: ~
+        paid: null
+        notes:
+        """
+    )
+    path = tmp_path / "GR-2026-0001.yaml"
+    path.write_text(source, encoding="utf-8")
+    file = yamlio.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
+    old = _load(path, Grant)
+    assert isinstance(old, Grant)
+    new = old.model_copy(update={"notes": "~"})  # text that reads as null is quoted
+    text = file.edit(old, new)
+    assert text == source.replace("notes:\n", "notes: '~'\n")
