@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .model import (
+from .enums import (
     Cause,
     Employment,
     GrantKind,
@@ -27,7 +27,6 @@ from .model import (
     Sex,
 )
 from .problems import UsageError
-from .store import LAYOUT
 
 # Sequence width of each kind's IDs (DC-2026-01, the others HS-2026-0001).
 ID_WIDTH = {"case": 4, "grant": 4, "campaign": 2, "visit": 4}
@@ -242,6 +241,8 @@ def suggest_level(config: Any, values: dict[str, Any], day: date) -> str | None:
 
 def record_path(kind: str, record_id: str) -> str:
     """Where a record of this kind and ID lives, relative to the root."""
+    from .store import LAYOUT
+
     folder, _prefix, _model, by_year = LAYOUT[kind]
     if by_year:
         return f"{folder}/{record_id.split('-')[1]}/{record_id}.yaml"
@@ -257,6 +258,8 @@ def schema_ref(kind: str, rel: str) -> str:
 def next_id(root: Path, kind: str, year: int) -> str:
     """The next free ID of a kind and year, from the file names alone (the caller holds
     the root's lock, so no other command can take the same one)."""
+    from .store import LAYOUT
+
     folder, prefix, _model, by_year = LAYOUT[kind]
     base = root / folder / str(year) if by_year else root / folder
     pattern = re.compile(rf"^{prefix}-{year}-(\d+)\.ya?ml$")
