@@ -91,7 +91,7 @@ def _problem_lines(problems: list[Problem]) -> str:
     return "\n".join(p.format() for p in problems)
 
 
-def _verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> store.Source:
+def verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> store.Source:
     """The text about to be written parses back to exactly the record meant."""
     try:
         record, source = typed(model, text.encode("utf-8"), rel)
@@ -109,7 +109,7 @@ def _verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> st
     return source
 
 
-def _new_errors(
+def new_errors(
     records: Records, today: date, apply: Callable[[], None]
 ) -> tuple[list[Problem], list[Problem]]:
     """What validate would newly find after `apply()`: (errors, warnings)."""
@@ -187,13 +187,13 @@ def change(
         records.sources[record_id] = fresh_source
         outcome = decide(records, current)
         text = file.edit(current, outcome.record)
-        new_source = _verify(text, rel, model, outcome.record)
+        new_source = verify(text, rel, model, outcome.record)
 
         def apply() -> None:
             _table(records, kind)[record_id] = outcome.record
             records.sources[record_id] = new_source
 
-        errors, warnings = _new_errors(records, today, apply)
+        errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
         file.save(text)
         sha, notes = _commit(root, records, rel, outcome, commit)
@@ -230,13 +230,13 @@ def add(
             check_filed(records.config, records.cases.get(record.case), record)
         outcome = Outcome(record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role))
         text = yamlio.new_record_text(record, intake.schema_ref(kind, rel))
-        source = _verify(text, rel, model, record)
+        source = verify(text, rel, model, record)
 
         def apply() -> None:
             _table(records, kind)[record_id] = record
             records.sources[record_id] = source
 
-        errors, warnings = _new_errors(records, today, apply)
+        errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
         yamlio.atomic_create(root / rel, text)
         sha, notes = _commit(root, records, rel, outcome, commit)

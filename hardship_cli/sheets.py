@@ -503,6 +503,7 @@ class Action:
     reason: str = ""
     data: dict[str, Any] | None = None  # a new case's full record, or an update's fields
     changed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what validate warns of, once written
 
 
 def plan_import(
@@ -621,9 +622,14 @@ def _merge(current: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict[str,
                     base[sub] = sub_value
             merged[key] = base
         elif key == "household":
-            if _norm(_members(merged.get(key) or [])) != _norm(_members(value)):
+            # The sheet says who lives in the household; what it has no column for (a
+            # member's diagnosis) is kept from the file, matched by name.
+            before = merged.get(key) or []
+            known = {m.get("name"): m for m in before}
+            members = [{**known.get(m.get("name"), {}), **m} for m in value]
+            if _norm(_members(before)) != _norm(_members(members)):
                 changed.append(key)
-                merged[key] = value
+                merged[key] = members
         elif _norm(merged.get(key)) != _norm(value):
             changed.append(key)
             merged[key] = value

@@ -131,9 +131,9 @@ TodayOption = Annotated[
 
 def _register() -> None:
     # Each command group lives in its own module and imports heavy libraries lazily.
-    from . import audit, casework, overview, setup, standards_cmd, validate
+    from . import audit, casework, overview, setup, sheets_cmd, standards_cmd, validate
 
-    for module in (validate, setup, overview, standards_cmd, casework, audit):
+    for module in (validate, setup, overview, standards_cmd, casework, audit, sheets_cmd):
         module.register(app)
     from importlib import import_module
 

@@ -1,0 +1,142 @@
+"""hardship import cases / export cases: the units' yearly collection sheet."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..problems import EXIT_OK, EXIT_PROBLEMS
+
+import_app = typer.Typer(help="Bring the units' sheets in.", no_args_is_help=True)
+export_app = typer.Typer(help="Write the collection sheet back out.", no_args_is_help=True)
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@import_app.command("cases")
+def import_cases(
+    ctx: typer.Context,
+    sheet: Annotated[Path, typer.Argument(help="The collection sheet, .xlsx or .csv.")],
+    acting: Annotated[str, typer.Option("--as", help="The officer who files the new cases.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen, row by row; write nothing.")
+    ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="YAML file: sheet heading -> known heading."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Filing date of new cases (default today).")
+    ] = None,
+    no_commit: Annotated[
+        bool, typer.Option("--no-commit", help="Leave the change uncommitted.")
+    ] = False,
+    format: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.text,
+) -> None:
+    """Create or update case files from the yearly collection sheet, one row a household
+    (members on a second sheet 家庭成员 or on repeated rows). A household is matched by 工号,
+    else 身份证号, and is never filed twice. Bad rows are refused with their row number; the
+    good rows are imported all the same, in one commit. Exit 1 when a row was refused.
+
+    Example: hardship import cases 2027花名册.xlsx --as 李明 --dry-run
+    """
+    from .. import sheets
+    from ..importing import apply_import
+    from .main import parse_today, state
+
+    st = state(ctx)
+    day = parse_today(on)
+    records = st.load()
+    if records.config is None or records.config.officer(acting) is None:
+        from ..problems import UsageError
+
+        raise UsageError(
+            f"{acting} is not an officer in hardship.yaml",
+            "--as names the officer who files the cases",
+        )
+    rows = sheets.read_rows(sheet, sheets.load_mapping(mapping))
+    actions = sheets.plan_import(rows, records.cases.values(), acting, day)
+    written: dict[int, str] = {}
+    if not dry_run:
+        written = apply_import(st.root, actions, acting, day, sheet.name, commit=not no_commit)
+    if format == TextOrJson.json:
+        doc = [
+            {
+                "sheet": a.sheet,
+                "row": a.row,
+                "action": a.what,
+                "case": written.get(a.row, a.case_id),
+                "changed": a.changed,
+                "reason": a.reason,
+                "warnings": a.warnings,
+            }
+            for a in actions
+        ]
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        verb = (
+            {"create": "would create", "update": "would update"}
+            if dry_run
+            else {"create": "created", "update": "updated"}
+        )
+        for a in actions:
+            what = verb.get(a.what, a.what)
+            case = written.get(a.row, a.case_id) or ""
+            detail = ", ".join(a.changed) if a.changed else a.reason
+            line = f"{a.sheet} row {a.row}: {what} {case}".rstrip()
+            print(f"{line}: {detail}" if detail else line)
+            for warning in a.warnings:
+                print(f"    warning: {warning}")
+    counts = {
+        k: sum(1 for a in actions if a.what == k)
+        for k in ("create", "update", "unchanged", "refused")
+    }
+    print(
+        f"{len(actions)} row(s): {counts['create']} new, {counts['update']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['refused']} refused"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        file=sys.stderr,
+    )
+    raise typer.Exit(EXIT_PROBLEMS if counts["refused"] else EXIT_OK)
+
+
+@export_app.command("cases")
+def export_cases(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx or FILE.csv")],
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Include ID numbers, phones, addresses and bank accounts."),
+    ] = False,
+    all_cases: Annotated[
+        bool, typer.Option("--all", help="Also closed and rejected files.")
+    ] = False,
+) -> None:
+    """Write the collection sheet (the same columns import reads): open files, one row a
+    household, members on a second sheet (xlsx) or repeated rows (csv). Sensitive columns
+    only with --full.
+
+    Example: hardship export cases -o 2027花名册.xlsx --full
+    """
+    from .. import sheets
+    from ..model import OPEN_CASE_STATUSES
+    from .main import state
+
+    records = state(ctx).load()
+    cases = [c for c in records.cases.values() if all_cases or c.status in OPEN_CASE_STATUSES]
+    count = sheets.write_sheet(output, cases, full)
+    print(f"wrote {count} household(s) to {output}", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
