@@ -60,6 +60,8 @@ class Due:
     on: date | None = None
     visit_first: list[Item] = field(default_factory=list)
     visited: list[Item] = field(default_factory=list)
+    tiers: list[Item] = field(default_factory=list)  # level no longer fits today's standard
+    referrals: list[Item] = field(default_factory=list)  # sent a month ago, no answer yet
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -68,6 +70,8 @@ class Due:
             "follow_ups_due": [i.to_json() for i in self.follow_ups],
             "unchanged_for_a_year": [i.to_json() for i in self.unchanged],
             "never_helped": [i.to_json() for i in self.never_helped],
+            "tier_no_longer_fits": [i.to_json() for i in self.tiers],
+            "referrals_unanswered": [i.to_json() for i in self.referrals],
         }
         if self.occasion is not None and self.on is not None:
             out["visit_first"] = {
@@ -139,11 +143,49 @@ def due(
     ]
 
     result = Due(today, reviews, follow_ups, unchanged, never)
+    result.tiers = tier_changes(records, today)
+    result.referrals = unanswered_referrals(records, today)
     if occasion is not None:
         result.occasion = occasion
         result.on = on or today
         result.visit_first, result.visited = visit_candidates(records, config, occasion, result.on)
     return result
+
+
+def tier_changes(records: Records, today: date) -> list[Item]:
+    """Open files whose level no longer matches the standard in force today (动态管理)."""
+    from .money import yuan
+    from .standards import mismatches_today
+
+    assert records.config is not None
+    standard = records.config.standard_on(today)
+    items = []
+    for change in mismatches_today(records.config, list(records.cases.values()), today):
+        now = change.after.value if change.after else "above the relative line"
+        items.append(
+            Item(
+                change.case.id,
+                standard.from_ if standard else None,
+                f"{change.case.level.value}, but per-capita {yuan(change.per_capita)} against "
+                f"today's standard {yuan(standard.monthly) if standard else '-'} is {now}",
+            )
+        )
+    return items
+
+
+def unanswered_referrals(records: Records, today: date) -> list[Item]:
+    """Referrals sent more than a month ago with no answer yet: time to follow them up."""
+    from .referrals import overdue, waiting
+
+    return [
+        Item(
+            case.id,
+            r.sent.on,
+            f"referral {number} to {r.body or r.to.value} unanswered since {r.sent.on}",
+        )
+        for case, number, r in waiting(list(records.cases.values()), today)
+        if overdue(r, today)
+    ]
 
 
 def visit_candidates(

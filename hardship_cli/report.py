@@ -377,6 +377,52 @@ def _status_events(case: Case, start: date, end: date) -> list[tuple[date, Label
     return out
 
 
+def _referrals_table(cases: dict[str, Case], start: date, end: date) -> Table:
+    """Referrals still open at the month's end, and those answered during it, with what
+    came back. Purposes are left out: they can tell an illness."""
+    rows = []
+    for cid in sorted(cases):
+        case = cases[cid]
+        for number, r in enumerate(case.referrals, start=1):
+            if r.sent.on > end:
+                continue
+            answered_on = r.answered.on if r.answered else None
+            still_open = r.status.value in ("sent", "answered") or (
+                answered_on is not None and answered_on > end
+            )
+            came_back = answered_on is not None and start <= answered_on <= end
+            if not (still_open or came_back):
+                continue
+            rows.append(
+                [
+                    r.sent.on,
+                    f"{cid} #{number}",
+                    case.worker.name,
+                    r.to.value,
+                    r.status.value,
+                    answered_on,
+                    r.amount,
+                    r.monthly_income,
+                ]
+            )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return Table(
+        "referrals",
+        "sec.referrals",
+        [
+            Col("col.sent", "date"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.referred_to", "code", "referral_to."),
+            Col("col.status", "code", "referral_status."),
+            Col("col.answered", "date"),
+            Col("col.amount", "money"),
+            Col("col.monthly_income", "money"),
+        ],
+        rows,
+    )
+
+
 def _review_due(case: Case, cycle_days: int) -> date | None:
     return review_due_on(case.review_due, active_since(case), cycle_days)
 
@@ -575,6 +621,7 @@ def monthly_context(
         ],
         visit_rows,
     )
+    ctx["referrals"] = _referrals_table(cases, start, end)
     # what is due next month
     next_start = end + timedelta(days=1)
     next_end = month_bounds(next_start.year, next_start.month)[1]
@@ -1287,7 +1334,16 @@ def _fixed_zip(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps `modified` with the clock when it saves: use the report's day.
+                day = "%04d-%02d-%02dT00:00:00Z" % when[:3]
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + day.encode() + rb"\g<2>",
+                    content,
+                )
+            dst.writestr(fixed, content)
     return out.getvalue()
 
 

@@ -177,6 +177,11 @@ def test_xlsx_reads_back_with_numbers(small, tmp_path):
     first = out.read_bytes()
     assert hardship(*args).code == 0
     assert out.read_bytes() == first  # reproducible, zip times included
+    import zipfile
+
+    core = zipfile.ZipFile(out).read("docProps/core.xml").decode()
+    # openpyxl stamps the save time; the report's day replaces it (not the clock's second)
+    assert "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2026-11-29T00:00:00Z<" in core
     wb = load_workbook(out)
     assert "By tier" in wb.sheetnames and "By kind of help" in wb.sheetnames
     ws = wb["By kind of help"]

@@ -89,7 +89,8 @@ def due(
     ] = None,
 ) -> None:
     """Reviews due or overdue, visit follow-ups that came due, files unchanged for a year
-    (from git), active files never helped; with --occasion, the households to visit first.
+    (from git), active files never helped, files whose tier no longer fits the standard in
+    force, referrals unanswered for a month; with --occasion, the households to visit first.
 
     Example: hardship due --occasion spring_festival --on 2027-01-25
     """
@@ -127,6 +128,8 @@ def due(
         ("visit follow-ups due", result.follow_ups),
         ("files unchanged for a year", result.unchanged),
         ("active files never helped", result.never_helped),
+        ("tier no longer fits the standard in force", result.tiers),
+        ("referrals unanswered for a month", result.referrals),
     ]
     for title, items in sections:
         print(f"{title} ({len(items)})")

@@ -131,9 +131,19 @@ TodayOption = Annotated[
 
 def _register() -> None:
     # Each command group lives in its own module and imports heavy libraries lazily.
-    from . import audit, casework, overview, setup, sheets_cmd, standards_cmd, validate
+    from . import (
+        audit,
+        casework,
+        overview,
+        referral_cmd,
+        setup,
+        sheets_cmd,
+        standards_cmd,
+        validate,
+    )
 
-    for module in (validate, setup, overview, standards_cmd, casework, audit, sheets_cmd):
+    modules = (validate, setup, overview, standards_cmd, casework, referral_cmd, audit, sheets_cmd)
+    for module in modules:
         module.register(app)
     from importlib import import_module
 

@@ -1,0 +1,122 @@
+"""hardship add referral / review referral: cases referred outward and what came back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..enums import ReferralStatus, ReferralTo
+from ..problems import UsageError
+from .casework import (
+    AsOption,
+    NoCommitOption,
+    NoteOption,
+    OnOption,
+    TodayOption,
+    _days,
+    _say,
+    _who,
+    add_app,
+    review_app,
+)
+
+
+def _money(value: str | None, flag: str) -> Any:
+    if value is None:
+        return None
+    from ..model import parse_money
+
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+@add_app.command("referral")
+def add_referral(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    to: Annotated[ReferralTo, typer.Option("--to", help="Where the case is referred.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="What is asked for.")],
+    body: Annotated[
+        str | None,
+        typer.Option("--body", help="The office, e.g. 某县民政局.", show_default=False),
+    ] = None,
+    as_name: AsOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Refer a case to the city union, civil affairs (民政), a hospital or a school for help
+    the unit cannot give itself.
+
+    Example: hardship add referral HS-2026-0001 --as 李明 --to civil_affairs --purpose 申请低保
+    """
+    from .. import actions
+    from ..referrals import refer
+    from .main import state
+
+    st = state(ctx)
+    by = _who(as_name)
+    day, now = _days(on, today)
+
+    def decide(records: Any, record: Any) -> Any:
+        return refer(records.config, record, by, day, to, purpose, body)
+
+    if actions.kind_of(case) != "case":
+        raise UsageError(f"{case} is not a case (HS-...)")
+    _say(actions.change(st.root, case, decide, now, commit=not no_commit))
+
+
+@review_app.command("referral")
+def review_referral(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    number: Annotated[int, typer.Argument(help="Which referral of the case: 1, 2, ...")],
+    status: Annotated[
+        ReferralStatus, typer.Option("--status", help="answered, helped or declined.")
+    ],
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="One-off help received (yuan).", show_default=False),
+    ] = None,
+    monthly_income: Annotated[
+        str | None,
+        typer.Option(
+            "--monthly-income",
+            help="Recurring help received a month (yuan); counts as household income.",
+            show_default=False,
+        ),
+    ] = None,
+    note: NoteOption = None,
+    as_name: AsOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Record what came back from a referral: an answer, help received (amounts), or a
+    refusal. Recurring help counts as household income from then on.
+
+    Example: hardship review referral HS-2026-0001 1 --as 李明 --status helped --amount 2000
+    """
+    from .. import actions
+    from ..referrals import record_answer
+    from .main import state
+
+    st = state(ctx)
+    by = _who(as_name)
+    day, now = _days(on, today)
+    once = _money(amount, "--amount")
+    monthly = _money(monthly_income, "--monthly-income")
+
+    def decide(records: Any, record: Any) -> Any:
+        return record_answer(records.config, record, number, by, day, status, note, once, monthly)
+
+    if actions.kind_of(case) != "case":
+        raise UsageError(f"{case} is not a case (HS-...)")
+    _say(actions.change(st.root, case, decide, now, commit=not no_commit))
+
+
+def register(app: typer.Typer) -> None:
+    """The commands join the `add` and `review` groups when this module is imported."""
