@@ -1337,7 +1337,7 @@ def _fixed_zip(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 # openpyxl stamps `modified` with the clock when it saves: use the report's day.
-                day = "%04d-%02d-%02dT00:00:00Z" % when[:3]
+                day = f"{when[0]:04d}-{when[1]:02d}-{when[2]:02d}T00:00:00Z"
                 content = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                     rb"\g<1>" + day.encode() + rb"\g<2>",
