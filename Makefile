@@ -38,6 +38,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/ruff check hardship_cli tests
+	$(BIN)/mypy
 
 lint: $(STAMP)
 	$(BIN)/ruff check hardship_cli tests bench
