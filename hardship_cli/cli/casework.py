@@ -106,19 +106,42 @@ def _ask(field: Field, values: dict[str, Any], suggest: str | None = None) -> No
     if field.choices is not None:
         label += f" [{'|'.join(c.value for c in field.choices)}]"
     default = suggest or field.default
-    if field.many:
-        answer = typer.prompt(
-            f"{label} (several: separate with ;)", default=default or "", show_default=bool(default)
-        )
-        values[field.name] = [a.strip() for a in str(answer).split(";") if a.strip()]
-    else:
-        answer = typer.prompt(
-            label,
-            default=default if default is not None else "",
-            show_default=default is not None,
-            hide_input=field.sensitive,
-        )
-        values[field.name] = str(answer).strip() or None
+    while True:
+        if field.many:
+            answer = typer.prompt(
+                f"{label} (several: separate with ;)",
+                default=default or "",
+                show_default=bool(default),
+            )
+            given: Any = [a.strip() for a in str(answer).split(";") if a.strip()]
+        else:
+            answer = typer.prompt(
+                label,
+                default=default if default is not None else "",
+                show_default=default is not None,
+                hide_input=field.sensitive,
+            )
+            given = str(answer).strip() or None
+        wrong = _not_a_choice(field, given)
+        if wrong is None:
+            values[field.name] = given
+            return
+        typer.echo(wrong, err=True)  # and ask again: a typo costs one line, not the form
+
+
+def _not_a_choice(field: Field, given: Any) -> str | None:
+    """Why an answer at the prompt is not one of the field's values, or None."""
+    if field.choices is None or not given:
+        return None
+    import difflib
+
+    allowed = [c.value for c in field.choices]
+    for answer in given if isinstance(given, list) else [given]:
+        if answer not in allowed:
+            close = difflib.get_close_matches(answer, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            return f"{answer!r} is not one of: {', '.join(allowed)}{hint}"
+    return None
 
 
 def _prompt_missing(kind: str, values: dict[str, Any], day: date, ctx: typer.Context) -> None:
