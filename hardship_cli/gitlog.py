@@ -117,6 +117,15 @@ def commit(
     return (match.group(1) if match else None), None
 
 
+def has_changes(path: Path) -> bool:
+    """Would committing this file record anything (new, or changed since the last commit)?"""
+    top = repo_top(path.resolve().parent)
+    if top is None:
+        return False
+    rel = os.path.relpath(path.resolve(), top.resolve())
+    return bool(_git(["status", "--porcelain", "--", rel], top).stdout.strip())
+
+
 def _failed(rels: list[str], result: subprocess.CompletedProcess[str]) -> HardshipError:
     said = (result.stderr or result.stdout).strip().splitlines()
     return HardshipError(

@@ -160,10 +160,8 @@ def _produce(
         subject = (
             f"report: {kind} {case_id or request.month or year or day.year} ({language}, {chosen})"
         )
-        trailers = {"Action": "report", "Report": kind}
-        if case_id:
-            trailers["Record"] = case_id
-        done = commit_file(path, subject, trailers)
+        record = case_id or request.month or str(year or day.year)
+        done = commit_file(path, subject, record, kind)
         print(
             f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit",
             file=sys.stderr,

@@ -1,0 +1,124 @@
+"""Reports: a context built from the records, rendered with Jinja2.
+
+Every figure comes from `frames.stats` or `budgeting.budget_status`, so the reports, the
+`stats` command and the `budget` command agree. Templates ship in the package
+(`hardship_cli/templates/`); a records root's own `templates/` overrides them by name.
+All templates run in Jinja's immutable sandbox with autoescaping: HTML escapes every value,
+Markdown backslash-escapes the characters that would change its meaning.
+
+Privacy: ID numbers, bank accounts, phones, diagnoses (and free-text notes and findings,
+which may hold them) enter only the context of `case` with `full=True`. The notice masks
+names. Contexts hold no other personal detail than names, units and the figures.
+
+Reproducible: the same records, options and `today` give the same bytes; each report is
+stamped with the git commit of the records (or says it is not in git).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..frames import parse_month
+from ..labels import label, lang_of_locale
+from ..problems import UsageError
+from ..store import Records
+from .annual import annual_context, annual_tables
+from .casefile import case_context, notice_context
+from .monthly import monthly_context
+from .render import render, tables_csv, tables_xlsx
+from .tables import FORMATS, KINDS, mask_name, records_stamp  # noqa: F401 - the package's API
+
+# ---------------------------------------------------------------------------------------
+# One entry point for the command
+
+
+@dataclass
+class Request:
+    kind: str
+    fmt: str
+    lang: str
+    today: date
+    month: str | None = None  # YYYY-MM (monthly)
+    year: int | None = None  # annual
+    case_id: str | None = None
+    full: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_month(text: str | None, today: date) -> tuple[int, int]:
+    """`previous` (the default), `current`, or YYYY-MM."""
+    if text is None or text == "previous":
+        first = today.replace(day=1) - timedelta(days=1)
+        return first.year, first.month
+    if text == "current":
+        return today.year, today.month
+    return parse_month(text)
+
+
+def default_lang(records: Records) -> str:
+    return lang_of_locale(records.config.locale.value) if records.config else "zh"
+
+
+def produce(records: Records, request: Request) -> str | bytes:
+    """Build the context and render the report: text for md/html/csv, bytes for xlsx."""
+    from ..frames import build
+
+    kind, fmt, lang, today = request.kind, request.fmt, request.lang, request.today
+    if fmt in ("csv", "xlsx") and kind != "annual":
+        raise UsageError(
+            f"--format {fmt} is for the annual report",
+            "use --format md or html for this report",
+        )
+    stamp = request.extra.get("stamp") or records_stamp(records.root)
+    if kind == "monthly":
+        year, month = resolve_month(request.month, today)
+        ctx = monthly_context(records, build(records, today), year, month, today, stamp)
+    elif kind == "annual":
+        year = request.year or today.year
+        frames = build(records, today)
+        duplicates = request.extra.get("duplicates", [])
+        if fmt == "csv":
+            tables = annual_tables(records, frames, year, today, duplicates)[0]
+            return tables_csv(tables, lang)
+        if fmt == "xlsx":
+            title = f"{label(lang, 'report.annual')} {year}"
+            tables = annual_tables(records, frames, year, today, duplicates)[0]
+            return tables_xlsx(tables, lang, today, title)
+        ctx = annual_context(records, frames, year, today, stamp, duplicates)
+    elif kind == "case":
+        if not request.case_id:
+            raise UsageError("which case?", "hardship report case HS-2026-0001")
+        ctx = case_context(records, request.case_id, today, request.full, stamp)
+    elif kind == "notice":
+        ctx = notice_context(records, today, stamp)
+    else:
+        raise UsageError(f"no report {kind!r}", f"use one of: {', '.join(KINDS)}")
+    return render(records.root, kind, fmt, lang, ctx)
+
+
+def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
+    """Commit one written report (the cron line's --commit) with the trailers of every
+    action; the commit's short hash, or None when the file did not change."""
+    from .. import gitlog
+
+    folder = path.resolve().parent
+    if gitlog.repo_top(folder) is None:
+        raise UsageError(
+            f"{path} is not inside a git repository",
+            "drop --commit, or write into the records' repository",
+        )
+    if not gitlog.has_changes(path):
+        return None
+    message = gitlog.Message(
+        subject=subject,
+        record=record,
+        action="report",
+        by="hardship",
+        role=None,
+        extra={"Report": kind},
+    )
+    sha, _warning = gitlog.commit(folder, [path], message, "hardship", "hardship@localhost")
+    return sha

@@ -1,0 +1,307 @@
+"""The household file (one case) and the public notice (公示, names masked)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..model import (
+    CaseStatus,
+    GrantStatus,
+    open_objections,
+)
+from ..money import campaign_use
+from ..problems import UsageError
+from ..store import Records
+from .tables import (
+    Col,
+    Label,
+    Table,
+    _header,
+    _review_due,
+    mask_name,
+)
+
+
+def case_context(
+    records: Records, case_id: str, today: date, full: bool, stamp: dict[str, Any]
+) -> dict[str, Any]:
+    assert records.config is not None
+    case = records.cases.get(case_id)
+    if case is None:
+        raise UsageError(
+            f"no case {case_id} in this root",
+            "list the files with `hardship stats --of cases --by status`, or check the ID",
+        )
+    ctx = _header(records, "case", today, stamp)
+    ctx["period"] = case_id
+    ctx["full"] = full
+    w = case.worker
+    worker: list[tuple[Label, Any]] = [
+        (Label("col.name"), w.name),
+        (Label("field.employee_id"), w.employee_id),
+        (Label("col.unit"), w.unit),
+        (Label("field.sex"), Label(f"sex.{w.sex.value}")),
+        (Label("field.birth_date"), w.birth_date),
+        (Label("col.age"), _age(w.birth_date, today)),
+        (Label("field.employment"), Label(f"employment.{w.employment.value}")),
+        (Label("field.health"), Label(f"health.{w.health.value}")),
+    ]
+    if w.disability:
+        worker.append((Label("field.disability"), w.disability))
+    if case.housing:
+        worker.append((Label("field.housing"), case.housing))
+    ctx["file"] = [
+        (Label("col.case"), case.id),
+        (Label("field.status"), Label(f"case_status.{case.status.value}")),
+        (Label("field.level"), Label(f"tier.{case.level.value}")),
+        (Label("field.filed"), f"{case.filed.on.isoformat()} {case.filed.by}"),
+        (Label("field.review_due"), _review_due(case, records.config.policy.review_cycle_days)),
+    ]
+    if case.closed is not None:
+        ctx["file"].append((Label("field.closed"), case.closed.on))
+        ctx["file"].append((Label("col.reason"), Label(f"close_reason.{case.closed.reason.value}")))
+    ctx["worker"] = worker
+    sensitive: list[tuple[Label, Any]] = []
+    if full:
+        for key, value in (
+            ("field.id_number", w.id_number),
+            ("field.phone", w.phone),
+            ("field.diagnosis", w.diagnosis),
+            ("field.address", w.address),
+            ("field.bank", case.bank.name if case.bank else None),
+            ("field.account", case.bank.account if case.bank else None),
+        ):
+            if value:
+                sensitive.append((Label(key), value))
+    ctx["sensitive"] = sensitive
+    ctx["household"] = Table(
+        "household",
+        "sec.household",
+        [
+            Col("col.name"),
+            Col("col.relation", "code", "relation."),
+            Col("col.age", "int"),
+            Col("col.health", "code", "health."),
+            Col("col.income", "money"),
+            Col("col.occupation"),
+            *([Col("field.diagnosis")] if full else []),
+        ],
+        [
+            [
+                m.name,
+                m.relation.value,
+                _age(m.birth_date, today),
+                m.health.value,
+                m.monthly_income,
+                m.occupation,
+                *([m.diagnosis] if full else []),
+            ]
+            for m in case.household
+        ],
+    )
+    ctx["referrals"] = Table(
+        "referrals",
+        "sec.referrals",
+        [
+            Col("col.date", "date"),
+            Col("col.referred_to", "code", "referral_to."),
+            Col("col.body"),
+            Col("col.status", "code", "referral_status."),
+            Col("col.amount", "money"),
+            Col("col.income", "money"),
+            *([Col("col.purpose"), Col("col.note")] if full else []),
+        ],
+        [
+            [
+                r.sent.on,
+                r.to.value,
+                r.body,
+                r.status.value,
+                r.amount,
+                r.monthly_income,
+                *([r.purpose, r.note] if full else []),
+            ]
+            for r in sorted(case.referrals, key=lambda r: r.sent.on)
+        ],
+    )
+    standard = records.config.standard_on(today)
+    by_income = records.config.level_for(case.per_capita_monthly, today)
+    ctx["income"] = [
+        (Label("fig.household_monthly"), case.income.household_monthly, "money"),
+        (Label("fig.referral_income"), case.referral_income_monthly, "money"),
+        (Label("fig.rigid"), case.income.rigid_expenses_monthly, "money"),
+        (Label("col.household_size"), case.household_size, "int"),
+        (Label("fig.per_capita"), case.per_capita_monthly, "money"),
+        (Label("fig.standard"), standard.monthly if standard else None, "money"),
+        (
+            Label("fig.suggested_tier"),
+            Label(f"tier.{by_income.value}") if by_income else Label("none"),
+            "text",
+        ),
+    ]
+    ctx["causes"] = {
+        "primary": case.causes.primary.value,
+        "secondary": [c.value for c in case.causes.secondary],
+    }
+    steps = sorted([*case.checks, *case.approvals], key=lambda s: s.on)
+    step_cols = [
+        Col("col.date", "date"),
+        Col("col.step", "code", "step."),
+        Col("col.by"),
+        Col("col.role", "code", "role."),
+        Col("col.decision", "code", "decision."),
+    ]
+    if full:
+        step_cols.append(Col("col.note"))
+    ctx["process"] = Table(
+        "process",
+        "sec.process",
+        step_cols,
+        [
+            [
+                s.on,
+                s.step.value,
+                s.by,
+                s.role.value if s.role else None,
+                s.decision.value,
+                *([s.note] if full else []),
+            ]
+            for s in steps
+        ],
+    )
+    notice = None
+    if case.notice is not None:
+        notice = {
+            "from": case.notice.from_,
+            "until": case.notice.until,
+            "objections": len(case.notice.objections),
+            "open": len(open_objections(case)),
+            "texts": [o.text for o in case.notice.objections] if full else [],
+        }
+    ctx["notice"] = notice
+    grants = sorted(records.grants_of(case_id), key=lambda g: (g.proposed.on, g.id))
+    counting = [g for g in grants if g.status in (GrantStatus.approved, GrantStatus.paid)]
+    ctx["grants"] = Table(
+        "grants",
+        "sec.grants",
+        [
+            Col("col.grant"),
+            Col("col.proposed_on", "date"),
+            Col("col.kind", "code", "kind."),
+            Col("col.fund", "code", "fund."),
+            Col("col.amount", "money"),
+            Col("col.status", "code", "grant_status."),
+            Col("col.paid_on", "date"),
+        ],
+        [
+            [
+                g.id,
+                g.proposed.on,
+                g.kind.value,
+                g.fund,
+                g.amount,
+                g.status.value,
+                g.paid.on if g.paid else None,
+            ]
+            for g in grants
+        ],
+        [
+            Label("col.total"),
+            None,
+            None,
+            None,
+            sum((g.amount for g in counting), Decimal("0.00")),
+            Label("fig.counting_total"),
+            None,
+        ]
+        if counting
+        else None,
+    )
+    visits = sorted(
+        (v for v in records.visits.values() if case_id in v.cases), key=lambda v: (v.on, v.id)
+    )
+    visit_cols = [
+        Col("col.date", "date"),
+        Col("col.occasion", "code", "occasion."),
+        Col("col.visitors"),
+        Col("col.follow_up", "date"),
+    ]
+    if full:
+        visit_cols.append(Col("col.note"))
+    ctx["visits"] = Table(
+        "visits",
+        "sec.case_visits",
+        visit_cols,
+        [
+            [
+                v.on,
+                v.occasion.value,
+                "、".join(v.visitors),
+                v.follow_up,
+                *([v.findings] if full else []),
+            ]
+            for v in visits
+        ],
+    )
+    drives = [
+        campaign_use(d, records.grants.values())
+        for _, d in sorted(records.campaigns.items())
+        if d.beneficiary == case_id
+    ]
+    ctx["campaigns"] = Table(
+        "campaigns",
+        "sec.donations",
+        [
+            Col("col.campaign"),
+            Col("col.raised", "money"),
+            Col("col.paid", "money"),
+            Col("col.balance", "money"),
+        ],
+        [[f"{u.campaign.id} {u.campaign.title}", u.raised, u.spent, u.balance] for u in drives],
+    )
+    ctx["notes"] = case.notes if full else None
+    return ctx
+
+
+def _age(birth: date | None, today: date) -> int | None:
+    from ..frames import age_on
+
+    return age_on(birth, today)
+
+
+def notice_context(records: Records, today: date, stamp: dict[str, Any]) -> dict[str, Any]:
+    """The public notice (公示): households now on notice, names masked, nothing sensitive."""
+    assert records.config is not None
+    ctx = _header(records, "notice", today, stamp)
+    ctx["period"] = today.isoformat()
+    rows = []
+    for cid in sorted(records.cases):
+        c = records.cases[cid]
+        if c.status != CaseStatus.on_notice:
+            continue
+        if c.notice is not None and c.notice.until < today:
+            continue  # the period is over: off the board, waiting for approval
+        proposed = [
+            g
+            for g in sorted(records.grants_of(cid), key=lambda g: (g.proposed.on, g.id))
+            if g.status in (GrantStatus.proposed, GrantStatus.approved)
+        ]
+        rows.append(
+            {
+                "name": mask_name(c.worker.name),
+                "unit": c.worker.unit,
+                "tier": c.level.value,
+                "size": c.household_size,
+                "cause": c.causes.primary.value,
+                "help": [(g.kind.value, g.amount) for g in proposed],
+                "from": c.notice.from_ if c.notice else None,
+                "until": c.notice.until if c.notice else None,
+            }
+        )
+    ctx["rows"] = rows
+    ctx["contacts"] = sorted(
+        {o.name for o in records.config.officers if o.role.value in ("officer", "chair")}
+    )
+    return ctx

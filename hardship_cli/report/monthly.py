@@ -1,0 +1,353 @@
+"""The monthly report: the month's files, help, budget, donations, visits, referrals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..budgeting import budget_status
+from ..frames import (
+    Frames,
+    between,
+    month_bounds,
+    on_file,
+    stats,
+    to_yuan,
+)
+from ..model import (
+    Case,
+    CaseStatus,
+    Decision,
+    GrantStatus,
+    Level,
+    StepName,
+    open_objections,
+)
+from ..money import campaign_use
+from ..store import Records
+from .tables import (
+    Col,
+    Label,
+    Table,
+    _charts,
+    _header,
+    _help_by_month,
+    _review_due,
+    budget_table,
+    stats_table,
+)
+
+_RANK = {"applied": 0, "checked": 1, "on_notice": 2, "active": 3, "rejected": 4, "closed": 4}
+
+
+def _status_events(case: Case, start: date, end: date) -> list[tuple[date, Label]]:
+    """What happened to a file in a period: each change of status, and each review of a
+    file already in the archive (动态管理)."""
+    events: list[tuple[date, int, str]] = [(case.filed.on, 0, "applied")]
+    for order, step in enumerate([*case.checks, *case.approvals], start=1):
+        if step.decision == Decision.rejected or step.step == StepName.reject:
+            events.append((step.on, order, "rejected"))
+        elif step.step == StepName.approve:
+            events.append((step.on, order, "active"))
+        elif step.step == StepName.review:
+            events.append((step.on, order, "review"))
+        else:
+            events.append((step.on, order, "checked"))
+    if case.notice is not None:
+        events.append((case.notice.from_, 90, "on_notice"))
+    if case.closed is not None:
+        events.append((case.closed.on, 99, "closed"))
+    current = -1
+    out: list[tuple[date, Label]] = []
+    for day, _, status in sorted(events):
+        if status == "review":
+            if current >= _RANK["active"] and start <= day <= end:
+                if (day, Label("step.review")) not in out:
+                    out.append((day, Label("step.review")))
+            continue
+        if _RANK[status] > current:
+            current = _RANK[status]
+            if start <= day <= end:
+                out.append((day, Label(f"case_status.{status}")))
+    return out
+
+
+def _referrals_table(cases: dict[str, Case], start: date, end: date) -> Table:
+    """Referrals still open at the month's end, and those answered during it, with what
+    came back. Purposes are left out: they can tell an illness."""
+    rows = []
+    for cid in sorted(cases):
+        case = cases[cid]
+        for number, r in enumerate(case.referrals, start=1):
+            if r.sent.on > end:
+                continue
+            answered_on = r.answered.on if r.answered else None
+            still_open = r.status.value in ("sent", "answered") or (
+                answered_on is not None and answered_on > end
+            )
+            came_back = answered_on is not None and start <= answered_on <= end
+            if not (still_open or came_back):
+                continue
+            rows.append(
+                [
+                    r.sent.on,
+                    f"{cid} #{number}",
+                    case.worker.name,
+                    r.to.value,
+                    r.status.value,
+                    answered_on,
+                    r.amount,
+                    r.monthly_income,
+                ]
+            )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return Table(
+        "referrals",
+        "sec.referrals",
+        [
+            Col("col.sent", "date"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.referred_to", "code", "referral_to."),
+            Col("col.status", "code", "referral_status."),
+            Col("col.answered", "date"),
+            Col("col.amount", "money"),
+            Col("col.monthly_income", "money"),
+        ],
+        rows,
+    )
+
+
+def monthly_context(
+    records: Records, frames: Frames, year: int, month: int, today: date, stamp: dict[str, Any]
+) -> dict[str, Any]:
+    assert records.config is not None
+    start, end = month_bounds(year, month)
+    key = f"{year:04d}-{month:02d}"
+    ctx = _header(records, "monthly", today, stamp)
+    ctx["period"] = key
+    cases = records.cases
+    status = budget_status(records, year, today, upto=end)
+    households = on_file(frames.cases, end, end)
+    help_month = stats(frames, "grants", [], month=key)
+    paid = between(frames.grants, "paid_on", start, end)
+    paid = paid[paid["status"].astype(str) == GrantStatus.paid.value]
+    gifts = between(frames.contributions, "on", start, end)
+    visits_in = between(frames.visits, "on", start, end)
+    filed = sorted(c for c in cases if start <= cases[c].filed.on <= end)
+    closed = [c for c, case in cases.items() if case.closed and start <= case.closed.on <= end]
+    ctx["figures"] = [
+        (Label("fig.households_active"), len(households), "int"),
+        (Label("fig.new_files"), len(filed), "int"),
+        (Label("fig.closed_files"), len(closed), "int"),
+        (Label("fig.grants"), help_month.total["grants"], "int"),
+        (Label("fig.households_helped"), help_month.total["households"], "int"),
+        (Label("fig.amount"), help_month.total["amount"], "money"),
+        (Label("fig.paid_in_month"), to_yuan(paid["fen"].sum()), "money"),
+        (Label("fig.donations"), to_yuan(gifts["fen"].sum()), "money"),
+        (Label("fig.visits"), int(visits_in["visit"].nunique()), "int"),
+        (Label("fig.households_visited"), int(visits_in["case"].nunique()), "int"),
+        (Label("fig.budget_used"), status.percent, "pct"),
+    ]
+    # alerts: 特困职工及时报告, money, reviews, objections
+    alerts: list[dict[str, Any]] = []
+    for cid in filed:
+        c = cases[cid]
+        if c.level == Level.deep and c.status != CaseStatus.rejected:
+            alerts.append(
+                {"key": "alert.new_deep", "what": f"{cid} {c.worker.name}", "on": c.filed.on}
+            )
+    for line in status.overdrawn:
+        alerts.append(
+            {"key": "alert.overdrawn", "what": Label(f"kind.{line.use.kind.value}"), "on": None}
+        )
+    for line in status.running_out:
+        alerts.append(
+            {
+                "key": "alert.runs_out",
+                "what": Label(f"kind.{line.use.kind.value}"),
+                "on": line.runs_out_on,
+            }
+        )
+    cycle = records.config.policy.review_cycle_days
+    for cid in sorted(cases):
+        c = cases[cid]
+        if c.status == CaseStatus.active:
+            review = _review_due(c, cycle)
+            if review is not None and review <= end:
+                alerts.append(
+                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": review}
+                )
+        if c.status == CaseStatus.on_notice and open_objections(c):
+            alerts.append({"key": "alert.objection", "what": f"{cid} {c.worker.name}", "on": None})
+    ctx["alerts"] = alerts
+    ctx["new_files"] = Table(
+        "new_files",
+        "sec.new_files",
+        [
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.unit"),
+            Col("col.tier", "code", "tier."),
+            Col("col.cause", "code", "cause."),
+            Col("col.date", "date"),
+            Col("col.status", "code", "case_status."),
+        ],
+        [
+            [
+                cid,
+                cases[cid].worker.name,
+                cases[cid].worker.unit,
+                cases[cid].level.value,
+                cases[cid].causes.primary.value,
+                cases[cid].filed.on,
+                cases[cid].status.value,
+            ]
+            for cid in filed
+        ],
+    )
+    changes = []
+    for cid in sorted(cases):
+        for day, new in _status_events(cases[cid], start, end):
+            changes.append([day, cid, cases[cid].worker.name, new])
+    changes.sort(key=lambda r: (r[0], r[1]))
+    ctx["changes"] = Table(
+        "changes",
+        "sec.status_changes",
+        [
+            Col("col.date", "date"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.to"),
+        ],
+        changes,
+    )
+    ctx["help_by_kind"] = stats_table(
+        "help_by_kind", "sec.help_by_kind", stats(frames, "grants", ["kind"], month=key)
+    )
+    ctx["help_by_fund"] = stats_table(
+        "help_by_fund", "sec.help_by_fund", stats(frames, "grants", ["fund"], month=key)
+    )
+    grants = sorted(
+        (g for g in records.grants.values() if start <= g.proposed.on <= end),
+        key=lambda g: (g.proposed.on, g.id),
+    )
+    ctx["help_list"] = Table(
+        "help_list",
+        "sec.help_list",
+        [
+            Col("col.grant"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.kind", "code", "kind."),
+            Col("col.fund", "code", "fund."),
+            Col("col.amount", "money"),
+            Col("col.status", "code", "grant_status."),
+            Col("col.proposed_on", "date"),
+            Col("col.paid_on", "date"),
+        ],
+        [
+            [
+                g.id,
+                g.case,
+                cases[g.case].worker.name if g.case in cases else "",
+                g.kind.value,
+                g.fund,
+                g.amount,
+                g.status.value,
+                g.proposed.on,
+                g.paid.on if g.paid else None,
+            ]
+            for g in grants
+        ],
+    )
+    ctx["budget"] = budget_table(status)
+    ctx["budget_status"] = status
+    gift_rows = []
+    for cid in sorted(records.campaigns):
+        d = records.campaigns[cid]
+        month_gifts = [x for x in d.contributions if start <= x.on <= end]
+        if month_gifts:
+            use = campaign_use(d, records.grants.values())
+            gift_rows.append(
+                [
+                    f"{d.id} {d.title}",
+                    len(month_gifts),
+                    sum((x.amount for x in month_gifts), Decimal("0.00")),
+                    use.raised,
+                    use.spent,
+                    use.balance,
+                ]
+            )
+    ctx["donations"] = Table(
+        "donations",
+        "sec.donations",
+        [
+            Col("col.campaign"),
+            Col("col.donors", "int"),
+            Col("col.amount", "money"),
+            Col("col.raised", "money"),
+            Col("col.paid", "money"),
+            Col("col.balance", "money"),
+        ],
+        gift_rows,
+    )
+    visit_rows = []
+    for vid in sorted(records.visits):
+        v = records.visits[vid]
+        if start <= v.on <= end:
+            visit_rows.append(
+                [v.on, vid, v.occasion.value, len(set(v.cases)), "、".join(v.visitors)]
+            )
+    visit_rows.sort(key=lambda r: (r[0], r[1]))
+    ctx["visits"] = Table(
+        "visits",
+        "sec.visits",
+        [
+            Col("col.date", "date"),
+            Col("col.case"),
+            Col("col.occasion", "code", "occasion."),
+            Col("col.households", "int"),
+            Col("col.visitors"),
+        ],
+        visit_rows,
+    )
+    ctx["referrals"] = _referrals_table(cases, start, end)
+    # what is due next month
+    next_start = end + timedelta(days=1)
+    next_end = month_bounds(next_start.year, next_start.month)[1]
+    due: list[list[Any]] = []
+    for cid in sorted(cases):
+        c = cases[cid]
+        if c.status == CaseStatus.active:
+            when = _review_due(c, cycle)
+            if when is not None and next_start <= when <= next_end:
+                due.append([when, Label("due.review"), cid, c.worker.name])
+        if c.status == CaseStatus.on_notice and c.notice is not None:
+            if next_start <= c.notice.until <= next_end:
+                due.append([c.notice.until, Label("due.notice_ends"), cid, c.worker.name])
+    for vid in sorted(records.visits):
+        v = records.visits[vid]
+        if v.follow_up is not None and next_start <= v.follow_up <= next_end:
+            names = "、".join(cases[x].worker.name for x in sorted(set(v.cases)) if x in cases)
+            due.append([v.follow_up, Label("due.follow_up"), vid, names])
+    for did in sorted(records.campaigns):
+        d = records.campaigns[did]
+        if d.closed is not None and next_start <= d.closed <= next_end:
+            due.append([d.closed, Label("due.campaign_closes"), did, d.title])
+    due.sort(key=lambda r: (r[0], r[2]))
+    ctx["due"] = Table(
+        "due",
+        "sec.due",
+        [Col("col.due", "date"), Col("col.what"), Col("col.case"), Col("col.name")],
+        due,
+    )
+    ctx["charts"] = _charts(records, frames, status, year, end, households)
+    ctx["help_by_month"] = Table(
+        "help_by_month",
+        "sec.help_by_month",
+        [Col("col.month"), Col("col.amount", "money")],
+        [[f"{year:04d}-{int(m):02d}", v] for m, v in _help_by_month(frames, year, key)],
+    )
+    return ctx

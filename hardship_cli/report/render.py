@@ -1,0 +1,194 @@
+"""Rendering: Jinja2 in the sandbox (md, html), CSV blocks and Excel sheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..labels import label
+from ..money import yuan
+from ..problems import UsageError
+
+# ---------------------------------------------------------------------------------------
+# Rendering
+from .tables import (
+    Col,
+    Label,
+    Table,
+    cell_text,
+    code_label,
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
+
+
+def md_escape(text: str) -> str:
+    """Text inside Markdown: backslash before every character that would change the page."""
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+
+
+def templates_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment(root: Path | None, fmt: str, lang: str) -> Any:
+    """Jinja2 sandbox: the root's templates/ first, then the shipped ones."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from markupsafe import Markup
+
+    loaders = []
+    if root is not None and (root / "templates").is_dir():
+        loaders.append(FileSystemLoader(str(root / "templates")))
+    loaders.append(FileSystemLoader(str(templates_dir())))
+
+    def finalize_md(value: Any) -> Any:
+        if hasattr(value, "__html__"):
+            return value
+        return Markup(md_escape("" if value is None else str(value)))
+
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=finalize_md if fmt == "md" else None,
+    )
+
+    def t(key: str) -> str:
+        return label(lang, key)
+
+    def cell(value: Any, col: Col) -> str:
+        return cell_text(value, col, lang)
+
+    def show(value: Any, kind: str = "text") -> str:
+        return cell_text(value, Col("", kind), lang)
+
+    env.globals.update(t=t, cell=cell, show=show, lang=lang, fmt=fmt)
+    env.filters["yuan"] = yuan
+    env.filters["code"] = lambda value, prefix: code_label(prefix, str(value), lang)
+    return env
+
+
+def render(root: Path | None, kind: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
+    from jinja2 import TemplateError
+
+    env = environment(root, fmt, lang)
+    name = f"{kind}.{fmt}.j2"
+    try:
+        template = env.get_template(name)
+        return str(template.render(**context))
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or name
+        line = getattr(exc, "lineno", None)
+        place = f"{where}:{line}" if line else where
+        raise UsageError(
+            f"template {place}: {exc.message or type(exc).__name__}",
+            "correct the template (a root's templates/ overrides the shipped ones)",
+        ) from None
+
+
+def tables_csv(tables: Sequence[Table], lang: str) -> str:
+    """The tables one after another: a title line, the headings, the rows, a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for table in tables:
+        writer.writerow([label(lang, table.title)])
+        writer.writerow([label(lang, c.label) for c in table.cols])
+        for row in [*table.rows, *([table.total] if table.total else [])]:
+            writer.writerow(
+                [cell_text(v, c, lang, plain=True) for v, c in zip(row, table.cols, strict=True)]
+            )
+        writer.writerow([])
+    return out.getvalue()
+
+
+def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> bytes:
+    """One sheet per table; numbers are numbers. Same input, same bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    stamp = datetime(today.year, today.month, today.day)
+    wb.properties.creator = "hardship"
+    wb.properties.title = title
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    used: set[str] = set()
+    for table in tables:
+        name = re.sub(r"[\[\]:*?/\\]", " ", label(lang, table.title))[:31] or table.key
+        while name in used:
+            name = name[:28] + f"({len(used)})"
+        used.add(name)
+        ws = wb.create_sheet(name)
+        ws.append([label(lang, c.label) for c in table.cols])
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        for row in [*table.rows, *([table.total] if table.total else [])]:
+            values = []
+            for value, col in zip(row, table.cols, strict=True):
+                values.append(_xlsx_value(value, col, lang))
+            ws.append(values)
+            for value, col, c in zip(row, table.cols, ws[ws.max_row], strict=True):
+                if col.kind == "money" or (
+                    col.kind in ("num", "change") and isinstance(value, Decimal)
+                ):
+                    c.number_format = "#,##0.00"
+                elif col.kind == "pct" and value is not None:
+                    c.number_format = "0.0%"
+                elif isinstance(value, date):
+                    c.number_format = "yyyy-mm-dd"
+        for i, col in enumerate(table.cols, start=1):
+            letter = ws.cell(row=1, column=i).column_letter
+            ws.column_dimensions[letter].width = (
+                14 if col.kind != "text" and col.kind != "code" else 22
+            )
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _fixed_zip(raw.getvalue(), (today.year, today.month, today.day, 0, 0, 0))
+
+
+def _xlsx_value(value: Any, col: Col, lang: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Label):
+        return label(lang, value.key)
+    if col.kind == "code":
+        return code_label(col.prefix, str(value), lang)
+    if col.kind == "pct" and isinstance(value, Decimal):
+        return value / 100
+    if isinstance(value, (int, Decimal, date)):
+        return value
+    return str(value)
+
+
+def _fixed_zip(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+    """Rewrite a zip with fixed entry times, so the workbook's bytes depend on its content."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=when)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps `modified` with the clock when it saves: use the report's day.
+                day = f"{when[0]:04d}-{when[1]:02d}-{when[2]:02d}T00:00:00Z"
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + day.encode() + rb"\g<2>",
+                    content,
+                )
+            dst.writestr(fixed, content)
+    return out.getvalue()
