@@ -24,8 +24,15 @@ from pathlib import Path
 FIRST_YEAR = 2017
 LAST_YEAR = 2026
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰建国志强国庆春梅海燕红梅桂芳凤英建华立新文军晓东"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰建国志强国庆春梅海燕红"
+    "梅桂芳凤英建华立新文军晓东"
+)
 UNITS = [
     "市机床厂",
     "第二纺织厂",
@@ -42,11 +49,26 @@ UNITS = [
 ]
 RELATIONS = ["spouse", "child", "child", "parent", "parent_in_law"]
 HEALTH = ["healthy", "healthy", "chronic_illness", "serious_illness", "disabled"]
-CAUSES = ["unable_to_work", "not_employed", "laid_off", "serious_illness", "disaster",
-          "accident", "schooling", "no_insurance"]
+CAUSES = [
+    "unable_to_work",
+    "not_employed",
+    "laid_off",
+    "serious_illness",
+    "disaster",
+    "accident",
+    "schooling",
+    "no_insurance",
+]
 EMPLOYMENT = ["on_job", "on_job", "laid_off", "sick_leave", "retired", "migrant"]
-OCCASIONS = ["spring_festival", "mid_autumn", "dragon_boat", "routine", "home_check",
-             "summer_cooling", "hospital"]
+OCCASIONS = [
+    "spring_festival",
+    "mid_autumn",
+    "dragon_boat",
+    "routine",
+    "home_check",
+    "summer_cooling",
+    "hospital",
+]
 NOTES = [
     "家中老人常年卧病，子女尚在读书，收入仅靠本人工资。",
     "配偶患尿毒症需长期透析，医疗支出较大，已申请大病救助。",
@@ -77,11 +99,23 @@ AMOUNTS = {  # (low, high) in whole yuan: within the caps of the generated hards
     "legal": (300, 1500),
     "other": (100, 500),
 }
-KIND_WEIGHTS = [("living", 40), ("holiday", 25), ("medical", 10), ("schooling", 10),
-                ("emergency", 5), ("employment", 4), ("legal", 3), ("other", 3)]
+KIND_WEIGHTS = [
+    ("living", 40),
+    ("holiday", 25),
+    ("medical", 10),
+    ("schooling", 10),
+    ("emergency", 5),
+    ("employment", 4),
+    ("legal", 3),
+    ("other", 3),
+]
 # dated minimum living standard (低保), per person per month
-STANDARDS = [(date(2016, 1, 1), 600), (date(2019, 7, 1), 680), (date(2022, 1, 1), 750),
-             (date(2025, 1, 1), 800)]
+STANDARDS = [
+    (date(2016, 1, 1), 600),
+    (date(2019, 7, 1), 680),
+    (date(2022, 1, 1), 750),
+    (date(2025, 1, 1), 800),
+]
 
 OFFICER = "工会干事"
 OFFICER2 = "帮扶干事"
@@ -142,7 +176,8 @@ workdays: []
 
 
 CONFIG = _CONFIG.replace(
-    "{standards}", "".join(f"  - from: {d.isoformat()}\n    monthly: {m}.00\n" for d, m in STANDARDS)
+    "{standards}",
+    "".join(f"  - from: {d.isoformat()}\n    monthly: {m}.00\n" for d, m in STANDARDS),
 )
 
 
@@ -260,9 +295,7 @@ def _case_yaml(
     return "\n".join(lines) + "\n", approved
 
 
-def _grant_yaml(
-    rng: random.Random, grant_id: str, case: CaseInfo, year: int, spent: dict
-) -> str:
+def _grant_yaml(rng: random.Random, grant_id: str, case: CaseInfo, year: int, spent: dict) -> str:
     assert case.active_on is not None
     start = max(case.active_on + timedelta(days=1), date(year, 1, 1))
     proposed = _day(rng, start, date(year, 12, 10))
@@ -271,8 +304,15 @@ def _grant_yaml(
     amount = Decimal(rng.randint(low, high) * 10) / 10
     roll = rng.random()
     status = (
-        "paid" if roll < 0.82 else "approved" if roll < 0.9 else "proposed" if roll < 0.96
-        else "rejected" if roll < 0.98 else "cancelled"
+        "paid"
+        if roll < 0.82
+        else "approved"
+        if roll < 0.9
+        else "proposed"
+        if roll < 0.96
+        else "rejected"
+        if roll < 0.98
+        else "cancelled"
     )
     lines = [
         f"id: {grant_id}",
@@ -359,8 +399,9 @@ def generate(out: Path, cases: int, grants: int, visits: int, seed: int = 2026) 
             (out / folder / str(year)).mkdir(parents=True)
     # cases: spread over the years; the last year's last few are still in intake
     infos: list[CaseInfo] = []
-    per_year = [cases // len(years) + (1 if i < cases % len(years) else 0) for i in
-                range(len(years))]
+    per_year = [
+        cases // len(years) + (1 if i < cases % len(years) else 0) for i in range(len(years))
+    ]
     for year, count in zip(years, per_year, strict=True):
         for seq in range(1, count + 1):
             case_id = f"HS-{year}-{seq:04d}"
@@ -372,8 +413,7 @@ def generate(out: Path, cases: int, grants: int, visits: int, seed: int = 2026) 
     # grants: each year to households approved before the last weeks of that year
     spent: dict[tuple[int, str], Decimal] = {}
     seqs = dict.fromkeys(years, 0)
-    pools = {y: [c for c in active if c.active_on and c.active_on < date(y, 11, 30)]
-             for y in years}
+    pools = {y: [c for c in active if c.active_on and c.active_on < date(y, 11, 30)] for y in years}
     for index in range(grants):
         year = years[index % len(years)]
         pool = pools[year]
@@ -390,8 +430,10 @@ def generate(out: Path, cases: int, grants: int, visits: int, seed: int = 2026) 
     # budgets: lines cover what was used, with room to spare
     for year in years:
         lines = {kind: spent.get((year, kind), Decimal(0)) for kind, _ in KIND_WEIGHTS}
-        rounded = {k: (v * Decimal("1.25") / 1000).quantize(Decimal(1)) * 1000 + 1000
-                   for k, v in lines.items()}
+        rounded = {
+            k: (v * Decimal("1.25") / 1000).quantize(Decimal(1)) * 1000 + 1000
+            for k, v in lines.items()
+        }
         reserve = Decimal(50000)
         total = sum(rounded.values(), Decimal(0)) + reserve
         text = (
@@ -425,8 +467,9 @@ def generate(out: Path, cases: int, grants: int, visits: int, seed: int = 2026) 
             break
         vseq[year] += 1
         visit_id = f"VS-{year}-{vseq[year]:04d}"
-        _write(out / "visits" / str(year) / f"{visit_id}.yaml", _visit_yaml(rng, visit_id, year,
-                                                                           pool))
+        _write(
+            out / "visits" / str(year) / f"{visit_id}.yaml", _visit_yaml(rng, visit_id, year, pool)
+        )
     return out
 
 

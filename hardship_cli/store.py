@@ -7,7 +7,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,6 +69,7 @@ class Records:
     unloaded: set[str] = field(default_factory=set)
     # In a roll-up of several units: record id -> the union unit it comes from.
     orgs: dict[str, str] = field(default_factory=dict)
+    loading: Any = None  # bulk.LoadStats: how the files were read (for --verbose)
 
     def source(self, record_id: str) -> Source:
         return self.sources.get(record_id) or Source(record_id, {})
@@ -273,7 +274,7 @@ def _inner_model(annotation: Any) -> Any:
 # Loading a whole root
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     fd = os.open(path, os.O_RDONLY)
     try:
         chunks = []
@@ -302,14 +303,40 @@ def load_config(root: Path) -> tuple[Config | None, Source, list[Problem]]:
     return record, source, problems
 
 
-@dataclass(slots=True)
 class FileEntry:
-    """A record file found under the root, with what its place says it should hold."""
+    """A record file found under the root, with what its place says it should hold.
 
-    path: Path
-    rel: str
-    kind: str  # case | grant | campaign | visit | budget
-    folder_year: str | None
+    `path` is made on first use: a city root has 100,000 files, and building a Path for
+    each costs a second that a cached run does not need to spend.
+    """
+
+    __slots__ = ("file", "_path", "rel", "kind", "folder_year")
+
+    def __init__(self, path: Path | str, rel: str, kind: str, folder_year: str | None) -> None:
+        self.file = os.fspath(path)
+        self._path = path if isinstance(path, Path) else None
+        self.rel = rel
+        self.kind = kind  # case | grant | campaign | visit | budget
+        self.folder_year = folder_year
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.file)
+        return self._path
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileEntry):
+            return NotImplemented
+        return (self.file, self.rel, self.kind, self.folder_year) == (
+            other.file,
+            other.rel,
+            other.kind,
+            other.folder_year,
+        )
+
+    def __repr__(self) -> str:
+        return f"FileEntry({self.file!r}, {self.rel!r}, {self.kind!r}, {self.folder_year!r})"
 
 
 def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
@@ -334,7 +361,7 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                     if sub.is_file() and sub.name.endswith((".yaml", ".yml")):
                         entries.append(
                             FileEntry(
-                                Path(sub.path),
+                                sub.path,
                                 f"{folder}/{entry.name}/{sub.name}",
                                 kind,
                                 entry.name,
@@ -352,23 +379,30 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                             f"move it to {folder}/YEAR/{entry.name}",
                         )
                     )
-                entries.append(FileEntry(Path(entry.path), rel, kind, None))
+                entries.append(FileEntry(entry.path, rel, kind, None))
     for entry in yaml_files(root / "budgets"):
         if entry.is_file() and entry.name.endswith((".yaml", ".yml")):
-            entries.append(FileEntry(Path(entry.path), f"budgets/{entry.name}", "budget", None))
+            entries.append(FileEntry(entry.path, f"budgets/{entry.name}", "budget", None))
     return entries, problems
 
 
-def load_file(entry: FileEntry, raw: bytes) -> tuple[BaseModel | None, Source, list[Problem]]:
-    """Parse and type one record file, and check that its place matches its content."""
-    parsed = yamlio.parse(raw, entry.rel)
+def load_file(
+    entry: FileEntry,
+    raw: bytes,
+    parse: Callable[[bytes, str], yamlio.ParseResult] = yamlio.parse,
+) -> tuple[BaseModel | None, Source, list[Problem]]:
+    """Parse and type one record file, and check that its place matches its content.
+
+    `parse` is ``yamlio.parse`` or a path that gives the same result (``fastyaml.parse``).
+    """
+    parsed = parse(raw, entry.rel)
     source = Source(entry.rel, parsed.lines)
     if parsed.problems:
         return None, source, parsed.problems
     problems: list[Problem] = []
     data = parsed.data
     model: type[BaseModel]
-    stem = entry.path.name.rsplit(".", 1)[0]
+    stem = os.path.basename(entry.file).rsplit(".", 1)[0]
     if entry.kind == "budget":
         model = Budget
     else:
@@ -428,25 +462,33 @@ def load_file(entry: FileEntry, raw: bytes) -> tuple[BaseModel | None, Source, l
     return record, source, problems
 
 
-def load(root: Path, today: date | None = None) -> Records:
-    """Load the whole root. Problems are collected, never raised."""
+def load(
+    root: Path,
+    today: date | None = None,
+    *,
+    cache: bool = True,
+    progress: Any = None,
+) -> Records:
+    """Load the whole root. Problems are collected, never raised.
+
+    With `cache`, files unchanged since the last run come from `.hardship-cache/` (see
+    ``cache``); the others are parsed, in parallel when there are many (see ``bulk``).
+    `progress` is told about long loads (see ``bulk.Progress``).
+    """
+    from . import bulk
+
     config, config_source, config_problems = load_config(root)
     records = Records(root=root, config=config, config_source=config_source)
     records.problems.extend(config_problems)
     entries, problems = scan(root)
     records.problems.extend(problems)
+    loaded, records.loading = bulk.load_entries(root, entries, use_cache=cache, progress=progress)
     first_seen: dict[str, str] = {}
-    for entry in entries:
+    for entry, (record, source, more) in zip(entries, loaded, strict=True):
         records.files += 1
-        try:
-            raw = read_bytes(entry.path)
-        except OSError as exc:
-            records.problems.append(
-                Problem(entry.rel, None, "unreadable", f"cannot read the file: {exc.strerror}")
-            )
-            continue
-        record, source, more = load_file(entry, raw)
         records.problems.extend(more)
+        if source is None:  # unreadable
+            continue
         if record is None:
             records.unloaded.add(unloaded_key(entry))
             continue

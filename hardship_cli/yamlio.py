@@ -55,7 +55,21 @@ class ParseResult:
 
 
 def parse(raw: bytes, path: str) -> ParseResult:
-    """Parse one record file into plain data (str | None | list | dict) with key lines."""
+    """Parse one record file into plain data (str | None | list | dict) with key lines.
+
+    This is the reference: any faster path (see ``fastyaml``) must give the same result.
+    """
+    screened = screen(raw, path)
+    if isinstance(screened, ParseResult):
+        return screened
+    return compose(screened, path)
+
+
+def screen(raw: bytes, path: str) -> ParseResult | str:
+    """The checks before any YAML parser sees the file: size, encoding, NUL bytes, empty.
+
+    Returns the text to parse, or the result (with its problem) when there is none.
+    """
     problems: list[Problem] = []
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
@@ -97,6 +111,12 @@ def parse(raw: bytes, path: str) -> ParseResult:
             Problem(path, 1, "empty-file", "file is empty", "write the record, or delete the file")
         )
         return ParseResult(None, {}, problems)
+    return text
+
+
+def compose(text: str, path: str) -> ParseResult:
+    """libyaml composes the node tree; the walker turns it into data, lines and problems."""
+    problems: list[Problem] = []
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

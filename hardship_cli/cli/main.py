@@ -75,8 +75,15 @@ class State:
     def load_root(self, root: Path) -> Records:
         """Every record of one root (one of several, in a roll-up)."""
         from ..store import load
+        from .progress import progress_bar
 
-        return load(root)
+        records = load(root, cache=self.use_cache, progress=progress_bar())
+        if self.verbose and records.loading is not None:
+            from ..fastyaml import describe
+
+            self.say(f"{root}: parser: {describe()}")
+            self.say(f"{root}: {records.loading.describe()}")
+        return records
 
     def say(self, message: str) -> None:
         """A progress or diagnostic line on stderr, shown with --verbose."""

@@ -1,0 +1,277 @@
+"""The parse cache: typed records kept between runs, so that a run re-reads only what changed.
+
+Under the root, in ``.hardship-cache/`` (git-ignored), one file per folder of records
+("shard": ``cases``, ``grants/2026``, ...), so that an edit rewrites one shard, not the
+whole cache. A shard maps each file name to what loading that file gave:
+
+    name -> (size, mtime_ns, record, lines, problems)
+
+where ``record`` is the typed record (or None), ``lines`` the key lines marshalled (they
+are unpacked only when a rule reports a problem in that file), ``problems`` the problems
+found in the file alone. Cross-record rules are not cached: they run over every record on
+every run.
+
+A shard is used only when its header matches this tool exactly (format, version, the
+source of the modules that turn a file into a record, pydantic's and Python's versions),
+and a file's entry only when its size and modification time (ns) are those on disk. A
+file changed within two seconds of being read is not cached (its next change could keep
+the same size and time stamp). Anything unexpected — a missing, truncated, corrupt or
+foreign shard, a file not owned by the user or writable by others — is a miss: the files
+are parsed again, never trusted. Shards are written atomically (temp file and rename).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+CACHE_DIR = ".hardship-cache"
+FORMAT = 1
+MAGIC = b"hardship-cache\n"
+RACY_NS = 2_000_000_000  # a file this fresh may change again within its time stamp
+
+# (size, mtime_ns, record, marshalled lines, problems)
+Entry = tuple[int, int, Any, bytes, list[Any]]
+
+
+def _source_files() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return [
+        here / name for name in ("yamlio.py", "model.py", "store.py", "problems.py", "cache.py")
+    ]
+
+
+_fingerprint: bytes | None = None
+
+
+def fingerprint() -> bytes:
+    """What a cached record depends on: this code, pydantic, Python. A change is a miss."""
+    global _fingerprint
+    if _fingerprint is None:
+        import pydantic
+
+        from . import __version__
+
+        digest = hashlib.sha256()
+        for part in (str(FORMAT), __version__, pydantic.VERSION, sys.version):
+            digest.update(part.encode() + b"\0")
+        for path in _source_files():
+            with contextlib.suppress(OSError):
+                digest.update(path.read_bytes())
+        _fingerprint = digest.hexdigest().encode()
+    return _fingerprint
+
+
+def header() -> bytes:
+    return MAGIC + fingerprint() + b"\n"
+
+
+def shard_of(rel: str) -> tuple[str, str]:
+    """`grants/2026/GR-2026-0001.yaml` -> (`grants/2026`, `GR-2026-0001.yaml`)."""
+    folder, _, name = rel.rpartition("/")
+    return folder, name
+
+
+def shard_path(root: Path, folder: str) -> Path:
+    return root / CACHE_DIR / f"{folder.replace('/', '.') or '_'}.pickle"
+
+
+# ---------------------------------------------------------------------------------------
+# Pickling typed records quickly: pydantic's own __setstate__ is Python code per model;
+# rebuilding from (class, __dict__, fields_set) does the same in a third of the time.
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+def _rebuild(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> BaseModel:
+    model = _object_new(cls)
+    _object_setattr(model, "__dict__", values)
+    _object_setattr(model, "__pydantic_fields_set__", fields_set)
+    _object_setattr(model, "__pydantic_extra__", None)
+    _object_setattr(model, "__pydantic_private__", None)
+    return model
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if (
+            isinstance(obj, BaseModel)
+            and obj.__pydantic_extra__ is None
+            and (obj.__pydantic_private__ is None)
+        ):
+            return _rebuild, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        return NotImplemented
+
+
+def dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def pack_lines(lines: dict[tuple[Any, ...], int]) -> bytes:
+    return marshal.dumps(lines)
+
+
+def unpack_lines(blob: bytes) -> dict[tuple[Any, ...], int]:
+    return marshal.loads(blob)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------
+# Reading and writing shards
+
+
+def read_shard(root: Path, folder: str) -> dict[str, Entry]:
+    """The entries of one shard, or {} when it is missing or cannot be trusted."""
+    path = shard_path(root, folder)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return {}  # a cache someone else could have written is not unpickled
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            blob = handle.read()
+    except OSError:
+        return {}
+    finally:
+        os.close(fd)
+    expected = header()
+    if not blob.startswith(expected):
+        return {}
+    try:
+        entries = pickle.loads(memoryview(blob)[len(expected) :])
+    except Exception:  # noqa: BLE001 - truncated or corrupt: a miss, never an error
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def write_shard(root: Path, folder: str, entries: dict[str, Entry]) -> None:
+    """Write one shard atomically; a failure to write a cache is never an error."""
+    path = shard_path(root, folder)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        data = header() + dumps(entries)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - read-only root, full disk: run without a cache
+        return
+
+
+def cacheable(mtime_ns: int, now_ns: int | None = None) -> bool:
+    """Is the file old enough that a later edit must change its time stamp?"""
+    return mtime_ns < (now_ns if now_ns is not None else time.time_ns()) - RACY_NS
+
+
+def clear(root: Path) -> int:
+    """Remove the cache folder; returns how many shard files were removed."""
+    folder = root / CACHE_DIR
+    if not folder.exists():
+        return 0
+    count = sum(1 for p in folder.iterdir() if p.suffix == ".pickle")
+    shutil.rmtree(folder)
+    return count
+
+
+def shards(root: Path) -> Iterator[Path]:
+    folder = root / CACHE_DIR
+    if folder.is_dir():
+        yield from sorted(folder.glob("*.pickle"))
+
+
+class LazyLines(dict):  # type: ignore[type-arg]
+    """Key lines kept marshalled until someone asks for one (a rule reporting a problem).
+
+    A dict in every respect; it fills itself on first use.
+    """
+
+    __slots__ = ("_blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        super().__init__()
+        self._blob: bytes | None = blob
+
+    def _fill(self) -> None:
+        blob = self._blob
+        if blob is not None:
+            self._blob = None
+            dict.update(self, marshal.loads(blob))
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: Any) -> int:
+        self._fill()
+        return dict.__getitem__(self, key)  # type: ignore[no-any-return]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._fill()
+        return dict.get(self, key, default)
+
+    def __len__(self) -> int:
+        self._fill()
+        return dict.__len__(self)
+
+    def __bool__(self) -> bool:
+        self._fill()
+        return dict.__len__(self) > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fill()
+        return dict.__iter__(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def keys(self) -> Any:
+        self._fill()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._fill()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._fill()
+        return dict.items(self)
+
+    def copy(self) -> dict[Any, int]:
+        self._fill()
+        return dict(dict.items(self))
+
+    def __repr__(self) -> str:
+        self._fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self) -> Any:
+        self._fill()
+        return dict, (dict(dict.items(self)),)

@@ -1,0 +1,391 @@
+"""A faster way to the same result as ``yamlio.parse``: rapidyaml, with libyaml as the judge.
+
+rapidyaml (``import ryml``, the optional ``fast`` extra) parses a record 5-20 times faster
+than libyaml. It is used only where it is known to give exactly what ``yamlio.parse``
+gives: the same string for every scalar, None for plain null-likes, the same line for
+every key and list item, the same duplicate-key problems. Everything else goes to the
+reference path:
+
+- a file holding anything that YAML treats specially and records never need (anchors,
+  aliases, tags, merge keys, directives, complex keys, tabs, backslash escapes, control
+  characters and the Unicode line breaks that libyaml counts as lines);
+- anything rapidyaml refuses (the reference gives the message), or a tree whose shape
+  the walker cannot place on a line (an empty list item, a block scalar as a list item, a
+  multi-line flow collection, a document marker, a root that is not a mapping).
+
+rapidyaml has no API for a node's line, so the line of a key or item is found from where
+its text sits in the parsed buffer (``parse_in_place`` leaves plain and quoted scalars
+where they were written). That takes one pointer per scalar; ``_buffer_address`` reads it
+from the memoryview, and checks at import time that it reads it right.
+
+``tests/test_fastparse.py`` runs a corpus of tricky files and generated records through
+both paths and demands identical data, lines and problems.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+from functools import partial
+from typing import Any
+
+from . import yamlio
+from .problems import Problem
+from .yamlio import MAX_DEPTH, ParseResult
+
+try:  # optional: the `fast` extra
+    import ryml as _ryml
+    from ryml.ryml import _ryml as _C
+except ImportError:  # pragma: no cover - depends on the installation
+    _ryml = None
+
+# Bytes that send a file to the reference path: indicators records never need (anchors,
+# aliases, tags, directives, reserved characters), tabs, backslash escapes and control
+# characters. Mapped to NUL by one `translate`, which is far faster than a regex over
+# text that is mostly Chinese.
+_FLAGGED = b"&*!%@`\t\\" + bytes(c for c in range(32) if c not in (10, 13)) + b"\x7f"
+_SCREEN = bytes(0 if c in _FLAGGED else c for c in range(256))
+# Multi-byte ones: the UTF-8 forms of U+2028/2029 (line breaks for libyaml), a BOM inside
+# the text, U+FFFE/FFFF (not printable); C1 controls and NEL start with 0xC2.
+_FLAGGED_SEQUENCES = (
+    b"<<",
+    b"? ",
+    b"?\n",
+    b"\xe2\x80\xa8",
+    b"\xe2\x80\xa9",
+    b"\xef\xbb\xbf",
+    b"\xef\xbf\xbe",
+    b"\xef\xbf\xbf",
+)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def suspicious(data: bytes) -> bool:
+    """Does the file hold anything the fast path does not reproduce exactly?"""
+    if b"\x00" in data.translate(_SCREEN):
+        return True
+    for sequence in _FLAGGED_SEQUENCES:
+        if sequence in data:
+            return True
+    if data.endswith(b"?"):
+        return True
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return True  # a lone CR is a line break for libyaml
+    return b"\xc2" in data and _C1.search(data) is not None
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_DUPLICATE_HINT = "keep one of them; YAML would silently keep only the last"
+
+
+class _Fallback(Exception):
+    """This file is not one the fast path can reproduce exactly."""
+
+
+def _find_view_offset() -> int | None:
+    """Where a memoryview keeps its buffer pointer (CPython's Py_buffer.buf), checked."""
+    probe = bytearray(b"0123456789abcdef" * 4)
+    holder = (ctypes.c_char * len(probe)).from_buffer(probe)
+    base = ctypes.addressof(holder)
+    try:
+        whole, part = memoryview(probe), memoryview(probe)[5:]
+        for offset in range(16, 160, 8):
+            read = ctypes.c_void_p.from_address(id(whole) + offset).value
+            if read == base:
+                again = ctypes.c_void_p.from_address(id(part) + offset).value
+                if again == base + 5:
+                    return offset
+        return None
+    finally:
+        del holder, whole, part
+
+
+_VIEW_OFFSET = _find_view_offset() if _ryml is not None else None
+_OFFSET: int = _VIEW_OFFSET or 0
+_pointer = ctypes.c_void_p.from_address
+
+AVAILABLE = _ryml is not None and _VIEW_OFFSET is not None
+
+
+def _buffer_address(view: memoryview) -> int:
+    value = _pointer(id(view) + _VIEW_OFFSET).value  # type: ignore[operator]
+    return value or 0
+
+
+def describe() -> str:
+    """Which parser reads records, for --verbose."""
+    if AVAILABLE:
+        return f"rapidyaml {_ryml.version} (libyaml for files it cannot reproduce exactly)"  # type: ignore[union-attr]
+    if _ryml is None:
+        return "libyaml (PyYAML C); install the `fast` extra (rapidyaml) for a faster read"
+    return "libyaml (PyYAML C); rapidyaml is installed but this Python is not supported"
+
+
+def parse(raw: bytes, path: str) -> ParseResult:
+    """``yamlio.parse`` with the fast path where it gives the same answer."""
+    result = parse_fast(raw, path)
+    return yamlio.parse(raw, path) if result is None else result
+
+
+def parse_fast(raw: bytes, path: str) -> ParseResult | None:
+    """The fast path alone: a result identical to ``yamlio.parse``, or None to fall back."""
+    if not AVAILABLE:
+        return None
+    screened = yamlio.screen(raw, path)
+    if isinstance(screened, ParseResult):
+        return screened
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if suspicious(data):
+        return None
+    buf = bytearray(data)
+    try:
+        tree = _parse_quietly(buf)
+    except Exception:  # noqa: BLE001 - rapidyaml refused it: the reference says why
+        return None
+    try:
+        return _Walk(tree, buf, data, path).result()
+    except _Fallback:
+        return None
+    finally:
+        del tree
+
+
+_stderr_silenced = False
+
+
+def silence_stderr() -> None:
+    """For a worker process that prints nothing: send fd 2 to /dev/null once, for good."""
+    global _stderr_silenced
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _stderr_silenced = True
+
+
+def _parse_quietly(buf: bytearray) -> Any:
+    """rapidyaml prints its parse errors on fd 2 before raising; keep stderr clean."""
+    if _stderr_silenced:
+        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all
+        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+# node type bits (see ryml.NodeType); read once, used as plain ints
+if _ryml is not None:
+    _MAP, _SEQ, _VAL = _ryml.MAP, _ryml.SEQ, _ryml.VAL
+    _NONE = _ryml.NONE
+    _REFUSED = (
+        _ryml.DOC
+        | (_ryml.STREAM & ~_ryml.SEQ)
+        | _ryml.KEYREF
+        | _ryml.VALREF
+        | _ryml.KEYANCH
+        | _ryml.VALANCH
+        | _ryml.KEYTAG
+        | _ryml.VALTAG
+        | _ryml.KEY_UNFILT
+        | _ryml.VAL_UNFILT
+    )
+    _VAL_PLAIN = _ryml.VAL_PLAIN
+    _KEY_PLAIN = _ryml.KEY_PLAIN
+    _VAL_BLOCK = _ryml.VAL_LITERAL | _ryml.VAL_FOLDED
+    _VAL_STYLED = _VAL_BLOCK | _ryml.VAL_SQUO | _ryml.VAL_DQUO
+    _FLOW_ML = _ryml.FLOW_ML
+
+
+class _Walk:
+    """Turn a rapidyaml tree into (data, lines, problems) exactly as ``yamlio._Walker``."""
+
+    __slots__ = (
+        "tree",
+        "buf",
+        "raw",
+        "path",
+        "base",
+        "end",
+        "lines",
+        "problems",
+        "_at",
+        "_line",
+        "_type",
+        "_key",
+        "_val",
+        "_first",
+        "_next",
+    )
+
+    def __init__(self, tree: Any, buf: bytearray, raw: bytes, path: str) -> None:
+        self.tree = tree
+        self.buf = buf  # keeps the parsed bytes alive while views point into them
+        self.raw = raw  # the bytes as written: in-place filtering may have changed buf
+        self.path = path
+        with memoryview(buf) as view:
+            self.base = _buffer_address(view)
+        self.end = self.base + len(buf)
+        self.lines: yamlio.Lines = {}
+        self.problems: list[Problem] = []
+        self._at = 0  # offset and line of the last position asked for
+        self._line = 1
+        # SWIG's proxy methods look up `tree.this` on every call; binding the C functions
+        # to it directly makes a node visit three times cheaper.
+        this = tree.this
+        self._type = partial(_C.Tree_type, this)
+        self._key = partial(_C.Tree_key, this)
+        self._val = partial(_C.Tree_val, this)
+        self._first = partial(_C.Tree_first_child, this)
+        self._next = partial(_C.Tree_next_sibling, this)
+
+    def result(self) -> ParseResult:
+        root = _C.Tree_root_id(self.tree.this)
+        kind = self._type(root)
+        if not kind & _MAP or kind & _REFUSED:
+            raise _Fallback
+        data = self.mapping(root, (), 0)
+        return ParseResult(data, self.lines, self.problems)
+
+    def line_at(self, view: memoryview) -> int:
+        """The line on which a scalar's text starts, from its place in the buffer."""
+        address = _buffer_address(view)
+        if not self.base <= address < self.end:
+            raise _Fallback  # filtered into the tree's arena: its place is lost
+        offset = address - self.base
+        if offset >= self._at:
+            self._line += self.raw.count(b"\n", self._at, offset)
+        else:
+            self._line = self.raw.count(b"\n", 0, offset) + 1
+        self._at = offset
+        return self._line
+
+    def first_line(self, node: int) -> int:
+        """The line of a container list item: that of its first scalar (a key or item)."""
+        kind = self._type(node)
+        if kind & _FLOW_ML:
+            raise _Fallback
+        child = self._first(node)
+        if child == _NONE:
+            raise _Fallback  # an empty collection as an item
+        ckind = self._type(child)
+        if kind & _MAP:
+            view = self._key(child)
+            if view is None:
+                raise _Fallback
+            return self.line_at(view)
+        if ckind & (_MAP | _SEQ):
+            return self.first_line(child)
+        return self.scalar_line(child, ckind)
+
+    def scalar_line(self, node: int, kind: int) -> int:
+        if kind & _VAL_BLOCK:
+            raise _Fallback  # libyaml places it on the `|` or `>`, the text starts below
+        view = self._val(node)
+        if view is None:
+            raise _Fallback  # an empty item has no text to place
+        return self.line_at(view)
+
+    def scalar(self, node: int, kind: int) -> str | None:
+        view = self._val(node)
+        if view is None:
+            return "" if kind & _VAL_STYLED else None
+        value = str(view, "utf-8")
+        if kind & _VAL_PLAIN and value in _NULLS:
+            return None
+        return value
+
+    def value(self, node: int, kind: int, where: tuple[Any, ...], depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Fallback
+        if kind & _MAP:
+            return self.mapping(node, where, depth)
+        if kind & _SEQ:
+            return self.sequence(node, where, depth)
+        return self.scalar(node, kind)
+
+    def sequence(self, node: int, where: tuple[Any, ...], depth: int) -> list[Any]:
+        items: list[Any] = []
+        lines = self.lines
+        child = self._first(node)
+        index = 0
+        while child != _NONE:
+            kind = self._type(child)
+            if kind & _REFUSED:
+                raise _Fallback
+            here = (*where, index)
+            if kind & (_MAP | _SEQ):
+                lines[here] = self.first_line(child)
+            else:
+                lines[here] = self.scalar_line(child, kind)
+            items.append(self.value(child, kind, here, depth + 1))
+            index += 1
+            child = self._next(child)
+        return items
+
+    def mapping(self, node: int, where: tuple[Any, ...], depth: int) -> dict[str, Any]:
+        # The hot loop of a cold read: scalars and line counting are inlined on purpose.
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        lines = self.lines
+        get_type, get_key, get_val, get_next = self._type, self._key, self._val, self._next
+        raw, base, end = self.raw, self.base, self.end
+        child = self._first(node)
+        while child != _NONE:
+            kind = get_type(child)
+            if kind & _REFUSED:
+                raise _Fallback
+            view = get_key(child)
+            if view is None:
+                raise _Fallback  # an empty key
+            key = str(view, "utf-8")
+            if key == "<<" and kind & _KEY_PLAIN:
+                raise _Fallback  # a merge key: the reference reports it
+            address = _pointer(id(view) + _OFFSET).value or 0
+            if not base <= address < end:
+                raise _Fallback
+            offset = address - base
+            if offset >= self._at:
+                self._line += raw.count(b"\n", self._at, offset)
+            else:
+                self._line = raw.count(b"\n", 0, offset) + 1
+            self._at = offset
+            line = self._line
+            if key in first_line:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        line,
+                        "duplicate-key",
+                        f"key `{key}` appears twice (first on line {first_line[key]})",
+                        _DUPLICATE_HINT,
+                    )
+                )
+                child = get_next(child)
+                continue
+            first_line[key] = line
+            here = (*where, key)
+            lines[here] = line
+            if kind & (_MAP | _SEQ):
+                if depth >= MAX_DEPTH:
+                    raise _Fallback
+                if kind & _MAP:
+                    result[key] = self.mapping(child, here, depth + 1)
+                else:
+                    result[key] = self.sequence(child, here, depth + 1)
+            else:
+                value = get_val(child)
+                if value is None:
+                    result[key] = "" if kind & _VAL_STYLED else None
+                else:
+                    text = str(value, "utf-8")
+                    result[key] = None if kind & _VAL_PLAIN and text in _NULLS else text
+            child = get_next(child)
+        return result
