@@ -157,6 +157,7 @@ def _register() -> None:
     import_module(".budget", __package__).register(app)
     import_module(".stats", __package__).register(app)
     import_module(".report", __package__).register(app)
+    import_module(".cache_cmd", __package__).register(app)
 
 
 _register()

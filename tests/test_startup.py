@@ -1,0 +1,87 @@
+"""Lean start-up: the commands people type often import neither pandas nor jinja2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from hardship_cli.cli import progress
+from hardship_cli.cli.main import app
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "jinja2", "numpy")
+
+PROBE = """
+import json, sys
+from hardship_cli.cli.main import run
+try:
+    run(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})), file=sys.stderr)
+"""
+
+
+def imported_by(*args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def registered() -> set[str]:
+    return set(getattr(typer.main.get_command(app), "commands", {}))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("cache", "--help"),
+        ("validate", "--help"),
+        ("--root", "records", "validate", "--today", "2026-11-29"),
+        ("--root", "records", "--no-cache", "validate", "--today", "2026-11-29"),
+    ],
+)
+def test_heavy_libraries_are_not_imported(args: tuple[str, ...]) -> None:
+    assert imported_by(*args) == []
+
+
+@pytest.mark.parametrize("command", ["add", "review", "pay"])
+def test_casework_commands_start_lean(command: str) -> None:
+    if command not in registered():
+        pytest.skip(f"`hardship {command}` does not exist yet")
+    assert imported_by(command, "--help") == []
+
+
+def test_no_progress_bar_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Pipe:
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr(sys, "stderr", Pipe())
+    assert progress.progress_bar() is None
+
+
+def test_a_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    bar = progress.progress_bar()
+    assert bar is not None
+    bar.start(3000, "reading records")
+    bar.advance(1500)
+    bar.advance(1500)
+    bar.stop()
+    assert "reading records" in terminal.getvalue()
