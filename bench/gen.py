@@ -99,6 +99,7 @@ AMOUNTS = {  # (low, high) in whole yuan: within the caps of the generated hards
     "legal": (300, 1500),
     "other": (100, 500),
 }
+YEAR_CAPS = {"living": 9600, "holiday": 6000, "medical": 20000, "schooling": 5000}
 KIND_WEIGHTS = [
     ("living", 40),
     ("holiday", 25),
@@ -302,6 +303,9 @@ def _grant_yaml(rng: random.Random, grant_id: str, case: CaseInfo, year: int, sp
     kind = rng.choices([k for k, _ in KIND_WEIGHTS], [w for _, w in KIND_WEIGHTS])[0]
     low, high = AMOUNTS[kind]
     amount = Decimal(rng.randint(low, high) * 10) / 10
+    if kind in YEAR_CAPS and spent.get((case.id, kind, year), 0) + amount > YEAR_CAPS[kind]:
+        kind = "other"  # the household had its year's share of this kind of help
+    spent[(case.id, kind, year)] = spent.get((case.id, kind, year), Decimal(0)) + amount
     roll = rng.random()
     status = (
         "paid"

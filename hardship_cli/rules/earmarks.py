@@ -48,7 +48,7 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
 
 def campaign_not_overspent(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
-    grants = list(records.grants.values())
+    grants = [g for g in records.grants.values() if g.campaign is not None]
     for campaign in records.campaigns.values():
         use = campaign_use(campaign, grants)
         if use.balance < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from ..model import Config
@@ -71,6 +72,7 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
     problems = []
     names = {o.name for o in config.officers}
     listed = ", ".join(sorted(names))
+    roles_of = functools.cache(config.roles_of)  # asked once per signature: 200,000 in a city
 
     def unknown(path: str, line: int | None, who: str, what: str) -> Problem:
         return Problem(
@@ -94,7 +96,7 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
                             f"{step.step.value} of {case.id}",
                         )
                     )
-                elif step.role is not None and step.role not in config.roles_of(step.by):
+                elif step.role is not None and step.role not in roles_of(step.by):
                     problems.append(
                         _wrong_role(
                             src.path,
@@ -116,7 +118,7 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
                         f"approval of {grant.id}",
                     )
                 )
-            elif step.role is not None and step.role not in config.roles_of(step.by):
+            elif step.role is not None and step.role not in roles_of(step.by):
                 problems.append(
                     _wrong_role(
                         src.path,
@@ -133,7 +135,7 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
                         src.path, src.line("paid", "by"), grant.paid.by, f"payment of {grant.id}"
                     )
                 )
-            elif "finance" not in {r.value for r in config.roles_of(grant.paid.by)}:
+            elif "finance" not in {r.value for r in roles_of(grant.paid.by)}:
                 problems.append(
                     Problem(
                         src.path,
