@@ -306,15 +306,16 @@ def _update_cache(
     for index, entry in enumerate(entries):
         folder, name = cache.shard_of(entry.rel)
         shard = wanted.setdefault(folder, {})
+        old = shards.get(folder, {}).get(name)
         if index in fresh:
             item = fresh[index]
             if cache.cacheable(item[1], now):
                 shard[name] = item
-            changed.add(folder)
-        elif keys[index] is not None:
-            old = shards.get(folder, {}).get(name)
-            if old is not None:
-                shard[name] = old
+                changed.add(folder)
+            elif old is not None:
+                shard[name] = old  # stale, so never used; not worth a rewrite on its own
+        elif keys[index] is not None and old is not None:
+            shard[name] = old
     for folder, shard in wanted.items():
         if folder in changed or len(shard) != len(shards.get(folder, {})):
             cache.write_shard(root, folder, shard)
