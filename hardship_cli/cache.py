@@ -123,11 +123,21 @@ def dumps(value: Any) -> bytes:
 
 
 def pack_lines(lines: dict[tuple[Any, ...], int]) -> bytes:
-    return marshal.dumps(lines)
+    """Lines for the cache: marshalled, or (when they were never worked out) the file's
+    bytes, from which the reference parser works them out on demand."""
+    if isinstance(lines, LazyLines):
+        if lines.blob is not None:
+            return lines.blob
+        lines = dict(lines.items())
+    return b"M" + marshal.dumps(lines)
 
 
 def unpack_lines(blob: bytes) -> dict[tuple[Any, ...], int]:
-    return marshal.loads(blob)  # type: ignore[no-any-return]
+    if blob[:1] == b"R":
+        from . import yamlio
+
+        return yamlio.parse(blob[1:], "").lines
+    return marshal.loads(blob[1:])  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------------------
@@ -205,22 +215,28 @@ def shards(root: Path) -> Iterator[Path]:
 
 
 class LazyLines(dict):  # type: ignore[type-arg]
-    """Key lines kept marshalled until someone asks for one (a rule reporting a problem).
+    """Key lines kept packed until someone asks for one (a rule reporting a problem).
 
+    Packed is either marshalled lines or, from the fastest parsing path, the file's bytes:
+    then the reference parser (``yamlio.parse``) works the lines out, for this file only.
     A dict in every respect; it fills itself on first use.
     """
 
-    __slots__ = ("_blob",)
+    __slots__ = ("blob",)
 
     def __init__(self, blob: bytes) -> None:
         super().__init__()
-        self._blob: bytes | None = blob
+        self.blob: bytes | None = blob
+
+    @classmethod
+    def from_raw(cls, raw: bytes) -> LazyLines:
+        return cls(b"R" + raw)
 
     def _fill(self) -> None:
-        blob = self._blob
+        blob = self.blob
         if blob is not None:
-            self._blob = None
-            dict.update(self, marshal.loads(blob))
+            self.blob = None
+            dict.update(self, unpack_lines(blob))
 
     def __contains__(self, key: object) -> bool:
         self._fill()

@@ -138,6 +138,10 @@ def parse_fast(raw: bytes, path: str) -> ParseResult | None:
     data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     if suspicious(data):
         return None
+    if not _json_unsafe(screened):
+        result = _json_route(data, screened)
+        if result is not None:
+            return result
     buf = bytearray(data)
     try:
         tree = _parse_quietly(buf)
@@ -149,6 +153,102 @@ def parse_fast(raw: bytes, path: str) -> ParseResult | None:
         return None
     finally:
         del tree
+
+
+# ---------------------------------------------------------------------------------------
+# The fastest route: rapidyaml emits JSON, the json module's C decoder reads it. Nothing is
+# visited in Python, so nothing is placed on a line: the lines are worked out by the
+# reference parser if and when a problem in this file needs one (``cache.LazyLines``).
+# JSON loses what records rarely hold, so such files take the walker below instead: a
+# plain `~`, `Null` or `NULL` (null for libyaml, text in rapidyaml's JSON), a plain
+# `true`/`false` (JSON booleans), and duplicate keys (JSON keeps the last one; a node
+# count against the tree's tells). Numbers are JSON numbers: kept as the text written, and
+# only when that text is in the file as written (rapidyaml writes `.5` as `0.5`).
+
+_JSON_UNSAFE = ("~", "true", "false", "Null", "NULL")
+
+
+def _json_unsafe(text: str) -> bool:
+    for word in _JSON_UNSAFE:
+        if word in text:
+            return True
+    return False
+
+
+class _NumberChanged(Exception):
+    """The JSON route cannot give the reference's answer for this file."""
+
+
+_current_text = ""
+_TOKEN_BEFORE = frozenset(" \n[,:-")
+_TOKEN_AFTER = frozenset(" \n],#")
+
+
+def _number(literal: str) -> str:
+    """A JSON number as the text written in the file, or give up on this route."""
+    text = _current_text
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before = text[start - 1] if start else "\n"
+        after = text[end] if end < len(text) else "\n"
+        if before in _TOKEN_BEFORE and after in _TOKEN_AFTER:
+            return literal
+        start = text.find(literal, start + 1)
+    raise _NumberChanged(literal)
+
+
+if _ryml is not None:
+    import json as _json
+
+    _decode = _json.JSONDecoder(parse_float=_number, parse_int=_number).decode
+
+
+def _nodes(value: Any, depth: int = 0) -> int:
+    """How many tree nodes the data holds (a duplicate key drops one and its subtree)."""
+    if depth >= MAX_DEPTH:
+        raise _NumberChanged("too deep: the reference reports it")
+    count = 1
+    if type(value) is dict:
+        if "" in value:
+            raise _NumberChanged("an empty key: libyaml may refuse it where rapidyaml does not")
+        items = value.values()
+    else:
+        items = value
+    for item in items:
+        kind = type(item)
+        count += _nodes(item, depth + 1) if kind is dict or kind is list else 1
+    return count
+
+
+def _json_route(data: bytes, text: str) -> ParseResult | None:
+    global _current_text
+    from .cache import LazyLines
+
+    buf = bytearray(data)  # the tree points into it: keep it alive until the end
+    try:
+        tree = _parse_quietly(buf)
+    except Exception:  # noqa: BLE001 - refused: the reference says why
+        return None
+    this = tree.this
+    root = _C.Tree_root_id(this)
+    kind = _C.Tree_type(this, root)
+    if not kind & _MAP or kind & _REFUSED:
+        return None
+    _current_text = text
+    try:
+        value = _decode(_C.emit_json_malloc(tree, root))
+    except (ValueError, _NumberChanged):
+        return None
+    finally:
+        _current_text = ""
+    try:
+        if type(value) is not dict or _nodes(value) != _C.Tree_size(this):
+            return None
+    except (_NumberChanged, RecursionError):
+        return None
+    del tree, buf
+    return ParseResult(value, LazyLines.from_raw(data), [])
 
 
 _stderr_silenced = False

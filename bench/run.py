@@ -1,0 +1,345 @@
+"""The benchmark: whole `hardship` processes on a synthetic city union, against hledger.
+
+    make bench                 the full run (city: 10,000 cases, 100,000 grants, 10,000
+                               visits; N = 1k / 10k / 100k; 5 runs a figure)
+    BENCH_QUICK=1 make bench   a quick try (a tenth of the city, N = 1k / 10k, 3 runs)
+
+Every figure is the median wall time of several runs of a fresh process, with the peak
+memory (RSS) of the slowest of them, children included. Cold = `--no-cache`; the
+PyYAML-C baseline is `HARDSHIP_PARSER=baseline` (libyaml, one process, collector on: the
+loading path before issue 5), measured in the same run. The generated roots stay in
+bench/out/ (git-ignored); the table is printed and written to bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import gen  # noqa: E402
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+RUNS = 3 if QUICK else 5
+CITY = (1_000, 10_000, 1_000) if QUICK else (10_000, 100_000, 10_000)
+SIZES = (1_000, 10_000) if QUICK else (1_000, 10_000, 100_000)
+TODAY = "2026-11-29"
+HARDSHIP = str(Path(sys.executable).with_name("hardship"))
+
+
+@dataclass
+class Timing:
+    median: float
+    runs: list[float]
+    peak_kib: int
+    code: int
+
+
+def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (KiB, the process and its waited-for children), exit code."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        cwd=REPO,
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, process.returncode
+
+
+def measure(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+    runs: int = RUNS,
+) -> Timing:
+    times, peaks, code = [], [], 0
+    for _ in range(runs):
+        if before is not None:
+            before()
+        elapsed, peak, code = run_once(argv, env)
+        times.append(elapsed)
+        peaks.append(peak)
+    return Timing(statistics.median(times), times, max(peaks), code)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def generated(name: str, cases: int, grants: int, visits: int) -> Path:
+    """A generated root, made again only when its size or the generator changed."""
+    root = OUT / name
+    stamp = root / ".generated"
+    want = f"{cases} {grants} {visits} {hashlib.sha256((HERE / 'gen.py').read_bytes()).hexdigest()}"
+    if stamp.exists() and stamp.read_text() == want:
+        return root
+    say(f"generating {name}: {cases} cases, {grants} grants, {visits} visits ...")
+    gen.generate(root, cases, grants, visits)
+    stamp.write_text(want)
+    # Files written within two seconds are not cached (see hardship_cli/cache.py): date the
+    # generated root back as if it had been written a while ago.
+    past = time.time() - 60
+    for folder, _dirs, files in os.walk(root):
+        for file in files:
+            os.utime(Path(folder) / file, (past, past))
+    return root
+
+
+def commands_available() -> set[str]:
+    done = subprocess.run([HARDSHIP, "--help"], capture_output=True, text=True, check=False)
+    names = set()
+    for line in done.stdout.splitlines():
+        parts = line.strip("│ ").split()
+        if parts:
+            names.add(parts[0])
+    return names
+
+
+# ---------------------------------------------------------------------------------------
+# hledger: the same paid grants as transactions, the budgets as periodic transactions
+
+
+def write_journal(root: Path, target: Path) -> tuple[int, int]:
+    sys.path.insert(0, str(REPO))
+    from hardship_cli import store
+
+    records = store.load(root, cache=False)
+    lines = []
+    for year, budget in sorted(records.budgets.items()):
+        lines.append(f"~ yearly from {year}-01-01 to {year + 1}-01-01  budget {year}")
+        for kind, amount in budget.lines.items():
+            lines.append(f"    expenses:hardship:{kind.value}    {amount:.2f} CNY")
+        lines.append("    assets:fund")
+        lines.append("")
+    paid = 0
+    paid_grants = [g for g in records.grants.values() if g.paid is not None]
+    for grant in sorted(paid_grants, key=lambda g: (g.paid.on, g.id)):  # type: ignore[union-attr]
+        assert grant.paid is not None
+        paid += 1
+        fund = grant.fund.replace(":", "-")
+        lines.append(f"{grant.paid.on.isoformat()} {grant.id} {grant.case} {grant.kind.value}")
+        lines.append(f"    expenses:hardship:{grant.kind.value}    {grant.amount:.2f} CNY")
+        lines.append(f"    assets:fund:{fund}")
+        lines.append("")
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return paid, len(records.budgets)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def edit_one(root: Path) -> Callable[[], None]:
+    """Change one grant's notes before each run, dated a few seconds back (a person's edit)."""
+    path = sorted((root / "grants" / "2026").glob("*.yaml"))[0]
+    original = path.read_text(encoding="utf-8")
+    counter = [0]
+
+    def before() -> None:
+        counter[0] += 1
+        path.write_text(original + f"notes: 第{counter[0]}次修改\n", encoding="utf-8")
+        past = time.time() - 5
+        os.utime(path, (past, past))
+
+    return before
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 0.995 else f"{seconds * 1000:.0f} ms"
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    rows: list[tuple[str, Timing | None, str]] = []
+    notes: list[str] = []
+    city = generated("city-quick" if QUICK else "city", *CITY)
+    files = sum(CITY)
+    validate = [HARDSHIP, "--root", str(city), "validate", "--today", TODAY]
+    cold = [HARDSHIP, "--root", str(city), "--no-cache", "validate", "--today", TODAY]
+    clear = [HARDSHIP, "--root", str(city), "cache", "clear"]
+
+    say("--help ...")
+    rows.append(("hardship --help", measure([HARDSHIP, "--help"]), ""))
+    say("cold validate, PyYAML-C baseline ...")
+    baseline = measure(cold, {"HARDSHIP_PARSER": "baseline"}, runs=max(3, RUNS - 2))
+    rows.append(("validate cold, baseline (libyaml, 1 process, GC on)", baseline, ""))
+    say("cold validate, libyaml with GC off and workers ...")
+    rows.append(
+        (
+            "validate cold, libyaml + GC off + workers",
+            measure(cold, {"HARDSHIP_PARSER": "libyaml"}),
+            "",
+        )
+    )
+    say("cold validate, fast path in one process ...")
+    rows.append(("validate cold, rapidyaml, 1 process", measure(cold, {"HARDSHIP_JOBS": "1"}), ""))
+    say("cold validate, fast path ...")
+    fast = measure(cold)
+    rows.append(("validate cold, fast path (rapidyaml + workers)", fast, ""))
+    subprocess.run(clear, capture_output=True, check=False)
+    say("filling the cache ...")
+    fill = measure(validate, runs=1)
+    rows.append(("validate, first run filling the cache", fill, ""))
+    say("warm validate ...")
+    warm = measure(validate)
+    rows.append(("validate warm, no change", warm, ""))
+    say("warm validate after an edit ...")
+    edited = measure(validate, before=edit_one(city))
+    rows.append(("validate warm, one record edited", edited, ""))
+
+    available = commands_available()
+    extra = [
+        ("budget", [HARDSHIP, "--root", str(city), "budget", "--year", "2026"]),
+        (
+            "report monthly",
+            [
+                HARDSHIP,
+                "--root",
+                str(city),
+                "report",
+                "monthly",
+                "--month",
+                "2026-06",
+                "--today",
+                TODAY,
+                "-o",
+                str(OUT / "monthly.md"),
+            ],
+        ),
+        (
+            "add grant --no-commit",
+            [
+                HARDSHIP,
+                "--root",
+                str(city),
+                "add",
+                "grant",
+                "--case",
+                "HS-2026-0001",
+                "--kind",
+                "holiday",
+                "--amount",
+                "300.00",
+                "--fund",
+                "union",
+                "--as",
+                gen.OFFICER,
+                "--reason",
+                "慰问",
+                "--no-commit",
+            ],
+        ),
+    ]
+    for label, argv in extra:
+        if argv[3] not in available:
+            notes.append(f"`{label}`: not measured, the command is not on main yet")
+            rows.append((label, None, "not on main yet"))
+            continue
+        say(f"{label} ...")
+        rows.append((label, measure(argv), ""))
+
+    hledger = shutil.which("hledger")
+    hledger_timing: Timing | None = None
+    journal = OUT / "city.journal"
+    if hledger is None:
+        notes.append(
+            "hledger: not installed (on Debian: apt-get install -y hledger); no ratios printed"
+        )
+    else:
+        paid, budgets = write_journal(city, journal)
+        say(f"hledger bal --budget ({paid} transactions, {budgets} periodic budgets) ...")
+        version = subprocess.run(
+            [hledger, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        hledger_timing = measure([hledger, "-f", str(journal), "bal", "--budget", "-Y", "expenses"])
+        rows.append((f"hledger bal --budget -Y ({version})", hledger_timing, ""))
+
+    # records per second of a cold validate, by size
+    by_size: list[tuple[int, Timing, Timing]] = []
+    for size in SIZES:
+        root = generated(f"n{size}", *gen.split(size))
+        argv = [HARDSHIP, "--root", str(root), "--no-cache", "validate", "--today", TODAY]
+        say(f"N = {size}: baseline and fast ...")
+        runs = 3 if size >= 100_000 else RUNS
+        by_size.append(
+            (
+                size,
+                measure(argv, {"HARDSHIP_PARSER": "baseline"}, runs=runs),
+                measure(argv, runs=runs),
+            )
+        )
+
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores "
+        f"({_cpu_model()}), Python {platform.python_version()}, {platform.system()}; "
+        f"{date.today()}; {'quick' if QUICK else 'full'} run, median of {RUNS}.",
+        f"City root: {CITY[0]:,} cases, {CITY[1]:,} grants, {CITY[2]:,} visits "
+        f"({files:,} record files, plus budgets and drives).",
+        "",
+        "| what | median | runs | peak RSS | vs hledger |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for label, timing, note in rows:
+        if timing is None:
+            lines.append(f"| {label} | – | {note} | | |")
+            continue
+        ratio = f"{timing.median / hledger_timing.median:.2f}x" if hledger_timing else ""
+        runs_text = ", ".join(f"{t:.2f}" for t in timing.runs)
+        lines.append(
+            f"| {label} | {fmt(timing.median)} | {runs_text} | "
+            f"{timing.peak_kib / 1024:.0f} MiB | {ratio} |"
+        )
+    lines += [
+        "",
+        f"Cold validate, fast path vs baseline: {baseline.median / fast.median:.1f}x faster.",
+        "",
+        "| N records (1:10:1 cases:grants:visits) | baseline cold | records/s | fast cold |"
+        " records/s | speed-up |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, slow, quick in by_size:
+        count = size + 20  # plus budgets and drives
+        lines.append(
+            f"| {size:,} | {fmt(slow.median)} | {count / slow.median:,.0f} | "
+            f"{fmt(quick.median)} | {count / quick.median:,.0f} | "
+            f"{slow.median / quick.median:.1f}x |"
+        )
+    if notes:
+        lines += ["", *[f"- {note}" for note in notes]]
+    text = "\n".join(lines) + "\n"
+    (OUT / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
