@@ -9,17 +9,20 @@ collector off while the records are built (it would otherwise walk them again an
 ``HARDSHIP_PARSER`` chooses the path, for benchmarks and for comparing:
 ``auto`` (default) as above; ``libyaml`` the reference parser with everything else;
 ``baseline`` the reference parser in one process with the collector on (the path before
-this module existed); ``HARDSHIP_JOBS=N`` caps the worker processes.
+this module existed); ``HARDSHIP_JOBS=N`` sets the processes in all (1: no workers).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import marshal
 import multiprocessing
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from . import cache, fastyaml, yamlio
@@ -78,14 +81,16 @@ def mode() -> str:
 
 
 def jobs_for(count: int, chosen: str) -> int:
+    """Worker processes for parsing (this process types the records meanwhile): one core
+    is left for that; none when there are too few files or one core."""
     if chosen == "baseline" or count < PARALLEL_MIN:
-        return 1
+        return 0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    jobs = cpus or 1
-    with_env = os.environ.get("HARDSHIP_JOBS", "")
-    if with_env.isdigit() and int(with_env) > 0:
-        jobs = min(jobs, int(with_env))
-    return max(1, min(jobs, count // CHUNK or 1))
+    jobs = (cpus or 1) - 1
+    chosen_jobs = os.environ.get("HARDSHIP_JOBS", "")
+    if chosen_jobs.isdigit() and int(chosen_jobs) > 0:
+        jobs = int(chosen_jobs) - 1  # processes in all, this one included
+    return max(0, min(jobs, count // CHUNK or 1))
 
 
 def load_entries(
@@ -156,10 +161,10 @@ def _load(
             progress.start(len(misses), "reading records")
         try:
             jobs = jobs_for(len(misses), chosen)
-            stats.processes = jobs
+            stats.processes = jobs + 1
             parsed = (
                 _parse_parallel(entries, misses, chosen, jobs, progress if show else None, stats)
-                if jobs > 1
+                if jobs > 0
                 else _parse_here(entries, misses, chosen, progress if show else None, stats)
             )
             for index, (record, lines, blob, problems) in parsed:
@@ -230,10 +235,12 @@ def _parse_here(
     counts = [0, 0]
     parse = _parser(chosen, counts)
     out: list[Parsed] = []
-    for done, index in enumerate(misses, 1):
-        out.append((index, _load_one(entries[index], parse)))
-        if progress is not None and done % 500 == 0:
-            progress.advance(500)
+    quiet = fastyaml.quiet_stderr() if progress is None else contextlib.nullcontext()
+    with quiet:
+        for done, index in enumerate(misses, 1):
+            out.append((index, _load_one(entries[index], parse)))
+            if progress is not None and done % 500 == 0:
+                progress.advance(500)
     if progress is not None:
         progress.advance(len(misses) % 500)
     stats.fast += counts[0]
@@ -246,16 +253,46 @@ def _worker_start() -> None:
     fastyaml.silence_stderr()
 
 
-def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
-    """In a worker: load a chunk of files; the results travel back pickled at once."""
+def _parse_chunk(task: tuple[str, list[tuple[int, str, str]]]) -> bytes:
+    """In a worker: read and parse a chunk of files (YAML only: typing the records is the
+    parent's share). Plain data travels back marshalled, far cheaper than typed records
+    pickled."""
     chosen, chunk = task
     counts = [0, 0]
     parse = _parser(chosen, counts)
     out = []
-    for index, file, rel, kind, year in chunk:
-        record, _lines, blob, problems = _load_one(FileEntry(file, rel, kind, year), parse)
-        out.append((index, (record, None, blob, problems)))
-    return cache.dumps((counts, out))
+    for index, file, rel in chunk:
+        try:
+            raw = read_bytes(file)
+        except OSError as exc:
+            out.append(
+                (
+                    index,
+                    None,
+                    b"",
+                    [
+                        (
+                            rel,
+                            None,
+                            "unreadable",
+                            f"cannot read the file: {exc.strerror}",
+                            "",
+                            "error",
+                        )
+                    ],
+                )
+            )
+            continue
+        result = parse(raw, rel)
+        problems = [
+            (p.path, p.line, p.code, p.message, p.hint, p.severity) for p in result.problems
+        ]
+        out.append((index, result.data, cache.pack_lines(result.lines), problems))
+    return marshal.dumps((counts, out))
+
+
+def _parsed(result: yamlio.ParseResult, _raw: bytes, _path: str) -> yamlio.ParseResult:
+    return result
 
 
 def _parse_parallel(
@@ -266,24 +303,28 @@ def _parse_parallel(
     progress: Progress | None,
     stats: LoadStats,
 ) -> list[Parsed]:
-    import pickle
-
+    """Workers parse, this process types what they parsed, both at once."""
     tasks = []
     for start in range(0, len(misses), CHUNK):
-        chunk = [
-            (i, entries[i].file, entries[i].rel, entries[i].kind, entries[i].folder_year)
-            for i in misses[start : start + CHUNK]
-        ]
+        chunk = [(i, entries[i].file, entries[i].rel) for i in misses[start : start + CHUNK]]
         tasks.append((chosen, chunk))
     out: list[Parsed] = []
     # fork: the workers start with everything imported, in milliseconds
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_worker_start) as pool:
         for blob in pool.imap_unordered(_parse_chunk, tasks):
-            counts, parsed = pickle.loads(blob)
+            counts, parsed = marshal.loads(blob)
             stats.fast += counts[0]
             stats.reference += counts[1]
-            out.extend(parsed)
+            for index, data, lines, problems in parsed:
+                entry = entries[index]
+                found = [Problem(*p) for p in problems]
+                if data is None and found and found[0].code == "unreadable":
+                    out.append((index, (None, {}, b"", found)))
+                    continue
+                result = yamlio.ParseResult(data, cache.LazyLines(lines), found)
+                record, source, more = load_file(entry, b"", partial(_parsed, result))
+                out.append((index, (record, source.lines, cache.pack_lines(source.lines), more)))
             if progress is not None:
                 progress.advance(len(parsed))
     return out

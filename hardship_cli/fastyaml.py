@@ -24,9 +24,12 @@ both paths and demands identical data, lines and problems.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
+import sys
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -252,6 +255,28 @@ def _json_route(data: bytes, text: str) -> ParseResult | None:
 
 
 _stderr_silenced = False
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """fd 2 to /dev/null for a bulk load with nothing to show (no progress bar): one
+    redirection for all the files instead of one each."""
+    global _stderr_silenced
+    if _stderr_silenced:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _stderr_silenced = True
+    try:
+        yield
+    finally:
+        _stderr_silenced = False
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def silence_stderr() -> None:
