@@ -138,19 +138,32 @@ def _load(
         keys.append((info.st_size, info.st_mtime_ns))
 
     shards: dict[str, dict[str, cache.Entry]] = {}
+    members: dict[str, list[int]] = {}  # folder -> the entries in it
+    hits: dict[str, int] = {}
     if use_cache:
+        folder = ""
+        shard: dict[str, cache.Entry] = {}
+        listed: list[int] = []
         for index, entry in enumerate(entries):
+            rel = entry.rel
+            slash = rel.rfind("/")
+            if rel[:slash] != folder or not listed:
+                folder = rel[:slash]
+                if folder not in shards:
+                    shards[folder] = cache.read_shard(root, folder)
+                    members[folder] = []
+                    hits[folder] = 0
+                shard = shards[folder]
+                listed = members[folder]
+            listed.append(index)
             key = keys[index]
             if key is None:
                 continue
-            folder, name = cache.shard_of(entry.rel)
-            shard = shards.get(folder)
-            if shard is None:
-                shard = shards[folder] = cache.read_shard(root, folder)
-            hit = shard.get(name)
+            hit = shard.get(rel[slash + 1 :])
             if hit is not None and hit[0] == key[0] and hit[1] == key[1]:
-                results[index] = (hit[2], Source(entry.rel, cache.LazyLines(hit[3])), hit[4])
-                stats.cached += 1
+                results[index] = (hit[2], Source(rel, cache.LazyLines(hit[3])), hit[4])
+                hits[folder] += 1
+        stats.cached = sum(hits.values())
 
     misses = [i for i, r in enumerate(results) if r is None]
     fresh: dict[int, cache.Entry] = {}
@@ -184,7 +197,7 @@ def _load(
                 progress.stop()
 
     if use_cache:
-        _update_cache(root, entries, keys, shards, fresh)
+        _update_cache(root, entries, shards, members, hits, fresh)
     return [r if r is not None else (None, None, []) for r in results]
 
 
@@ -337,26 +350,24 @@ def _parse_parallel(
 def _update_cache(
     root: Any,
     entries: list[FileEntry],
-    keys: list[tuple[int, int] | None],
     shards: dict[str, dict[str, cache.Entry]],
+    members: dict[str, list[int]],
+    hits: dict[str, int],
     fresh: dict[int, cache.Entry],
 ) -> None:
+    """Rewrite the shards that gained an entry or hold one no file has any more."""
     now = time.time_ns()
-    wanted: dict[str, dict[str, cache.Entry]] = {}
-    changed: set[str] = set()
-    for index, entry in enumerate(entries):
-        folder, name = cache.shard_of(entry.rel)
-        shard = wanted.setdefault(folder, {})
-        old = shards.get(folder, {}).get(name)
-        if index in fresh:
-            item = fresh[index]
-            if cache.cacheable(item[1], now):
-                shard[name] = item
-                changed.add(folder)
-            elif old is not None:
-                shard[name] = old  # stale, so never used; not worth a rewrite on its own
-        elif keys[index] is not None and old is not None:
-            shard[name] = old
-    for folder, shard in wanted.items():
-        if folder in changed or len(shard) != len(shards.get(folder, {})):
+    for folder, indexes in members.items():
+        old = shards[folder]
+        added = [i for i in indexes if i in fresh and cache.cacheable(fresh[i][1], now)]
+        if not added and hits[folder] == len(old):
+            continue  # all it holds was used, nothing new: as it was
+        shard: dict[str, cache.Entry] = {}
+        for index in indexes:
+            name = cache.shard_of(entries[index].rel)[1]
+            if index in fresh and cache.cacheable(fresh[index][1], now):
+                shard[name] = fresh[index]
+            elif name in old:
+                shard[name] = old[name]  # still used, or stale and never used again
+        if added or len(shard) != len(old):
             cache.write_shard(root, folder, shard)
