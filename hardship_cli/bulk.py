@@ -169,16 +169,24 @@ def _load(
     fresh: dict[int, cache.Entry] = {}
     if misses:
         show = progress is not None and len(misses) >= PROGRESS_MIN
-        if show:
-            assert progress is not None
-            progress.start(len(misses), "reading records")
+        started = [False]
+
+        def begin() -> None:
+            # Called once any worker process exists: a fork must not copy the bar's thread.
+            if show and not started[0]:
+                assert progress is not None
+                progress.start(len(misses), "reading records")
+                started[0] = True
+
         try:
             jobs = jobs_for(len(misses), chosen)
             stats.processes = jobs + 1
             parsed = (
-                _parse_parallel(entries, misses, chosen, jobs, progress if show else None, stats)
+                _parse_parallel(
+                    entries, misses, chosen, jobs, progress if show else None, stats, begin
+                )
                 if jobs > 0
-                else _parse_here(entries, misses, chosen, progress if show else None, stats)
+                else _parse_here(entries, misses, chosen, progress if show else None, stats, begin)
             )
             for index, (record, lines, blob, problems) in parsed:
                 entry = entries[index]
@@ -192,7 +200,7 @@ def _load(
                 if use_cache and key is not None:
                     fresh[index] = (key[0], key[1], record, blob, problems)
         finally:
-            if show:
+            if started[0]:
                 assert progress is not None
                 progress.stop()
 
@@ -244,7 +252,9 @@ def _parse_here(
     chosen: str,
     progress: Progress | None,
     stats: LoadStats,
+    begin: Callable[[], None],
 ) -> list[Parsed]:
+    begin()
     counts = [0, 0]
     parse = _parser(chosen, counts)
     out: list[Parsed] = []
@@ -315,6 +325,7 @@ def _parse_parallel(
     jobs: int,
     progress: Progress | None,
     stats: LoadStats,
+    begin: Callable[[], None],
 ) -> list[Parsed]:
     """Workers parse, this process types what they parsed, both at once."""
     tasks = []
@@ -325,6 +336,7 @@ def _parse_parallel(
     # fork: the workers start with everything imported, in milliseconds
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_worker_start) as pool:
+        begin()
         for blob in pool.imap_unordered(_parse_chunk, tasks):
             counts, parsed = marshal.loads(blob)
             stats.fast += counts[0]
