@@ -90,7 +90,17 @@ def jobs_for(count: int, chosen: str) -> int:
     chosen_jobs = os.environ.get("HARDSHIP_JOBS", "")
     if chosen_jobs.isdigit() and int(chosen_jobs) > 0:
         jobs = int(chosen_jobs) - 1  # processes in all, this one included
+    elif jobs > 0 and _busy(cpus or 1):
+        jobs = 0  # the other cores are taken: workers would only add their own costs
     return max(0, min(jobs, count // CHUNK or 1))
+
+
+def _busy(cpus: int) -> bool:
+    """Is the machine already running about as many processes as it has cores?"""
+    try:
+        return os.getloadavg()[0] > cpus - 0.5
+    except OSError:  # pragma: no cover - no load average on this system
+        return False
 
 
 def load_entries(
