@@ -293,35 +293,30 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str]]]) -> bytes:
     chosen, chunk = task
     counts = [0, 0]
     parse = _parser(chosen, counts)
-    out = []
+    out: list[tuple[int, Any, bytes, list[tuple[Any, ...]]]] = []
     for index, file, rel in chunk:
         try:
             raw = read_bytes(file)
         except OSError as exc:
-            out.append(
-                (
-                    index,
-                    None,
-                    b"",
-                    [
-                        (
-                            rel,
-                            None,
-                            "unreadable",
-                            f"cannot read the file: {exc.strerror}",
-                            "",
-                            "error",
-                        )
-                    ],
-                )
-            )
+            unreadable = _unreadable(FileEntry(file, rel, "", None), exc)
+            out.append((index, None, b"", [_problem_tuple(unreadable)]))
             continue
         result = parse(raw, rel)
-        problems = [
-            (p.path, p.line, p.code, p.message, p.hint, p.severity) for p in result.problems
-        ]
+        problems = [_problem_tuple(p) for p in result.problems]
         out.append((index, result.data, cache.pack_lines(result.lines), problems))
     return marshal.dumps((counts, out))
+
+
+def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
+    """A problem as marshal can carry it."""
+    return (
+        problem.path,
+        problem.line,
+        problem.code,
+        problem.message,
+        problem.hint,
+        problem.severity,
+    )
 
 
 def _parsed(result: yamlio.ParseResult, _raw: bytes, _path: str) -> yamlio.ParseResult:
