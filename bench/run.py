@@ -215,7 +215,7 @@ def main() -> int:
 
     available = commands_available()
     extra = [
-        ("budget", [HARDSHIP, "--root", str(city), "budget", "--year", "2026"]),
+        ("budget", [HARDSHIP, "--root", str(city), "budget", "--year", "2026", "--today", TODAY]),
         (
             "report monthly",
             [
