@@ -148,19 +148,31 @@ def write_journal(root: Path, target: Path) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------
 
 
-def edit_one(root: Path) -> Callable[[], None]:
-    """Change one grant's notes before each run, dated a few seconds back (a person's edit)."""
-    path = sorted((root / "grants" / "2026").glob("*.yaml"))[0]
-    original = path.read_text(encoding="utf-8")
-    counter = [0]
+class EditOne:
+    """Change one grant's notes before each run, dated a few seconds back (a person's edit);
+    put the file back as generated afterwards."""
 
-    def before() -> None:
-        counter[0] += 1
-        path.write_text(original + f"notes: 第{counter[0]}次修改\n", encoding="utf-8")
+    MARK = "notes: 第"
+
+    def __init__(self, root: Path) -> None:
+        self.path = sorted((root / "grants" / "2026").glob("*.yaml"))[0]
+        text = self.path.read_text(encoding="utf-8")
+        # a run that was interrupted may have left its edit behind
+        self.original = "".join(
+            line for line in text.splitlines(keepends=True) if not line.startswith(self.MARK)
+        )
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        self.path.write_text(f"{self.original}{self.MARK}{self.count}次修改\n", encoding="utf-8")
         past = time.time() - 5
-        os.utime(path, (past, past))
+        os.utime(self.path, (past, past))
 
-    return before
+    def restore(self) -> None:
+        self.path.write_text(self.original, encoding="utf-8")
+        past = time.time() - 60
+        os.utime(self.path, (past, past))
 
 
 def fmt(seconds: float) -> str:
@@ -210,7 +222,11 @@ def main() -> int:
     warm = measure(validate)
     rows.append(("validate warm, no change", warm, ""))
     say("warm validate after an edit ...")
-    edited = measure(validate, before=edit_one(city))
+    edit = EditOne(city)
+    try:
+        edited = measure(validate, before=edit)
+    finally:
+        edit.restore()
     rows.append(("validate warm, one record edited", edited, ""))
 
     available = commands_available()
