@@ -175,6 +175,18 @@ class EditOne:
         os.utime(self.path, (past, past))
 
 
+class NewFiles:
+    """Remove what a run of `add` wrote, before the next run and at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.known = set(os.listdir(folder))
+
+    def __call__(self) -> None:
+        for name in set(os.listdir(self.folder)) - self.known:
+            (self.folder / name).unlink()
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds >= 0.995 else f"{seconds * 1000:.0f} ms"
 
@@ -268,6 +280,10 @@ def main() -> int:
                 gen.OFFICER,
                 "--reason",
                 "慰问",
+                "--on",
+                "2026-11-20",
+                "--today",
+                TODAY,
                 "--no-commit",
             ],
         ),
@@ -278,7 +294,11 @@ def main() -> int:
             rows.append((label, None, "not on main yet"))
             continue
         say(f"{label} ...")
-        rows.append((label, measure(argv), ""))
+        cleanup = NewFiles(city / "grants" / "2026")
+        try:
+            rows.append((label, measure(argv, before=cleanup), ""))
+        finally:
+            cleanup()
 
     hledger = shutil.which("hledger")
     hledger_timing: Timing | None = None

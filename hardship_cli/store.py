@@ -462,20 +462,28 @@ def load_file(
     return record, source, problems
 
 
+# Whether `load` uses the parse cache when its caller does not say: the CLI's global
+# `--no-cache` turns it off for every load of the command, its own and its helpers'.
+USE_CACHE = True
+
+
 def load(
     root: Path,
     today: date | None = None,
     *,
-    cache: bool = True,
+    cache: bool | None = None,
     progress: Any = None,
 ) -> Records:
     """Load the whole root. Problems are collected, never raised.
 
-    With `cache`, files unchanged since the last run come from `.hardship-cache/` (see
-    ``cache``); the others are parsed, in parallel when there are many (see ``bulk``).
-    `progress` is told about long loads (see ``bulk.Progress``).
+    With `cache` (default: `USE_CACHE`), files unchanged since the last run come from
+    `.hardship-cache/` (see ``cache``); the others are parsed, in parallel when there are
+    many (see ``bulk``). `progress` is told about long loads (see ``bulk.Progress``).
     """
     from . import bulk
+
+    if cache is None:
+        cache = USE_CACHE
 
     config, config_source, config_problems = load_config(root)
     records = Records(root=root, config=config, config_source=config_source)

@@ -274,3 +274,20 @@ def test_progress_is_reported_for_long_loads_only(
     assert loud.calls[0] == ("start", records.files)
     assert loud.calls[-1] == ("stop", 0)
     assert sum(n for what, n in loud.calls if what == "advance") == records.files
+
+
+def test_no_cache_reaches_every_load_of_the_command(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+    real_load = store.load
+
+    def spy(root: Path, *args: object, **kwargs: object) -> store.Records:
+        seen.append(store.USE_CACHE)
+        return real_load(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "load", spy)
+    hardship("--root", demo, "--no-cache", "validate", "--today", "2026-11-29")
+    assert seen == [False]  # what casework's helpers see when they call store.load(root)
+    assert not (demo / cache.CACHE_DIR).exists()
+    assert store.USE_CACHE is True  # and nothing is left behind for the next command

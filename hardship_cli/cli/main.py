@@ -112,6 +112,15 @@ def main(
     ] = False,
 ) -> None:
     ctx.obj = State(root_options=list(root or []), use_cache=not no_cache, verbose=verbose)
+    _cache_default(not no_cache)
+
+
+def _cache_default(use: bool) -> None:
+    """--no-cache holds for every load of the command, casework's helpers' included."""
+    if not use or "hardship_cli.store" in sys.modules:  # store is not imported for --help
+        from .. import store
+
+        store.USE_CACHE = use
 
 
 def state(ctx: typer.Context) -> State:
@@ -201,6 +210,7 @@ def run(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = EXIT_UNEXPECTED
+    _cache_default(True)  # for whatever runs next in this process (tests run in-process)
     if code is None:
         code = 0
     sys.exit(code if isinstance(code, int) else 0)
