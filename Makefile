@@ -38,7 +38,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check hardship_cli tests
+	$(BIN)/ruff check hardship_cli tests bench
 	$(BIN)/mypy
 
 lint: $(STAMP)
