@@ -27,9 +27,9 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r}))
 """
 
 
-def imported_by(*args: str) -> list[str]:
+def imported_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args],
+        [sys.executable, "-c", PROBE.format(heavy=set(heavy)), *args],
         capture_output=True, text=True, cwd=REPO, check=False,
     )
     return json.loads(done.stderr.strip().splitlines()[-1])
@@ -55,9 +55,13 @@ def test_heavy_libraries_are_not_imported(args: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("command", ["add", "review", "pay"])
 def test_casework_commands_start_lean(command: str) -> None:
-    if command not in registered():
-        pytest.skip(f"`hardship {command}` does not exist yet")
+    assert command in registered()
     assert imported_by(command, "--help") == []
+
+
+def test_help_does_not_build_the_record_model() -> None:
+    """The add commands take their flags from the enums, not from the pydantic model."""
+    assert imported_by("--help", heavy=("pydantic",)) == []
 
 
 def test_no_progress_bar_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
