@@ -54,7 +54,7 @@ def history(
             )
             action = "edit"
         else:
-            who = f"{e.by}" + (f" ({e.role})" if e.role else "")
+            who = f"{e.by or e.author}" + (f" ({e.role})" if e.role else "")
             action = e.action or ""
         print(f"{when}  {e.commit[:8]}  {action:<9} {who}")
         if e.outside:
