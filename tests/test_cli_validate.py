@@ -166,3 +166,15 @@ def test_init_demo_copies_a_clean_demo(tmp_path: Path):
     assert (target / "cases").is_dir() and any((target / "cases").iterdir())
     result = hardship("--root", target, "validate", "--today", "2026-11-29")
     assert result.code == 0, result.out
+
+
+def test_ctrl_c_exits_130_with_a_message(root: Root, monkeypatch):
+    from hardship_cli import rules
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rules, "check", interrupted)
+    result = hardship("--root", root.path, "validate")
+    assert result.code == 130
+    assert result.err == "hardship: interrupted; nothing half-written (writes are atomic)\n"

@@ -182,6 +182,7 @@ def run(argv: list[str] | None = None) -> None:
     """Console entry point: one place turns every error into a message and an exit code."""
     click_exception, abort = _click_exceptions()
     code: Any
+    interrupted_said = False
     try:
         code = app(args=argv, prog_name="hardship", standalone_mode=False)
     except HardshipError as exc:
@@ -193,8 +194,9 @@ def run(argv: list[str] | None = None) -> None:
         exc.show()  # type: ignore[attr-defined]
         code = getattr(exc, "exit_code", EXIT_USAGE)
     except (KeyboardInterrupt, abort):
-        print("hardship: interrupted", file=sys.stderr)
+        print("hardship: interrupted; nothing half-written (writes are atomic)", file=sys.stderr)
         code = EXIT_INTERRUPTED
+        interrupted_said = True
     except BrokenPipeError:
         # The reader went away (| head): not our failure.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -213,4 +215,7 @@ def run(argv: list[str] | None = None) -> None:
     _cache_default(True)  # for whatever runs next in this process (tests run in-process)
     if code is None:
         code = 0
+    if code == EXIT_INTERRUPTED and not interrupted_said:
+        # typer turns Ctrl-C inside a command into a silent exit 130: say so.
+        print("hardship: interrupted; nothing half-written (writes are atomic)", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)
