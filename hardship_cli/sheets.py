@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -326,25 +326,25 @@ def convert(column: Column, value: Any) -> Any:
 
 
 def _money(value: Any) -> str:
+    """A cell of yuan: an Excel number, or text like `1,800.00元`; then the model's own
+    strict rule (two decimals at most, never negative) decides."""
+    from .model import parse_money
+
     if isinstance(value, bool):
         raise CellError("is not an amount")
-    if isinstance(value, (int, float)):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    else:
-        text = _text(value).replace(",", "").replace("，", "")
-        text = re.sub(r"\s*元$", "", text)
-        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
-            raise CellError("is not an amount (write digits, e.g. 1200.00)")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern guards it
-            raise CellError("is not an amount") from None
-    if amount < 0:
-        raise CellError("is negative")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise CellError("has more than two decimals")
-    return f"{amount:.2f}"
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # the number Excel shows, not its binary neighbour
+    elif isinstance(value, str):
+        value = re.sub(r"\s*元$", "", _text(value).replace("，", ","))
+    try:
+        return f"{parse_money(value):.2f}"
+    except ValueError as exc:
+        text = str(exc)
+        if "negative" in text:
+            raise CellError("is negative") from None
+        if "two decimals" in text:
+            raise CellError("has more than two decimals") from None
+        raise CellError("is not an amount (write digits, e.g. 1200.00)") from None
 
 
 def _date(value: Any) -> str:

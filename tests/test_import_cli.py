@@ -121,5 +121,9 @@ def test_import_as_someone_not_an_officer(tmp_path: Path):
     root = demo_root(tmp_path)
     sheet = collection_sheet(tmp_path)
     result = hardship("--root", root, "import", "cases", sheet, "--as", "路人甲", "--dry-run")
-    assert result.code == 2
+    assert result.code == 1  # refused, as every casework command refuses a stranger
     assert "路人甲 is not an officer in hardship.yaml" in result.err
+    finance = hardship("--root", root, "import", "cases", sheet, "--as", "赵丽", "--dry-run")
+    assert finance.code == 1
+    assert ("importing the collection sheet needs an officer with role officer or chair or "
+            "leader; 赵丽 is finance") in finance.err

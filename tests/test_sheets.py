@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -163,3 +164,21 @@ def test_repeated_rows_carry_members(root: Root, tmp_path: Path):
     assert [(a.row, a.what) for a in actions] == [(2, "create"), (4, "refused")]
     assert [m["name"] for m in actions[0].data["household"]] == ["吴小强", "张兰"]
     assert actions[1].reason == "repeats the household of row 2 with different household figures"
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [(2100, "2100.00"), (3000.5, "3000.50"), ("1,800.00元", "1800.00"), ("1800", "1800.00")],
+)
+def test_money_cells_read(cell, text):
+    assert sheets._money(cell) == text
+
+
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [("一千二", "is not an amount (write digits, e.g. 1200.00)"), (-5, "is negative"),
+     ("12.345", "has more than two decimals"), (True, "is not an amount")],
+)
+def test_money_cells_refused(cell, why):
+    with pytest.raises(sheets.CellError, match=f"^{re.escape(why)}$"):
+        sheets._money(cell)

@@ -55,13 +55,14 @@ def import_cases(
     st = state(ctx)
     day = parse_today(on)
     records = st.load()
-    if records.config is None or records.config.officer(acting) is None:
-        from ..problems import UsageError
+    if records.config is None:
+        from ..problems import ConfigError
 
-        raise UsageError(
-            f"{acting} is not an officer in hardship.yaml",
-            "--as names the officer who files the cases",
-        )
+        raise ConfigError("hardship.yaml has problems", "run hardship validate")
+    from ..workflow import CASEWORK_ROLES, acting_as
+
+    # Filing cases is casework: an officer, the chair or the leader, never finance alone.
+    acting_as(records.config, acting, CASEWORK_ROLES, "importing the collection sheet")
     rows = sheets.read_rows(sheet, sheets.load_mapping(mapping))
     actions = sheets.plan_import(rows, records.cases.values(), acting, day)
     written: dict[int, str] = {}
