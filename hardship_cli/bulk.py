@@ -3,7 +3,8 @@
 Measured on the benchmark's city union (bench/, 120,000 files, 2 cores): a run that finds
 everything in the cache stats each file and unpickles its folder's shard; a cold run
 parses with rapidyaml where it gives exactly libyaml's result (``fastyaml``), in worker
-processes once there are enough files to pay for starting them, with the garbage
+processes once there are enough files to pay for starting them (they also type, check
+and pickle the grants, which this process then keeps unread: see store.Pending), with the garbage
 collector off while the records are built (it would otherwise walk them again and again).
 
 ``HARDSHIP_PARSER`` chooses the path, for benchmarks and for comparing:
@@ -22,12 +23,15 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import partial
 from typing import Any, Protocol
 
 from . import cache, fastyaml, yamlio
+from .model import Grant, GrantFacts, GrantKind, GrantStatus
 from .problems import Problem
-from .store import FileEntry, Source, load_file, read_bytes
+from .store import FileEntry, Pending, Source, load_file, read_bytes
 
 # Files to parse before a worker pays for itself (measured with bench/: at 12,000 files
 # two processes were 10 % slower than one, at 120,000 files 21 % faster, on a 2-core
@@ -36,8 +40,15 @@ PARALLEL_MIN = 20_000
 CHUNK = 1000  # files per task sent to a worker
 PROGRESS_MIN = 2000  # files to parse before a progress bar is worth showing
 
-# (record or None, source or None, problems) for each file, in the order of the scan
-Loaded = tuple[Any, Source | None, list[Problem]]
+# (record or None, source or None, problems, grant) for each file, in the order of the
+# scan; `grant` is (GrantFacts, own problems or None) for a grant, else None. A grant the
+# cache holds comes as a store.Pending: rebuilt only when somebody reads it.
+Loaded = tuple[Any, Source | None, list[Problem], Any]
+
+# The checks of one grant on its own (rules.local): (digest, check or None). Their
+# problems are kept with the grant in the cache under the digest.
+OwnChecks = tuple[bytes, Callable[[Any, Source], list[Problem]] | None]
+NO_CHECKS: OwnChecks = (b"", None)
 
 
 class Progress(Protocol):
@@ -84,12 +95,15 @@ def mode() -> str:
 
 
 def jobs_for(count: int, chosen: str) -> int:
-    """Worker processes for parsing (this process types the records meanwhile): one core
-    is left for that; none when there are too few files or one core."""
+    """Worker processes for parsing: one a core (they parse, and type and check the
+    grants; this process types the few other records meanwhile); none when there are too
+    few files or one core."""
     if chosen == "baseline" or count < PARALLEL_MIN:
         return 0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    jobs = (cpus or 1) - 1
+    if (cpus or 1) < 2:
+        return 0
+    jobs = cpus or 1
     chosen_jobs = os.environ.get("HARDSHIP_JOBS", "")
     if chosen_jobs.isdigit() and int(chosen_jobs) > 0:
         jobs = int(chosen_jobs) - 1  # processes in all, this one included
@@ -102,8 +116,9 @@ def load_entries(
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
+    own: OwnChecks = NO_CHECKS,
 ) -> tuple[list[Loaded], LoadStats]:
-    """Load every file: (record, source, per-file problems) in the order given."""
+    """Load every file: (record, source, per-file problems, grant) in the order given."""
     started = time.perf_counter()
     chosen = mode()
     stats = LoadStats(files=len(entries), mode=chosen, cache_used=use_cache)
@@ -111,7 +126,7 @@ def load_entries(
     if collect:
         gc.disable()
     try:
-        results = _load(root, entries, use_cache, progress, chosen, stats)
+        results = _load(root, entries, use_cache, progress, chosen, stats, own)
     finally:
         if collect:
             # The records live as long as the command: keep the collector off them.
@@ -128,48 +143,77 @@ def _load(
     progress: Progress | None,
     chosen: str,
     stats: LoadStats,
+    own: OwnChecks,
 ) -> list[Loaded]:
+    digest, check = own
     results: list[Loaded | None] = [None] * len(entries)
-    keys: list[tuple[int, int] | None] = []
-    for index, entry in enumerate(entries):
-        try:
-            info = os.stat(entry.file)
-        except OSError as exc:
-            keys.append(None)
-            results[index] = (None, None, [_unreadable(entry, exc)])
-            continue
-        keys.append((info.st_size, info.st_mtime_ns))
-
+    fresh: dict[int, cache.Entry] = {}  # entries for the cache, by index
+    keys: list[tuple[int, int] | None] = [None] * len(entries)
     shards: dict[str, dict[str, cache.Entry]] = {}
     members: dict[str, list[int]] = {}  # folder -> the entries in it
     hits: dict[str, int] = {}
+    folder = None
+    hit_count = 0
+    shard: dict[str, cache.Entry] = {}
+    listed: list[int] = []
+    stat = os.stat
+    lazy = cache.LazyLines
+    groups: dict[int, list[Any]] = {}  # grants pickled together, unpickled once
+    for index, entry in enumerate(entries):
+        # One pass: the file's size and time, then its entry in its folder's shard.
+        try:
+            info = stat(entry.file)
+        except OSError as exc:
+            results[index] = (None, None, [_unreadable(entry, exc)], None)
+            info = None
+        if not use_cache:
+            if info is not None:
+                keys[index] = (info.st_size, info.st_mtime_ns)
+            continue
+        rel = entry.rel
+        slash = rel.rfind("/")
+        if rel[:slash] != folder:
+            if folder is not None:
+                hits[folder] += hit_count
+            folder = rel[:slash]
+            hit_count = 0
+            if folder not in shards:
+                shards[folder] = cache.read_shard(root, folder)
+                members[folder] = []
+                hits[folder] = 0
+            shard = shards[folder]
+            listed = members[folder]
+        listed.append(index)
+        if info is None:
+            continue
+        size = info.st_size
+        mtime = info.st_mtime_ns
+        keys[index] = (size, mtime)
+        hit = shard.get(rel[slash + 1 :])
+        if hit is None or hit[0] != size or hit[1] != mtime:
+            continue
+        source = Source(rel, lazy(hit[3], entry.file))
+        hit_count += 1
+        if len(hit) == 5:
+            results[index] = (hit[2], source, hit[4], None)
+            continue
+        # A grant: (size, mtime, pickled grant, lines, problems, facts, own, digest)
+        facts = hit[5]
+        if facts is None:  # the file did not give a grant
+            results[index] = (None, source, hit[4], None)
+        elif hit[7] == digest:
+            results[index] = (Pending(hit[2]), source, hit[4], (facts, hit[6]))
+        else:  # hardship.yaml (or the checks) changed: check the grant again
+            record = Pending(hit[2]).rebuild(groups)
+            found = check(record, source) if check is not None else None
+            results[index] = (record, source, hit[4], (facts, found))
+            fresh[index] = (*hit[:6], found, digest)
     if use_cache:
-        folder = ""
-        shard: dict[str, cache.Entry] = {}
-        listed: list[int] = []
-        for index, entry in enumerate(entries):
-            rel = entry.rel
-            slash = rel.rfind("/")
-            if rel[:slash] != folder or not listed:
-                folder = rel[:slash]
-                if folder not in shards:
-                    shards[folder] = cache.read_shard(root, folder)
-                    members[folder] = []
-                    hits[folder] = 0
-                shard = shards[folder]
-                listed = members[folder]
-            listed.append(index)
-            key = keys[index]
-            if key is None:
-                continue
-            hit = shard.get(rel[slash + 1 :])
-            if hit is not None and hit[0] == key[0] and hit[1] == key[1]:
-                results[index] = (hit[2], Source(rel, cache.LazyLines(hit[3])), hit[4])
-                hits[folder] += 1
+        if folder is not None:
+            hits[folder] += hit_count
         stats.cached = sum(hits.values())
 
     misses = [i for i, r in enumerate(results) if r is None]
-    fresh: dict[int, cache.Entry] = {}
     if misses:
         show = progress is not None and len(misses) >= PROGRESS_MIN
         started = [False]
@@ -186,22 +230,53 @@ def _load(
             stats.processes = jobs + 1
             parsed = (
                 _parse_parallel(
-                    entries, misses, chosen, jobs, progress if show else None, stats, begin
+                    entries,
+                    misses,
+                    chosen,
+                    jobs,
+                    progress if show else None,
+                    stats,
+                    begin,
+                    (check, use_cache),
                 )
                 if jobs > 0
                 else _parse_here(entries, misses, chosen, progress if show else None, stats, begin)
             )
-            for index, (record, lines, blob, problems) in parsed:
+            for index, (record, lines, blob, problems, done) in parsed:
                 entry = entries[index]
                 if record is None and problems and problems[0].code == "unreadable":
-                    results[index] = (None, None, problems)
+                    results[index] = (None, None, problems, None)
                     continue
                 if lines is None:
                     lines = cache.LazyLines(blob)
-                results[index] = (record, Source(entry.rel, lines), problems)
+                source = Source(entry.rel, lines)
                 key = keys[index]
-                if use_cache and key is not None:
-                    fresh[index] = (key[0], key[1], record, blob, problems)
+                keep = use_cache and key is not None
+                if entry.kind != "grant":
+                    results[index] = (record, source, problems, None)
+                    if keep:
+                        assert key is not None
+                        fresh[index] = (key[0], key[1], record, cache.stored_lines(blob), problems)
+                    continue
+                facts = found = None
+                pickled: Any = b""
+                if done is not None:  # a worker typed and checked it
+                    facts, found, pickled = done
+                    results[index] = (record, source, problems, (facts, found))
+                elif record is not None:
+                    facts = record.facts()
+                    found = check(record, source) if check is not None else None
+                    results[index] = (record, source, problems, (facts, found))
+                    if keep:
+                        pickled = cache.dumps(record)
+                else:
+                    results[index] = (None, source, problems, None)
+                if keep:
+                    assert key is not None
+                    fresh[index] = (
+                        *(key[0], key[1], pickled, cache.stored_lines(blob), problems),
+                        *(facts, found, digest),
+                    )
         finally:
             if started[0]:
                 assert progress is not None
@@ -209,7 +284,7 @@ def _load(
 
     if use_cache:
         _update_cache(root, entries, shards, members, hits, fresh)
-    return [r if r is not None else (None, None, []) for r in results]
+    return [r if r is not None else (None, None, [], None) for r in results]
 
 
 def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
@@ -219,8 +294,9 @@ def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
 # ---------------------------------------------------------------------------------------
 # Parsing the files the cache did not have
 
-# (index, record, lines or None, marshalled lines, problems)
-Parsed = tuple[int, tuple[Any, Any, bytes, list[Problem]]]
+# (index, (record, lines or None, marshalled lines, problems, done)); `done`: for a grant a
+# worker typed, (facts, own problems, pickled grant or b"") and the record is a Pending.
+Parsed = tuple[int, tuple[Any, Any, bytes, list[Problem], Any]]
 
 
 def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], yamlio.ParseResult]:
@@ -240,13 +316,13 @@ def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], yamlio.Par
 
 def _load_one(
     entry: FileEntry, parse: Callable[[bytes, str], yamlio.ParseResult]
-) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem]]:
+) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem], None]:
     try:
         raw = read_bytes(entry.file)
     except OSError as exc:
-        return None, {}, cache.pack_lines({}), [_unreadable(entry, exc)]
+        return None, {}, cache.pack_lines({}), [_unreadable(entry, exc)], None
     record, source, problems = load_file(entry, raw, parse)
-    return record, source.lines, cache.pack_lines(source.lines), problems
+    return record, source.lines, cache.pack_lines(source.lines), problems, None
 
 
 def _parse_here(
@@ -274,30 +350,98 @@ def _parse_here(
     return out
 
 
+# What a worker does with a grant besides typing it: (its own checks, whether to pickle it
+# for the cache). Set before the workers fork; they inherit it.
+_GRANT_WORK: tuple[Callable[[Any, Source], list[Problem]] | None, bool] = (None, False)
+
+
 def _worker_start() -> None:
     gc.disable()
     fastyaml.silence_stderr()
 
 
-def _parse_chunk(task: tuple[str, list[tuple[int, str, str]]]) -> bytes:
-    """In a worker: read and parse a chunk of files (YAML only: typing the records is the
-    parent's share). Plain data travels back marshalled, far cheaper than typed records
-    pickled."""
+def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
+    """In a worker: read and parse a chunk of files. A grant is also typed, checked on its
+    own (``rules.local``) and, for the cache, pickled: the parent needs only its facts
+    (a warm `validate` of a city never rebuilds its 100,000 grants, nor does a cold one).
+    Other records travel back as parsed data for the parent to type. All of it marshalled,
+    far cheaper than typed records pickled."""
     chosen, chunk = task
     counts = [0, 0]
     parse = _parser(chosen, counts)
-    out: list[tuple[int, Any, bytes, list[tuple[Any, ...]]]] = []
-    for index, file, rel in chunk:
+    check, keep = _GRANT_WORK
+    out: list[tuple[Any, ...]] = []
+    group: list[Grant] = []
+    for index, file, rel, kind, folder_year in chunk:
         try:
             raw = read_bytes(file)
         except OSError as exc:
             unreadable = _unreadable(FileEntry(file, rel, "", None), exc)
             out.append((index, None, b"", [_problem_tuple(unreadable)]))
             continue
+        if kind != "grant":
+            result = parse(raw, rel)
+            problems = [_problem_tuple(p) for p in result.problems]
+            out.append((index, result.data, cache.pack_lines(result.lines), problems))
+            continue
         result = parse(raw, rel)
-        problems = [_problem_tuple(p) for p in result.problems]
-        out.append((index, result.data, cache.pack_lines(result.lines), problems))
-    return marshal.dumps((counts, out))
+        entry = FileEntry(file, rel, kind, folder_year)
+        record, source, found = load_file(entry, raw, partial(_parsed, result))
+        lines = cache.pack_lines(source.lines)
+        problems = [_problem_tuple(p) for p in found]
+        if record is None:
+            out.append((index, None, lines, problems, None))
+            continue
+        assert isinstance(record, Grant)
+        own = None
+        if check is not None:
+            own = [_problem_tuple(p) for p in check(record, source)]
+        # For the cache, the chunk's grants pickled together (a third of the cost of one
+        # by one); without, the data each was typed from, to type again if somebody reads
+        # it (`validate` does not).
+        if keep:
+            payload: Any = len(group)
+            group.append(record)
+        else:
+            payload = marshal.dumps(result.data)
+        done = (_plain_facts(record), own, payload, keep)
+        out.append((index, None, lines, problems, done))
+    return marshal.dumps((counts, out, cache.dumps(group) if group else b""))
+
+
+def _plain_facts(grant: Grant) -> tuple[Any, ...]:
+    """A grant's GrantFacts as marshal can carry them (see `_facts_back`)."""
+    return (
+        grant.id,
+        grant.case,
+        grant.kind.value,
+        str(grant.amount),
+        grant.fund,
+        grant.status.value,
+        grant.proposed.on.toordinal(),
+        grant.proposed.by,
+        grant.override.by if grant.override is not None else None,
+        grant.year,
+        grant.campaign,
+    )
+
+
+_KINDS = {kind.value: kind for kind in GrantKind}
+_STATUSES = {status.value: status for status in GrantStatus}
+
+
+def _facts_back(plain: tuple[Any, ...]) -> GrantFacts:
+    return GrantFacts._make(
+        (
+            *plain[:2],
+            _KINDS[plain[2]],
+            Decimal(plain[3]),
+            plain[4],
+            _STATUSES[plain[5]],
+            date.fromordinal(plain[6]),
+            *plain[7:],
+        )
+    )
 
 
 def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
@@ -324,30 +468,61 @@ def _parse_parallel(
     progress: Progress | None,
     stats: LoadStats,
     begin: Callable[[], None],
+    grant_work: tuple[Callable[[Any, Source], list[Problem]] | None, bool],
 ) -> list[Parsed]:
-    """Workers parse, this process types what they parsed, both at once."""
+    """Workers parse (and type, check and pickle the grants); this process types the other
+    records meanwhile."""
+    global _GRANT_WORK
+    # The records this process types first, the grants after: it types cases and visits
+    # while the workers are busy with the grants, instead of after them.
+    ordered = [i for i in misses if entries[i].kind != "grant"]
+    ordered += [i for i in misses if entries[i].kind == "grant"]
     tasks = []
-    for start in range(0, len(misses), CHUNK):
-        chunk = [(i, entries[i].file, entries[i].rel) for i in misses[start : start + CHUNK]]
+    for start in range(0, len(ordered), CHUNK):
+        chunk = [
+            (i, entries[i].file, entries[i].rel, entries[i].kind, entries[i].folder_year)
+            for i in ordered[start : start + CHUNK]
+        ]
         tasks.append((chosen, chunk))
     out: list[Parsed] = []
     # fork: the workers start with everything imported, in milliseconds
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_worker_start) as pool:
+    _GRANT_WORK = grant_work
+    try:
+        pool = context.Pool(jobs, initializer=_worker_start)
+    finally:
+        _GRANT_WORK = (None, False)
+    with pool:
         begin()
         for blob in pool.imap_unordered(_parse_chunk, tasks):
-            counts, parsed = marshal.loads(blob)
+            counts, parsed, group = marshal.loads(blob)
             stats.fast += counts[0]
             stats.reference += counts[1]
-            for index, data, lines, problems in parsed:
+            for index, data, lines, problems, *rest in parsed:
                 entry = entries[index]
                 found = [Problem(*p) for p in problems]
+                if rest and rest[0] is None:  # a grant that did not load: problems say why
+                    out.append((index, (None, cache.LazyLines(lines), lines, found, None)))
+                    continue
+                if rest:  # a grant, typed and checked
+                    plain, own, payload, pickled = rest[0]
+                    kept = (group, payload) if pickled else b""
+                    pending = Pending(kept) if pickled else Pending.of_data(payload)
+                    done = (
+                        _facts_back(plain),
+                        None if own is None else [Problem(*p) for p in own],
+                        kept,
+                    )
+                    out.append((index, (pending, cache.LazyLines(lines), lines, found, done)))
+                    continue
                 if data is None and found and found[0].code == "unreadable":
-                    out.append((index, (None, {}, b"", found)))
+                    out.append((index, (None, {}, b"", found, None)))
                     continue
                 result = yamlio.ParseResult(data, cache.LazyLines(lines), found)
                 record, source, more = load_file(entry, b"", partial(_parsed, result))
-                out.append((index, (record, source.lines, cache.pack_lines(source.lines), more)))
+                out.append(
+                    (index, (record, source.lines, cache.pack_lines(source.lines), more, None))
+                )
             if progress is not None:
                 progress.advance(len(parsed))
     return out

@@ -5,11 +5,16 @@ Under the root, in ``.hardship-cache/`` (git-ignored), one file per folder of re
 whole cache. A shard maps each file name to what loading that file gave:
 
     name -> (size, mtime_ns, record, lines, problems)
+    name -> (size, mtime_ns, pickled grant, lines, problems, facts, own, digest)  (grants)
 
 where ``record`` is the typed record (or None), ``lines`` the key lines packed (marshalled,
 or the file's own bytes when they were never worked out; they are unpacked only when a
 rule reports a problem in that file), ``problems`` the problems found in the file alone.
-Cross-record rules are not cached: they run over every record on every run.
+A grant is kept pickled on its own (rebuilt only when read: a warm `validate` never
+reads the 100,000 grants of a city), with its GrantFacts (what the rules across grants
+need) and its own problems (``rules.local``: the checks of one grant with hardship.yaml),
+valid under ``digest`` (of hardship.yaml and those checks' code; another digest: the grant
+is checked again). The rules across records run over every record on every run.
 
 A shard is used only when its header matches this tool exactly (format, version, the
 source of every module that turns a file into a record, the parsers' included — a
@@ -20,7 +25,8 @@ file changed within two seconds of being read is not cached (its next change cou
 the same size and time stamp). Anything unexpected — a missing, truncated, corrupt or
 foreign shard, a file not owned by the user or writable by others (a shard is a pickle:
 only the user's own is loaded) — is a miss: the files are parsed again, never trusted.
-Shards are written atomically (temp file and rename).
+Shards are written atomically (temp file and rename), with a CRC-32 of their body
+checked before unpickling.
 """
 
 from __future__ import annotations
@@ -34,19 +40,22 @@ import pickle
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 CACHE_DIR = ".hardship-cache"
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"hardship-cache\n"
 RACY_NS = 2_000_000_000  # a file this fresh may change again within its time stamp
 
-# (size, mtime_ns, record, marshalled lines, problems)
-Entry = tuple[int, int, Any, bytes, list[Any]]
+# (size, mtime_ns, record, marshalled lines, problems), and for a grant
+# (size, mtime_ns, pickled grant, marshalled lines, problems, facts, own problems, digest)
+Entry = tuple[Any, ...]
 
 
 def _source_files() -> list[Path]:
@@ -122,7 +131,14 @@ def _rebuild(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str])
 
 
 class _Pickler(pickle.Pickler):
+    """Enum members by name (getattr runs in C; an enum's own reduce calls the class, in
+    Python: a fifth of a warm load), named tuples by tuple.__new__, models as above."""
+
     def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Enum):
+            return getattr, (type(obj), obj.name)
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+            return _tuple_new, (type(obj), tuple(obj))
         if (
             isinstance(obj, BaseModel)
             and obj.__pydantic_extra__ is None
@@ -132,28 +148,54 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+_tuple_new = tuple.__new__
+
+
 def dumps(value: Any) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
 
 
+def loads(blob: bytes) -> Any:
+    """A record pickled by `dumps` (a grant is kept pickled on its own; see bulk)."""
+    return pickle.loads(blob)
+
+
 def pack_lines(lines: dict[tuple[Any, ...], int]) -> bytes:
     """Lines for the cache: marshalled, or (when they were never worked out) the file's
     bytes, from which the reference parser works them out on demand."""
     if isinstance(lines, LazyLines):
-        if lines.blob is not None:
+        if lines.blob is not None and lines.blob[:1] != b"F":
             return lines.blob
         lines = dict(lines.items())
     return b"M" + marshal.dumps(lines)
 
 
-def unpack_lines(blob: bytes) -> dict[tuple[Any, ...], int]:
-    if blob[:1] == b"R":
+def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], int]:
+    """`M` marshalled lines; `R` the file's bytes; `F` the file itself, read again (a cache
+    entry is used only while the file's size and time stamp are those it was made from, so
+    the cache need not hold a copy of 100,000 files' bytes)."""
+    tag = blob[:1]
+    if tag == b"R" or tag == b"F":
         from . import yamlio
 
-        return yamlio.parse(blob[1:], "").lines
+        raw = blob[1:]
+        if tag == b"F":
+            if file is None:
+                return {}
+            try:
+                with open(file, "rb") as handle:
+                    raw = handle.read()
+            except OSError:
+                return {}  # gone since: a problem in it is shown without a line
+        return yamlio.parse(raw, "").lines
     return marshal.loads(blob[1:])  # type: ignore[no-any-return]
+
+
+def stored_lines(blob: bytes) -> bytes:
+    """Lines as a cache entry keeps them: a file's own bytes are not copied (see above)."""
+    return b"F" if blob[:1] == b"R" else blob
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,8 +222,12 @@ def read_shard(root: Path, folder: str) -> dict[str, Entry]:
     expected = header()
     if not blob.startswith(expected):
         return {}
+    start = len(expected) + 9
+    body = memoryview(blob)[start:]
+    if blob[len(expected) : start] != b"%08x\n" % zlib.crc32(body):
+        return {}  # damaged: a grant's pickle inside could be cut short, so check it all
     try:
-        entries = pickle.loads(memoryview(blob)[len(expected) :])
+        entries = pickle.loads(body)
     except Exception:  # noqa: BLE001 - truncated or corrupt: a miss, never an error
         return {}
     if not isinstance(entries, dict):
@@ -194,7 +240,8 @@ def write_shard(root: Path, folder: str, entries: dict[str, Entry]) -> None:
     path = shard_path(root, folder)
     try:
         path.parent.mkdir(exist_ok=True)
-        data = header() + dumps(entries)
+        body = dumps(entries)
+        data = header() + b"%08x\n" % zlib.crc32(body) + body
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -238,11 +285,12 @@ class LazyLines(dict):  # type: ignore[type-arg]
     A dict in every respect; it fills itself on first use.
     """
 
-    __slots__ = ("blob",)
+    __slots__ = ("blob", "file")
 
-    def __init__(self, blob: bytes) -> None:
+    def __init__(self, blob: bytes, file: str | None = None) -> None:
         super().__init__()
         self.blob: bytes | None = blob
+        self.file = file
 
     @classmethod
     def from_raw(cls, raw: bytes) -> LazyLines:
@@ -252,7 +300,7 @@ class LazyLines(dict):  # type: ignore[type-arg]
         blob = self.blob
         if blob is not None:
             self.blob = None
-            dict.update(self, unpack_lines(blob))
+            dict.update(self, unpack_lines(blob, self.file))
 
     def __contains__(self, key: object) -> bool:
         self._fill()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
 from pydantic import (
     BaseModel,
@@ -417,6 +417,64 @@ class Grant(Record):
         """The drive a grant is paid from (the fund's shape is checked when it loads; in a
         roll-up of several units the drive's ID carries its unit, `U1/DC-2026-01`)."""
         return self.fund[len("campaign:") :] if self.fund.startswith("campaign:") else None
+
+    def facts(self) -> GrantFacts:
+        return GrantFacts(
+            self.id,
+            self.case,
+            self.kind,
+            self.amount,
+            self.fund,
+            self.status,
+            self.proposed.on,
+            self.proposed.by,
+            self.override.by if self.override is not None else None,
+            self.year,
+            self.campaign,
+        )
+
+
+class GrantLike(Protocol):
+    """A Grant or its GrantFacts: what the money functions read."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def case(self) -> str: ...
+    @property
+    def kind(self) -> GrantKind: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def fund(self) -> str: ...
+    @property
+    def status(self) -> GrantStatus: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def campaign(self) -> str | None: ...
+
+
+class GrantFacts(NamedTuple):
+    """What the rules that look across grants need of one grant (money, dates, links).
+
+    Kept with the grant in the parse cache, so that a warm `validate` checks budget lines,
+    caps, earmarks and links of 100,000 grants without rebuilding the grants themselves;
+    it reads like a Grant for the money functions (id, case, kind, amount, status, year,
+    campaign).
+    """
+
+    id: str
+    case: str
+    kind: GrantKind
+    amount: Decimal
+    fund: str
+    status: GrantStatus
+    proposed_on: date
+    proposed_by: str
+    override_by: str | None
+    year: int
+    campaign: str | None
 
 
 # ---------------------------------------------------------------------------------------

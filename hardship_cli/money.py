@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
-from .model import Budget, Campaign, Config, Grant, GrantKind, GrantStatus
+from .model import Budget, Campaign, Config, GrantKind, GrantLike, GrantStatus
 
 ZERO = Decimal("0")
+G = TypeVar("G", bound=GrantLike)
 COUNTING = frozenset({GrantStatus.approved, GrantStatus.paid})
 
 
@@ -24,7 +26,7 @@ def yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def counts(grant: Grant) -> bool:
+def counts(grant: GrantLike) -> bool:
     """Does this grant use money (approved or paid)?"""
     return grant.status in COUNTING
 
@@ -67,12 +69,12 @@ class LineUse:
         return start + timedelta(days=max(days - 1, 0))
 
 
-def budget_grants(grants: Iterable[Grant], year: int) -> list[Grant]:
+def budget_grants(grants: Iterable[G], year: int) -> list[G]:
     """The grants that draw on the year's budget lines (not on a donation drive)."""
     return [g for g in grants if g.year == year and g.campaign is None and counts(g)]
 
 
-def line_uses(budget: Budget | None, grants: Iterable[Grant], year: int) -> list[LineUse]:
+def line_uses(budget: Budget | None, grants: Iterable[GrantLike], year: int) -> list[LineUse]:
     """Use of every line of the year's budget (and of kinds with help but no line)."""
     committed: dict[GrantKind, Decimal] = {}
     spent: dict[GrantKind, Decimal] = {}
@@ -86,7 +88,9 @@ def line_uses(budget: Budget | None, grants: Iterable[Grant], year: int) -> list
     ]
 
 
-def line_use(budget: Budget | None, grants: Iterable[Grant], year: int, kind: GrantKind) -> LineUse:
+def line_use(
+    budget: Budget | None, grants: Iterable[GrantLike], year: int, kind: GrantKind
+) -> LineUse:
     for use in line_uses(budget, grants, year):
         if use.kind == kind:
             return use
@@ -94,7 +98,11 @@ def line_use(budget: Budget | None, grants: Iterable[Grant], year: int, kind: Gr
 
 
 def case_year_total(
-    grants: Iterable[Grant], case_id: str, kind: GrantKind, year: int, exclude: str | None = None
+    grants: Iterable[GrantLike],
+    case_id: str,
+    kind: GrantKind,
+    year: int,
+    exclude: str | None = None,
 ) -> Decimal:
     """What a household received (approved or paid) of one kind of help in one year."""
     return sum(
@@ -124,7 +132,7 @@ class CampaignUse:
 
 
 def campaign_use(
-    campaign: Campaign, grants: Iterable[Grant], exclude: str | None = None
+    campaign: Campaign, grants: Iterable[GrantLike], exclude: str | None = None
 ) -> CampaignUse:
     committed = spent = ZERO
     for g in grants:
@@ -161,7 +169,7 @@ class Breach:
     overridable: bool  # budget lines and caps may be passed by override; earmarks never
 
 
-def per_grant_breach(config: Config, grant: Grant) -> Breach | None:
+def per_grant_breach(config: Config, grant: GrantLike) -> Breach | None:
     per_grant, _ = cap_limits(config, grant.kind)
     if per_grant is None or grant.amount <= per_grant:
         return None
@@ -173,7 +181,7 @@ def per_grant_breach(config: Config, grant: Grant) -> Breach | None:
     )
 
 
-def per_case_year_breach(config: Config, grant: Grant, before: Decimal) -> Breach | None:
+def per_case_year_breach(config: Config, grant: GrantLike, before: Decimal) -> Breach | None:
     """Would this grant, counted with what the household already had of its kind that
     year (`before`: approved or paid, this grant excluded), pass the yearly cap?"""
     _, per_case_year = cap_limits(config, grant.kind)
@@ -192,7 +200,7 @@ def per_case_year_breach(config: Config, grant: Grant, before: Decimal) -> Breac
     )
 
 
-def earmark_breach(campaign: Campaign | None, campaign_id: str, grant: Grant) -> Breach | None:
+def earmark_breach(campaign: Campaign | None, campaign_id: str, grant: GrantLike) -> Breach | None:
     """专款专用: money raised for a named colleague goes to that colleague only."""
     if campaign is None:
         return Breach(
@@ -208,7 +216,9 @@ def earmark_breach(campaign: Campaign | None, campaign_id: str, grant: Grant) ->
     return None
 
 
-def raised_breach(campaign: Campaign, grants: Iterable[Grant], grant: Grant) -> Breach | None:
+def raised_breach(
+    campaign: Campaign, grants: Iterable[GrantLike], grant: GrantLike
+) -> Breach | None:
     use = campaign_use(campaign, grants, exclude=grant.id)
     if grant.amount <= use.balance:
         return None
@@ -221,7 +231,9 @@ def raised_breach(campaign: Campaign, grants: Iterable[Grant], grant: Grant) -> 
     )
 
 
-def line_breach(budget: Budget | None, grants: Iterable[Grant], grant: Grant) -> Breach | None:
+def line_breach(
+    budget: Budget | None, grants: Iterable[GrantLike], grant: GrantLike
+) -> Breach | None:
     others = [g for g in grants if g.id != grant.id]
     if budget is None:
         return Breach(
@@ -246,8 +258,8 @@ def grant_breaches(
     config: Config,
     budgets: dict[int, Budget],
     campaigns: dict[str, Campaign],
-    grants: Iterable[Grant],
-    grant: Grant,
+    grants: Iterable[GrantLike],
+    grant: GrantLike,
 ) -> list[Breach]:
     """Everything approving `grant` now would break: its fund (the budget line of its year,
     or what its campaign raised and for whom) and the caps of its kind."""

@@ -10,6 +10,7 @@ import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from .model import (
     Case,
     Config,
     Grant,
+    GrantFacts,
     Record,
     Visit,
 )
@@ -52,13 +54,54 @@ class Source:
         return yamlio.line_of(self.lines, loc)
 
 
+class Pending:
+    """A grant the parse cache holds and nobody has asked for yet.
+
+    Rebuilding 100,000 grants costs a second; a warm `validate` needs only their
+    GrantFacts and the problems kept with them, so grants are rebuilt on first use.
+    `kept` is how the cache keeps it: the grant pickled alone (bytes), or a group of
+    grants pickled together by a worker and this one's place in it (bytes, index); or,
+    with no cache, `data`: what it was typed from, marshalled, to type it again."""
+
+    __slots__ = ("kept", "data")
+
+    def __init__(self, kept: bytes | tuple[bytes, int], data: bytes | None = None) -> None:
+        self.kept = kept
+        self.data = data
+
+    @classmethod
+    def of_data(cls, data: bytes) -> Pending:
+        return cls(b"", data)
+
+    def rebuild(self, groups: dict[int, list[Any]]) -> Grant:
+        """The grant; `groups` keeps each group unpickled once (by the id of its bytes)."""
+        if self.data is not None:
+            import marshal
+
+            return Grant.model_validate(marshal.loads(self.data))
+        from .cache import loads
+
+        kept = self.kept
+        if isinstance(kept, tuple):
+            blob, index = kept
+            group = groups.get(id(blob))
+            if group is None:
+                group = groups[id(blob)] = loads(blob)
+            grant = group[index]
+        else:
+            grant = loads(kept)
+        assert isinstance(grant, Grant)
+        return grant
+
+
 @dataclass
 class Records:
     root: Path
     config: Config | None
     config_source: Source | None = None
     cases: dict[str, Case] = field(default_factory=dict)
-    grants: dict[str, Grant] = field(default_factory=dict)
+    # Grant, or Pending until `grants` is first read; use `grants`.
+    _grants: dict[str, Any] = field(default_factory=dict, repr=False)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     visits: dict[str, Visit] = field(default_factory=dict)
     budgets: dict[int, Budget] = field(default_factory=dict)
@@ -70,6 +113,46 @@ class Records:
     # In a roll-up of several units: record id -> the union unit it comes from.
     orgs: dict[str, str] = field(default_factory=dict)
     loading: Any = None  # bulk.LoadStats: how the files were read (for --verbose)
+    # What loading worked out of each grant: its facts, and its own problems (the checks
+    # of one grant, ``rules.local``) for this hardship.yaml. Trusted until `grants` is
+    # read: whoever reads it may change a grant, so facts are then worked out afresh.
+    _pending: int = field(default=0, repr=False)
+    _touched: bool = field(default=False, repr=False)
+    _facts: dict[str, GrantFacts] = field(default_factory=dict, repr=False)
+    _own: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+    _own_complete: bool = field(default=True, repr=False)
+
+    @property
+    def grants(self) -> dict[str, Grant]:
+        """Every grant by ID, in the order of the files (rebuilt from the cache on first use)."""
+        if self._pending:
+            grants = self._grants
+            groups: dict[int, list[Any]] = {}
+            for key, value in grants.items():
+                if type(value) is Pending:
+                    grants[key] = value.rebuild(groups)
+            self._pending = 0
+        self._touched = True
+        return self._grants
+
+    @grants.setter
+    def grants(self, value: dict[str, Grant]) -> None:
+        self._grants = value
+        self._pending = 0
+        self._touched = True
+
+    def grant_facts(self) -> dict[str, GrantFacts]:
+        """What the rules across grants need of each grant, by ID."""
+        if not self._touched and len(self._facts) == len(self._grants):
+            return self._facts
+        return {key: grant.facts() for key, grant in self.grants.items()}
+
+    def kept_grant_problems(self) -> dict[str, list[Problem]] | None:
+        """Each grant's own problems as loading found them, or None when they must be
+        worked out again (a grant was read since, or loading could not check them)."""
+        if self._touched or not self._own_complete or len(self._own) != len(self._grants):
+            return None
+        return self._own
 
     def source(self, record_id: str) -> Source:
         return self.sources.get(record_id) or Source(record_id, {})
@@ -490,18 +573,59 @@ def load(
     records.problems.extend(config_problems)
     entries, problems = scan(root)
     records.problems.extend(problems)
-    loaded, records.loading = bulk.load_entries(root, entries, use_cache=cache, progress=progress)
+    loaded, records.loading = bulk.load_entries(
+        root, entries, use_cache=cache, progress=progress, own=_grant_checks(root, config)
+    )
     first_seen: dict[str, str] = {}
-    for entry, (record, source, more) in zip(entries, loaded, strict=True):
-        records.files += 1
-        records.problems.extend(more)
+    records.files = len(entries)
+    # add_record, inlined for the grants the cache holds (100,000 in a city union)
+    grants, facts_of, own_of, sources = (
+        records._grants,
+        records._facts,
+        records._own,
+        records.sources,
+    )
+    for entry, (record, source, more, grant) in zip(entries, loaded, strict=True):
+        if more:
+            records.problems.extend(more)
         if source is None:  # unreadable
             continue
         if record is None:
             records.unloaded.add(unloaded_key(entry))
             continue
-        add_record(records, record, source, first_seen)
+        if type(record) is Pending:
+            facts, own = grant
+            key = facts.id
+            if key not in first_seen and own is not None:
+                first_seen[key] = source.path
+                sources[key] = source
+                grants[key] = record
+                facts_of[key] = facts
+                own_of[key] = own
+                records._pending += 1
+                continue
+        add_record(records, record, source, first_seen, grant)
     return records
+
+
+def _grant_checks(root: Path, config: Config | None) -> Any:
+    """The checks of one grant on its own, for loading to work out (or find kept) with
+    each grant: (digest of hardship.yaml and the checks' code, check or None)."""
+    from .rules import local
+
+    try:
+        config_bytes = read_bytes(root / CONFIG_FILE)
+    except OSError:
+        config_bytes = b""
+    if config is None:
+        return b"", None
+    return local.digest(config_bytes), partial(_own_problems, config=config)
+
+
+def _own_problems(grant: Grant, source: Source, config: Config) -> list[Problem]:
+    from .rules.local import grant_problems
+
+    return grant_problems(grant, source, config)
 
 
 def unloaded_key(entry: FileEntry) -> str:
@@ -511,10 +635,20 @@ def unloaded_key(entry: FileEntry) -> str:
 
 
 def add_record(
-    records: Records, record: BaseModel, source: Source, first_seen: dict[str, str]
+    records: Records,
+    record: BaseModel | Pending,
+    source: Source,
+    first_seen: dict[str, str],
+    grant: tuple[GrantFacts, list[Problem] | None] | None = None,
 ) -> None:
-    """Put a typed record in its place; a second record with the same ID is refused."""
-    if isinstance(record, Budget):
+    """Put a typed record in its place; a second record with the same ID is refused.
+
+    `grant`: for a grant, its facts and own problems as loading worked them out (a
+    Pending grant always comes with them)."""
+    if isinstance(record, Pending):
+        assert grant is not None
+        key = grant[0].id
+    elif isinstance(record, Budget):
         key = f"budget:{record.year}"
     else:
         key = record.id  # type: ignore[attr-defined]
@@ -533,8 +667,16 @@ def add_record(
     records.sources[key] = source
     if isinstance(record, Case):
         records.cases[key] = record
-    elif isinstance(record, Grant):
-        records.grants[key] = record
+    elif isinstance(record, Grant | Pending):
+        records._grants[key] = record
+        if isinstance(record, Pending):
+            records._pending += 1
+        facts, own = grant if grant is not None else (record.facts(), None)  # type: ignore[union-attr]
+        records._facts[key] = facts
+        if own is None:
+            records._own_complete = False
+        else:
+            records._own[key] = own
     elif isinstance(record, Campaign):
         records.campaigns[key] = record
     elif isinstance(record, Visit):

@@ -98,19 +98,20 @@ def notice_ended(case: Case, day: date) -> bool:
     return case.notice is not None and day > case.notice.until
 
 
-def filing_problem(config: Config, case: Case, grant: Grant) -> str | None:
-    """先建档、后帮扶: why `grant` may not go to `case`, or None when it may.
+def filing_problem(config: Config, case: Case, kind: GrantKind, proposed_on: date) -> str | None:
+    """先建档、后帮扶: why help of `kind` proposed on `proposed_on` may not go to `case`,
+    or None when it may.
 
     Help goes to a household whose file was approved (active) on the day the help was
     proposed; emergency relief may go to a case still in intake when the policy says so.
     """
-    if grant.kind == GrantKind.emergency and config.policy.emergency_before_active:
+    if kind == GrantKind.emergency and config.policy.emergency_before_active:
         return None
-    if was_active_on(case, grant.proposed.on):
+    if was_active_on(case, proposed_on):
         return None
     since = active_since(case)
     when = f"its file was approved on {since}" if since else "its file was never approved"
-    if since and case.closed is not None and grant.proposed.on > case.closed.on:
+    if since and case.closed is not None and proposed_on > case.closed.on:
         when = f"its file was closed on {case.closed.on}"
     return when
 
@@ -399,7 +400,7 @@ def check_filed(config: Config, case: Case | None, grant: Grant, day: date | Non
             f"{grant.id} is for case {grant.case}, which does not exist",
             "file the household first: hardship add case",
         )
-    when = filing_problem(config, case, grant)
+    when = filing_problem(config, case, grant.kind, grant.proposed.on)
     if when is not None:
         raise Refused(
             f"{grant.id} ({grant.kind.value}) is for {case.id}, but {when}; help goes only "

@@ -12,7 +12,7 @@ from datetime import date
 from ..model import Config
 from ..problems import Problem
 from ..store import Records
-from . import budgets, duties, earmarks, households, references, reviews, status, tiers
+from . import budgets, duties, earmarks, households, local, references, reviews, status, tiers
 
 Rule = Callable[[Records, Config, date], list[Problem]]
 
@@ -36,10 +36,33 @@ RULES: list[Rule] = [
 ]
 
 
+# How `check` runs the same rules: those across records over every record (grants as
+# GrantFacts), and the checks of one grant once per grant (``local``: kept in the cache).
+# Together they find exactly what RULES find (tests/test_rules.py holds them to it).
+ACROSS: list[Rule] = [
+    references.grant_case_exists,
+    references.campaign_beneficiary_exists,
+    references.visit_cases_exist,
+    references.officers_beyond_grants,
+    households.one_household_one_file,
+    status.case_status_consistent,
+    status.grant_help_only_to_filed,
+    duties.cases_self_approval,
+    tiers.level_matches_income,
+    earmarks.campaign_money_to_beneficiary,
+    earmarks.campaign_not_overspent,
+    budgets.budget_lines_not_overdrawn,
+    budgets.caps_per_case_year,
+    reviews.reviews_not_overdue,
+]
+
+
 def check(records: Records, today: date) -> list[Problem]:
     """Every problem in a root: those found while loading, then every rule's."""
     problems = list(records.problems)
-    if records.config is not None:
-        for rule in RULES:
-            problems.extend(rule(records, records.config, today))
+    config = records.config
+    if config is not None:
+        for rule in ACROSS:
+            problems.extend(rule(records, config, today))
+        problems.extend(local.problems_of(records, config))
     return sorted(problems, key=Problem.sort_key)

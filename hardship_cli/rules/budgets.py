@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from ..model import Config, Grant, GrantKind
+from ..model import Config, Grant, GrantFacts, GrantKind
 from ..money import (
+    COUNTING,
     ZERO,
     budget_grants,
     cap_limits,
@@ -18,15 +19,15 @@ from ..money import (
     yuan,
 )
 from ..problems import ERROR, WARNING, Problem
-from ..store import Records
+from ..store import Records, Source
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     # Grouped by year once: a city union has 100,000 grants over ten years.
-    by_year: dict[int, list[Grant]] = defaultdict(list)
-    for g in records.grants.values():
-        if counts(g) and g.campaign is None:
+    by_year: dict[int, list[GrantFacts]] = defaultdict(list)
+    for g in records.grant_facts().values():
+        if g.status in COUNTING and g.campaign is None:
             by_year[g.year].append(g)
     for year in sorted(by_year):
         grants = by_year[year]
@@ -73,55 +74,82 @@ def budget_lines_not_overdrawn(records: Records, config: Config, today: date) ->
     return problems
 
 
-def _overridden(grants: list[Grant], year: int, kind: GrantKind) -> list[str]:
+def _overridden(grants: list[GrantFacts], year: int, kind: GrantKind) -> list[str]:
     return sorted(
-        g.id for g in budget_grants(grants, year) if g.kind == kind and g.override is not None
+        g.id for g in budget_grants(grants, year) if g.kind == kind and g.override_by is not None
     )
 
 
 def caps_respected(records: Records, config: Config, today: date) -> list[Problem]:
     """The caps of each kind of help (per grant, per household a year), as approval checks
     them; a grant passed by an override is reported as a warning."""
-    problems = []
-    totals: dict[tuple[str, GrantKind, int], Decimal] = defaultdict(lambda: ZERO)
-    last: dict[tuple[str, GrantKind, int], Grant] = {}
-    passed: dict[tuple[str, GrantKind, int], Grant] = {}
-    capped = {kind for kind, cap in config.caps.items() if cap.per_grant is not None}
-    # One pass, no sort (a city union counts 80,000 grants): the year's last grant of a
-    # kind for a household, and its first one passed by an override, by (date, id).
+    problems = caps_per_case_year(records, config, today)
     for grant in records.grants.values():
-        if not counts(grant):
+        problems.extend(grant_cap(grant, records.source(grant.id), config))
+    return problems
+
+
+def grant_cap(grant: Grant, src: Source, config: Config) -> list[Problem]:
+    """The per-grant cap of one approved or paid grant."""
+    if not counts(grant):
+        return []
+    breach = per_grant_breach(config, grant)
+    if breach is None:
+        return []
+    return [
+        Problem(
+            src.path,
+            src.line("amount"),
+            "cap-exceeded",
+            breach.message + _passed(grant.override.by if grant.override else None),
+            "lower the amount, or split the help across kinds the rules allow",
+            WARNING if grant.override else ERROR,
+        )
+    ]
+
+
+def caps_per_case_year(records: Records, config: Config, today: date) -> list[Problem]:
+    """The yearly cap of each kind of help a household may receive (per grant: grant_cap)."""
+    problems: list[Problem] = []
+    limited = {kind for kind, cap in config.caps.items() if cap.per_case_year is not None}
+    if not limited:
+        return problems
+    # One pass, no sort (a city union counts 80,000 grants): what each household had of
+    # each capped kind a year, the year's last grant of it and its first one passed by an
+    # override, by (date, id).
+    totals: dict[tuple[str, GrantKind, int], Decimal] = {}
+    last: dict[tuple[str, GrantKind, int], GrantFacts] = {}
+    passed: dict[tuple[str, GrantKind, int], GrantFacts] = {}
+    for grant in records.grant_facts().values():
+        if grant.status not in COUNTING or grant.kind not in limited:
             continue
-        breach = per_grant_breach(config, grant) if grant.kind in capped else None
-        if breach is not None:
-            src = records.source(grant.id)
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("amount"),
-                    "cap-exceeded",
-                    breach.message + _passed(grant),
-                    "lower the amount, or split the help across kinds the rules allow",
-                    WARNING if grant.override else ERROR,
-                )
-            )
         key = (grant.case, grant.kind, grant.year)
-        totals[key] += grant.amount
-        order = (grant.proposed.on, grant.id)
-        latest = last.get(key)
-        if latest is None or order > (latest.proposed.on, latest.id):
+        total = totals.get(key)
+        if total is None:
+            totals[key] = grant.amount
             last[key] = grant
-        if grant.override is not None:
+        else:
+            totals[key] = total + grant.amount
+            latest = last[key]
+            if (grant.proposed_on, grant.id) > (latest.proposed_on, latest.id):
+                last[key] = grant
+        if grant.override_by is not None:
             earliest = passed.get(key)
-            if earliest is None or order < (earliest.proposed.on, earliest.id):
+            if earliest is None or (grant.proposed_on, grant.id) < (
+                earliest.proposed_on,
+                earliest.id,
+            ):
                 passed[key] = grant
-    for key, total in sorted(totals.items()):
+    limits = {kind: cap_limits(config, kind)[1] for kind in limited}
+    over = [key for key, total in totals.items() if total > (limits[key[1]] or ZERO)]
+    for key in sorted(over):
+        total = totals[key]
         case_id, kind, year = key
         grant = last[key]
         # The year's last grant, counted with every other: the check approval makes.
         if per_case_year_breach(config, grant, total - grant.amount) is None:
             continue
-        _, per_case_year = cap_limits(config, kind)
+        per_case_year = limits[kind]
         src = records.source(grant.id)
         overridden = passed.get(key)
         problems.append(
@@ -131,7 +159,7 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
                 "cap-exceeded",
                 f"{case_id} received {yuan(total)} of {kind.value} help in {year}, over the "
                 f"cap of {yuan(per_case_year or ZERO)} a household a year"
-                + (_passed(overridden) if overridden else ""),
+                + (_passed(overridden.override_by) if overridden else ""),
                 "lower or cancel this grant; the cap is in hardship.yaml under caps",
                 WARNING if overridden else ERROR,
             )
@@ -139,5 +167,5 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
     return problems
 
 
-def _passed(grant: Grant) -> str:
-    return f" (passed by override of {grant.override.by})" if grant.override else ""
+def _passed(by: str | None) -> str:
+    return f" (passed by override of {by})" if by else ""

@@ -12,7 +12,7 @@ from ..store import Records
 
 def campaign_money_to_beneficiary(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
-    for grant in records.grants.values():
+    for grant in records.grant_facts().values():
         campaign_id = grant.campaign
         if campaign_id is None or grant.status in (GrantStatus.rejected, GrantStatus.cancelled):
             continue
@@ -48,13 +48,13 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
 
 def campaign_not_overspent(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
-    grants = [g for g in records.grants.values() if g.campaign is not None]
+    grants = [g for g in records.grant_facts().values() if g.campaign is not None]
     for campaign in records.campaigns.values():
         use = campaign_use(campaign, grants)
         if use.balance < 0:
             last = max(
                 (g for g in grants if g.campaign == campaign.id and counts(g)),
-                key=lambda g: (g.proposed.on, g.id),
+                key=lambda g: (g.proposed_on, g.id),
             )
             src = records.source(last.id)
             problems.append(

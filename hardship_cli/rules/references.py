@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from ..model import Config
+from ..model import Config, Grant
 from ..problems import WARNING, Problem
-from ..store import Records
+from ..store import Records, Source
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
-    for grant in records.grants.values():
+    for grant in records.grant_facts().values():
         if grant.case not in records.cases and grant.case not in records.unloaded:
             src = records.source(grant.id)
             problems.append(
@@ -69,27 +69,104 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
 
 def people_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
     """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
-    problems = []
-    names = {o.name for o in config.officers}
-    listed = ", ".join(sorted(names))
-    roles_of = functools.cache(config.roles_of)  # asked once per signature: 200,000 in a city
+    ctx = GrantContext.of(config)
+    problems = officers_beyond_grants(records, config, today)
+    for grant in records.grants.values():
+        problems.extend(grant_signatures(grant, records.source(grant.id), ctx))
+    return problems
 
-    def unknown(path: str, line: int | None, who: str, what: str) -> Problem:
+
+class GrantContext:
+    """What the checks of one grant need of hardship.yaml, worked out once per config."""
+
+    __slots__ = ("config", "names", "listed", "roles_of", "finance", "capped")
+
+    _last: tuple[Config, GrantContext] | None = None
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.names = {o.name for o in config.officers}
+        self.listed = ", ".join(sorted(self.names))
+        # asked once per signature: 200,000 in a city
+        self.roles_of = functools.cache(config.roles_of)
+        self.finance = {o.name for o in config.officers if o.role.value == "finance"}
+        self.capped = {kind for kind, cap in config.caps.items() if cap.per_grant is not None}
+
+    @classmethod
+    def of(cls, config: Config) -> GrantContext:
+        last = cls._last
+        if last is not None and last[0] is config:
+            return last[1]
+        ctx = cls(config)
+        cls._last = (config, ctx)
+        return ctx
+
+    def unknown(self, path: str, line: int | None, who: str, what: str) -> Problem:
         return Problem(
             path,
             line,
             "unknown-officer",
             f"{what} by {who}, who is not an officer in hardship.yaml",
-            f"officers are: {listed}; add them to `officers` in hardship.yaml",
+            f"officers are: {self.listed}; add them to `officers` in hardship.yaml",
         )
 
+
+def grant_signatures(grant: Grant, src: Source, ctx: GrantContext) -> list[Problem]:
+    """The officers-and-roles check of one grant's approvals and payment."""
+    problems = []
+    names = ctx.names
+    for index, step in enumerate(grant.approvals):
+        if step.by not in names:
+            problems.append(
+                ctx.unknown(
+                    src.path,
+                    src.line("approvals", index, "by"),
+                    step.by,
+                    f"approval of {grant.id}",
+                )
+            )
+        elif step.role is not None and step.role not in ctx.roles_of(step.by):
+            problems.append(
+                _wrong_role(
+                    src.path,
+                    src.line("approvals", index, "role"),
+                    step.by,
+                    step.role.value,
+                    ctx.config,
+                )
+            )
+    paid = grant.paid
+    if paid is not None:
+        if paid.by not in names:
+            problems.append(
+                ctx.unknown(src.path, src.line("paid", "by"), paid.by, f"payment of {grant.id}")
+            )
+        elif paid.by not in ctx.finance:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("paid", "by"),
+                    "wrong-role",
+                    f"{grant.id} was marked paid by {paid.by}, who is not a finance officer",
+                    "only an officer with role finance marks a grant paid",
+                )
+            )
+    return problems
+
+
+def officers_beyond_grants(records: Records, config: Config, today: date) -> list[Problem]:
+    """people_are_officers for cases and visits (grants: grant_signatures, one by one)."""
+    problems = []
+    ctx = GrantContext.of(config)
+    names = ctx.names
+    roles_of = ctx.roles_of
     for case in records.cases.values():
         src = records.source(case.id)
         for field_name, steps in (("checks", case.checks), ("approvals", case.approvals)):
             for index, step in enumerate(steps):
                 if step.by not in names:
                     problems.append(
-                        unknown(
+                        ctx.unknown(
                             src.path,
                             src.line(field_name, index, "by"),
                             step.by,
@@ -106,46 +183,6 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
                             config,
                         )
                     )
-    for grant in records.grants.values():
-        src = records.source(grant.id)
-        for index, step in enumerate(grant.approvals):
-            if step.by not in names:
-                problems.append(
-                    unknown(
-                        src.path,
-                        src.line("approvals", index, "by"),
-                        step.by,
-                        f"approval of {grant.id}",
-                    )
-                )
-            elif step.role is not None and step.role not in roles_of(step.by):
-                problems.append(
-                    _wrong_role(
-                        src.path,
-                        src.line("approvals", index, "role"),
-                        step.by,
-                        step.role.value,
-                        config,
-                    )
-                )
-        if grant.paid is not None:
-            if grant.paid.by not in names:
-                problems.append(
-                    unknown(
-                        src.path, src.line("paid", "by"), grant.paid.by, f"payment of {grant.id}"
-                    )
-                )
-            elif "finance" not in {r.value for r in roles_of(grant.paid.by)}:
-                problems.append(
-                    Problem(
-                        src.path,
-                        src.line("paid", "by"),
-                        "wrong-role",
-                        f"{grant.id} was marked paid by {grant.paid.by}, who is not a "
-                        "finance officer",
-                        "only an officer with role finance marks a grant paid",
-                    )
-                )
     for visit in records.visits.values():
         src = records.source(visit.id)
         for index, who in enumerate(visit.visitors):

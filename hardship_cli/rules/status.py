@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from ..model import (
+    Case,
     CaseStatus,
     Config,
     Decision,
+    Grant,
+    GrantKind,
     GrantStatus,
     StepName,
     active_since,
@@ -96,98 +99,133 @@ def case_status_consistent(records: Records, config: Config, today: date) -> lis
 def grant_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     for grant in records.grants.values():
-        src = records.source(grant.id)
-        status = grant.status
-        approved = [s for s in grant.approvals if s.decision == Decision.approved]
-        if status in (GrantStatus.approved, GrantStatus.paid) and not approved:
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("status"),
-                    "status",
-                    f"{grant.id} is {status.value} but has no approval",
-                    "record the approvals: hardship review approve " + grant.id,
-                )
+        problems.extend(grant_status_problems(grant, records.source(grant.id)))
+    return problems
+
+
+def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
+    """The status check of one grant: its status agrees with its steps and dates."""
+    problems = []
+    status = grant.status
+    approved = [s for s in grant.approvals if s.decision == Decision.approved]
+    if status in (GrantStatus.approved, GrantStatus.paid) and not approved:
+        problems.append(
+            Problem(
+                src.path,
+                src.line("status"),
+                "status",
+                f"{grant.id} is {status.value} but has no approval",
+                "record the approvals: hardship review approve " + grant.id,
             )
-        if status == GrantStatus.paid and grant.paid is None:
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("status"),
-                    "status",
-                    f"{grant.id} is paid but has no payment (who, when, voucher)",
-                    "add paid: {by: NAME, on: DATE, voucher: REF}, or run hardship pay",
-                )
+        )
+    if status == GrantStatus.paid and grant.paid is None:
+        problems.append(
+            Problem(
+                src.path,
+                src.line("status"),
+                "status",
+                f"{grant.id} is paid but has no payment (who, when, voucher)",
+                "add paid: {by: NAME, on: DATE, voucher: REF}, or run hardship pay",
             )
-        if status != GrantStatus.paid and grant.paid is not None:
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("paid"),
-                    "status",
-                    f"{grant.id} records a payment but its status is {status.value}",
-                    "set status: paid, or remove `paid`",
-                )
+        )
+    if status != GrantStatus.paid and grant.paid is not None:
+        problems.append(
+            Problem(
+                src.path,
+                src.line("paid"),
+                "status",
+                f"{grant.id} records a payment but its status is {status.value}",
+                "set status: paid, or remove `paid`",
             )
-        if status in (GrantStatus.rejected, GrantStatus.cancelled) and grant.ended is None:
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("status"),
-                    "status",
-                    f"{grant.id} is {status.value} but does not say who ended it and why",
-                    "add ended: {by: NAME, on: DATE, reason: ...}",
-                )
+        )
+    if status in (GrantStatus.rejected, GrantStatus.cancelled) and grant.ended is None:
+        problems.append(
+            Problem(
+                src.path,
+                src.line("status"),
+                "status",
+                f"{grant.id} is {status.value} but does not say who ended it and why",
+                "add ended: {by: NAME, on: DATE, reason: ...}",
             )
-        if grant.paid is not None and approved and grant.paid.on < max(s.on for s in approved):
+        )
+    if grant.paid is not None and approved and grant.paid.on < max(s.on for s in approved):
+        problems.append(
+            Problem(
+                src.path,
+                src.line("paid", "on"),
+                "date-order",
+                f"{grant.id} was paid on {grant.paid.on}, before it was approved",
+                "a grant is paid only after its last approval",
+            )
+        )
+    for index, step in enumerate(grant.approvals):
+        if step.on < grant.proposed.on:
             problems.append(
                 Problem(
                     src.path,
-                    src.line("paid", "on"),
+                    src.line("approvals", index, "on"),
                     "date-order",
-                    f"{grant.id} was paid on {grant.paid.on}, before it was approved",
-                    "a grant is paid only after its last approval",
+                    f"{grant.id} was approved on {step.on}, before it was proposed "
+                    f"on {grant.proposed.on}",
+                    "correct the date",
                 )
             )
-        for index, step in enumerate(grant.approvals):
-            if step.on < grant.proposed.on:
-                problems.append(
-                    Problem(
-                        src.path,
-                        src.line("approvals", index, "on"),
-                        "date-order",
-                        f"{grant.id} was approved on {step.on}, before it was proposed "
-                        f"on {grant.proposed.on}",
-                        "correct the date",
-                    )
-                )
     return problems
 
 
 def grant_help_only_to_filed(records: Records, config: Config, today: date) -> list[Problem]:
     """先建档、后帮扶: help goes to households whose file was approved (emergency excepted)."""
     problems = []
-    for grant in records.grants.values():
-        if grant.status in (GrantStatus.rejected, GrantStatus.cancelled):
+    cases = records.cases
+    emergency_ok = config.policy.emergency_before_active
+    # Each case's window of filing, worked out once: (approved on, last day open or None).
+    windows: dict[str, tuple[date, date | None] | None] = {}
+    for facts in records.grant_facts().values():
+        if facts.status in ENDED:
             continue
-        case = records.cases.get(grant.case)
+        case = cases.get(facts.case)
         if case is None:
             continue  # reported by references
-        when = filing_problem(config, case, grant)
+        if facts.kind == GrantKind.emergency and emergency_ok:
+            continue
+        if facts.case in windows:
+            window = windows[facts.case]
+        else:
+            window = windows[facts.case] = _filed_window(case)
+        on = facts.proposed_on
+        if window is not None and window[0] <= on and (window[1] is None or on <= window[1]):
+            continue
+        when = filing_problem(config, case, facts.kind, on)
         if when is not None:
-            src = records.source(grant.id)
+            src = records.source(facts.id)
             problems.append(
                 Problem(
                     src.path,
                     src.line("case"),
                     "not-filed",
-                    f"{grant.id} ({grant.kind.value}) was proposed on {grant.proposed.on} for "
+                    f"{facts.id} ({facts.kind.value}) was proposed on {on} for "
                     f"{case.id}, but {when}",
                     "help goes only to approved files; use kind emergency for urgent relief "
                     "during intake",
                 )
             )
     return problems
+
+
+ENDED = frozenset({GrantStatus.rejected, GrantStatus.cancelled})
+
+
+def _filed_window(case: Case) -> tuple[date, date | None] | None:
+    """The days on which `was_active_on(case, day)` holds: from approval to closing (or
+    open-ended); None when there are none."""
+    since = active_since(case)
+    if since is None:
+        return None
+    if case.status == CaseStatus.closed and case.closed is not None:
+        return since, case.closed.on
+    if case.status in (CaseStatus.active, CaseStatus.closed):
+        return since, None
+    return None
 
 
 __all__ = [
