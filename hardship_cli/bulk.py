@@ -26,12 +26,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from stat import S_ISREG
 from typing import Any, Protocol
 
 from . import cache, fastyaml, yamlio
 from .model import Grant, GrantFacts, GrantKind, GrantStatus
 from .problems import Problem
-from .store import FileEntry, Pending, Source, load_file, read_bytes
+from .store import (
+    FileEntry,
+    Folder,
+    Pending,
+    Records,
+    Source,
+    add_record,
+    load_file,
+    read_bytes,
+    unloaded_key,
+)
 
 # Files to parse before a worker pays for itself (measured with bench/: at 12,000 files
 # two processes were 10 % slower than one, at 120,000 files 21 % faster, on a 2-core
@@ -110,111 +121,173 @@ def jobs_for(count: int, chosen: str) -> int:
     return max(0, min(jobs, count // CHUNK or 1))
 
 
-def load_entries(
-    root: Any,
-    entries: list[FileEntry],
+def load_into(
+    records: Records,
+    folders: list[Folder],
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
     own: OwnChecks = NO_CHECKS,
-) -> tuple[list[Loaded], LoadStats]:
-    """Load every file: (record, source, per-file problems, grant) in the order given."""
+) -> LoadStats:
+    """Load every record file of `folders` into `records`, in their order."""
     started = time.perf_counter()
     chosen = mode()
-    stats = LoadStats(files=len(entries), mode=chosen, cache_used=use_cache)
+    stats = LoadStats(mode=chosen, cache_used=use_cache)
     collect = chosen != "baseline" and gc.isenabled()
     if collect:
         gc.disable()
     try:
-        results = _load(root, entries, use_cache, progress, chosen, stats, own)
+        _Loading(records, use_cache, progress, chosen, stats, own).run(folders)
     finally:
         if collect:
             # The records live as long as the command: keep the collector off them.
             gc.freeze()
             gc.enable()
     stats.seconds = time.perf_counter() - started
-    return results, stats
+    return stats
 
 
-def _load(
-    root: Any,
-    entries: list[FileEntry],
-    use_cache: bool,
-    progress: Progress | None,
-    chosen: str,
-    stats: LoadStats,
-    own: OwnChecks,
-) -> list[Loaded]:
-    digest, check = own
-    results: list[Loaded | None] = [None] * len(entries)
-    fresh: dict[int, cache.Entry] = {}  # entries for the cache, by index
-    keys: list[tuple[int, int] | None] = [None] * len(entries)
-    shards: dict[str, dict[str, cache.Entry]] = {}
-    members: dict[str, list[int]] = {}  # folder -> the entries in it
-    hits: dict[str, int] = {}
-    folder = None
-    hit_count = 0
-    shard: dict[str, cache.Entry] = {}
-    listed: list[int] = []
-    stat = os.stat
-    lazy = cache.LazyLines
-    groups: dict[int, list[Any]] = {}  # grants pickled together, unpickled once
-    for index, entry in enumerate(entries):
-        # One pass: the file's size and time, then its entry in its folder's shard.
+class _Plan:
+    """What loading does with one folder: take its shard whole (every file as the shard
+    has it), or go file by file (`slots`: indexes into the loading's files)."""
+
+    __slots__ = ("folder", "shard", "names", "keys", "whole", "slots")
+
+    def __init__(self, folder: Folder, shard: dict[str, Any], names: list[str]) -> None:
+        self.folder = folder
+        self.shard = shard
+        self.names = names
+        self.keys: list[tuple[int, int] | None] = []
+        self.whole = False
+        self.slots: list[int] = []
+
+
+class _Loading:
+    def __init__(
+        self,
+        records: Records,
+        use_cache: bool,
+        progress: Progress | None,
+        chosen: str,
+        stats: LoadStats,
+        own: OwnChecks,
+    ) -> None:
+        self.records = records
+        self.root = records.root
+        self.use_cache = use_cache
+        self.progress = progress
+        self.chosen = chosen
+        self.stats = stats
+        self.digest, self.check = own
+        # Files gone through one by one: entry, what loading gave, the cache's column values
+        self.files: list[FileEntry] = []
+        self.results: list[Loaded | None] = []
+        self.fresh: dict[int, tuple[Any, ...]] = {}  # index -> a shard row, for the cache
+        self.groups: dict[int, list[Any]] = {}  # grants pickled together, unpickled once
+
+    def run(self, folders: list[Folder]) -> None:
+        plans = [self._plan(folder) for folder in folders]
+        self._parse_misses()
+        first_seen: dict[str, str] = {}
+        for plan in plans:
+            if plan.whole and self._add_whole(plan, first_seen):
+                continue
+            for index in plan.slots:
+                self._add_file(index, first_seen)
+        if self.use_cache:
+            now = time.time_ns()
+            for plan in plans:
+                if not plan.whole:
+                    self._keep(plan, now)
+
+    # --- what each folder needs ------------------------------------------------------
+
+    def _plan(self, folder: Folder) -> _Plan:
+        shard = cache.read_shard(self.root, folder.rel) if self.use_cache else {}
+        names: list[str] = []
+        plan = _Plan(folder, shard, names)
+        errors: dict[str, Problem] = {}
+        stat = os.stat
         try:
-            info = stat(entry.file)
-        except OSError as exc:
-            results[index] = (None, None, [_unreadable(entry, exc)], None)
-            info = None
-        if not use_cache:
-            if info is not None:
-                keys[index] = (info.st_size, info.st_mtime_ns)
-            continue
-        rel = entry.rel
-        slash = rel.rfind("/")
-        if rel[:slash] != folder:
-            if folder is not None:
-                hits[folder] += hit_count
-            folder = rel[:slash]
-            hit_count = 0
-            if folder not in shards:
-                shards[folder] = cache.read_shard(root, folder)
-                members[folder] = []
-                hits[folder] = 0
-            shard = shards[folder]
-            listed = members[folder]
-        listed.append(index)
-        if info is None:
-            continue
-        size = info.st_size
-        mtime = info.st_mtime_ns
-        keys[index] = (size, mtime)
-        hit = shard.get(rel[slash + 1 :])
-        if hit is None or hit[0] != size or hit[1] != mtime:
-            continue
-        source = Source(rel, lazy(hit[3], entry.file))
-        hit_count += 1
-        if len(hit) == 5:
-            results[index] = (hit[2], source, hit[4], None)
-            continue
-        # A grant: (size, mtime, pickled grant, lines, problems, facts, own, digest)
-        facts = hit[5]
-        if facts is None:  # the file did not give a grant
-            results[index] = (None, source, hit[4], None)
-        elif hit[7] == digest:
-            results[index] = (Pending(hit[2]), source, hit[4], (facts, hit[6]))
-        else:  # hardship.yaml (or the checks) changed: check the grant again
-            record = Pending(hit[2]).rebuild(groups)
-            found = check(record, source) if check is not None else None
-            results[index] = (record, source, hit[4], (facts, found))
-            fresh[index] = (*hit[:6], found, digest)
-    if use_cache:
-        if folder is not None:
-            hits[folder] += hit_count
-        stats.cached = sum(hits.values())
+            fd = os.open(folder.path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            fd = None
+        try:
+            for name in folder.names:
+                try:
+                    info = (
+                        stat(name, dir_fd=fd)
+                        if fd is not None
+                        else stat(os.path.join(folder.path, name))
+                    )
+                except OSError as exc:
+                    names.append(name)
+                    plan.keys.append(None)
+                    errors[name] = _unreadable(folder.entry(name), exc)
+                    continue
+                if not S_ISREG(info.st_mode):
+                    continue  # a folder or device named like a record: not a record file
+                names.append(name)
+                plan.keys.append((info.st_size, info.st_mtime_ns))
+        finally:
+            if fd is not None:
+                os.close(fd)
+        self.stats.files += len(names)
+        if (
+            shard
+            and shard["clean"]
+            and shard["names"] == names
+            and shard["keys"] == plan.keys
+            and (folder.kind != "grant" or shard["digest"] == self.digest)
+        ):
+            plan.whole = True
+            self.stats.cached += len(names)
+            return plan
+        # File by file: what the shard has for an unchanged file, the rest to parse.
+        at = {name: i for i, name in enumerate(shard["names"])} if shard else {}
+        for name, key in zip(names, plan.keys, strict=True):
+            if key is None:
+                self._slot(plan, name, (None, None, [errors[name]], None))
+                continue
+            row = at.get(name)
+            if row is None or shard["keys"][row] != key:
+                self._slot(plan, name, None)
+                continue
+            self.stats.cached += 1
+            self._slot(plan, name, self._from_shard(folder, name, shard, row))
+        return plan
 
-    misses = [i for i, r in enumerate(results) if r is None]
-    if misses:
+    def _slot(self, plan: _Plan, name: str, loaded: Loaded | None) -> None:
+        self.files.append(plan.folder.entry(name))
+        self.results.append(loaded)
+        plan.slots.append(len(self.files) - 1)
+
+    def _from_shard(self, folder: Folder, name: str, shard: dict[str, Any], row: int) -> Loaded:
+        rel = f"{folder.rel}/{name}"
+        source = Source(rel, cache.LazyLines(shard["lines"][row], os.path.join(folder.path, name)))
+        record = shard["records"][row]
+        problems = shard["problems"][row]
+        if folder.kind != "grant":
+            return record, source, problems, None
+        facts = shard["facts"][row]
+        if facts is None:  # the file did not give a grant
+            return None, source, problems, None
+        found = shard["own"][row]
+        if shard["digest"] != self.digest or found is None:
+            # hardship.yaml (or the checks) changed: check the grant again
+            grant = Pending(record).rebuild(self.groups)
+            found = self.check(grant, source) if self.check is not None else None
+            self.fresh[len(self.files)] = (record, shard["lines"][row], problems, facts, found)
+            return grant, source, problems, (facts, found)
+        return record, source, problems, (facts, found)
+
+    # --- parsing what the cache did not have ----------------------------------------
+
+    def _parse_misses(self) -> None:
+        misses = [i for i, r in enumerate(self.results) if r is None]
+        if not misses:
+            return
+        progress = self.progress
         show = progress is not None and len(misses) >= PROGRESS_MIN
         started = [False]
 
@@ -225,66 +298,170 @@ def _load(
                 progress.start(len(misses), "reading records")
                 started[0] = True
 
+        entries, chosen, stats = self.files, self.chosen, self.stats
         try:
             jobs = jobs_for(len(misses), chosen)
             stats.processes = jobs + 1
+            shown = progress if show else None
             parsed = (
                 _parse_parallel(
-                    entries,
-                    misses,
-                    chosen,
-                    jobs,
-                    progress if show else None,
-                    stats,
-                    begin,
-                    (check, use_cache),
+                    entries, misses, chosen, jobs, shown, stats, begin, (self.check, self.use_cache)
                 )
                 if jobs > 0
-                else _parse_here(entries, misses, chosen, progress if show else None, stats, begin)
+                else _parse_here(entries, misses, chosen, shown, stats, begin)
             )
             for index, (record, lines, blob, problems, done) in parsed:
-                entry = entries[index]
-                if record is None and problems and problems[0].code == "unreadable":
-                    results[index] = (None, None, problems, None)
-                    continue
-                if lines is None:
-                    lines = cache.LazyLines(blob)
-                source = Source(entry.rel, lines)
-                key = keys[index]
-                keep = use_cache and key is not None
-                if entry.kind != "grant":
-                    results[index] = (record, source, problems, None)
-                    if keep:
-                        assert key is not None
-                        fresh[index] = (key[0], key[1], record, cache.stored_lines(blob), problems)
-                    continue
-                facts = found = None
-                pickled: Any = b""
-                if done is not None:  # a worker typed and checked it
-                    facts, found, pickled = done
-                    results[index] = (record, source, problems, (facts, found))
-                elif record is not None:
-                    facts = record.facts()
-                    found = check(record, source) if check is not None else None
-                    results[index] = (record, source, problems, (facts, found))
-                    if keep:
-                        pickled = cache.dumps(record)
-                else:
-                    results[index] = (None, source, problems, None)
-                if keep:
-                    assert key is not None
-                    fresh[index] = (
-                        *(key[0], key[1], pickled, cache.stored_lines(blob), problems),
-                        *(facts, found, digest),
-                    )
+                self._parsed(index, record, lines, blob, problems, done)
         finally:
             if started[0]:
                 assert progress is not None
                 progress.stop()
 
-    if use_cache:
-        _update_cache(root, entries, shards, members, hits, fresh)
-    return [r if r is not None else (None, None, [], None) for r in results]
+    def _parsed(
+        self, index: int, record: Any, lines: Any, blob: bytes, problems: list[Problem], done: Any
+    ) -> None:
+        entry = self.files[index]
+        if record is None and problems and problems[0].code == "unreadable":
+            self.results[index] = (None, None, problems, None)
+            return
+        if lines is None:
+            lines = cache.LazyLines(blob)
+        source = Source(entry.rel, lines)
+        stored = cache.stored_lines(blob)
+        if entry.kind != "grant":
+            self.results[index] = (record, source, problems, None)
+            self.fresh[index] = (record, stored, problems, None, None)
+            return
+        if done is not None:  # a worker typed and checked it
+            facts, found, kept = done
+            self.results[index] = (record, source, problems, (facts, found))
+            self.fresh[index] = (kept, stored, problems, facts, found)
+        elif record is not None:
+            facts = record.facts()
+            found = self.check(record, source) if self.check is not None else None
+            self.results[index] = (record, source, problems, (facts, found))
+            kept = cache.dumps(record) if self.use_cache else b""
+            self.fresh[index] = (kept, stored, problems, facts, found)
+        else:
+            self.results[index] = (None, source, problems, None)
+            self.fresh[index] = (None, stored, problems, None, None)
+
+    # --- into the records --------------------------------------------------------------
+
+    def _add_whole(self, plan: _Plan, first_seen: dict[str, str]) -> bool:
+        """Every file of the folder as its shard has it, in bulk; False when one of its IDs
+        was seen before (the duplicate is reported file by file)."""
+        shard, folder, records = plan.shard, plan.folder, self.records
+        ids: list[str] = shard["ids"]
+        if not first_seen.keys().isdisjoint(ids):
+            for name, row in zip(plan.names, range(len(ids)), strict=True):
+                self._slot(plan, name, self._from_shard(folder, name, shard, row))
+            return False
+        prefix = folder.rel + "/"
+        rels = [prefix + name for name in plan.names]
+        first_seen.update(zip(ids, rels, strict=True))
+        records.files += len(ids)
+        for found in shard["problems"]:
+            if found:
+                records.problems.extend(found)
+        records._raw_sources.update(zip(ids, zip(rels, shard["lines"], strict=True), strict=True))
+        kind = folder.kind
+        if kind == "grant":
+            records._grants.update(zip(ids, shard["records"], strict=True))
+            records._pending += len(ids)
+            records._facts.update(zip(ids, shard["facts"], strict=True))
+            for key, found in zip(ids, shard["own"], strict=True):
+                if found:
+                    records._own[key] = found
+        elif kind == "case":
+            records.cases.update(zip(ids, shard["records"], strict=True))
+        elif kind == "visit":
+            records.visits.update(zip(ids, shard["records"], strict=True))
+        elif kind == "campaign":
+            records.campaigns.update(zip(ids, shard["records"], strict=True))
+        else:
+            records.budgets.update((budget.year, budget) for budget in shard["records"])
+        return True
+
+    def _add_file(self, index: int, first_seen: dict[str, str]) -> None:
+        records = self.records
+        record, source, problems, grant = self.results[index] or (None, None, [], None)
+        records.files += 1
+        if problems:
+            records.problems.extend(problems)
+        if source is None:  # unreadable
+            return
+        if record is None:
+            records.unloaded.add(unloaded_key(self.files[index]))
+            return
+        if grant is not None and not isinstance(record, Grant):
+            record = record if type(record) is Pending else Pending(record)
+        add_record(records, record, source, first_seen, grant)
+
+    # --- keeping the cache -------------------------------------------------------------
+
+    def _keep(self, plan: _Plan, now: int) -> None:
+        """Rewrite a folder's shard from what this run found, when that differs."""
+        folder, old = plan.folder, plan.shard
+        names: list[str] = []
+        keys: list[tuple[int, int]] = []
+        rows: list[tuple[Any, ...]] = []
+        at = {name: i for i, name in enumerate(old["names"])} if old else {}
+        changed = False
+        for name, key, index in zip(plan.names, plan.keys, plan.slots, strict=True):
+            if key is None:
+                continue
+            row: tuple[Any, ...] | None = None
+            if index in self.fresh:
+                if not cache.cacheable(key[1], now):
+                    continue  # too fresh: its next change could keep size and time stamp
+                row = self.fresh[index]
+                changed = True
+            else:
+                at_row = at.get(name)
+                if at_row is None:
+                    continue
+                row = tuple(
+                    old[column][at_row] if old.get(column) is not None else None
+                    for column in ("records", "lines", "problems", "facts", "own")
+                )
+            names.append(name)
+            keys.append(key)
+            rows.append(row)
+        if not changed and old and old["names"] == names:
+            return  # as it was
+        ids = [
+            _record_key(folder.kind, row[0], row[3]) if row[0] is not None else None for row in rows
+        ]
+        clean = (
+            len(names) == len(plan.names)
+            and None not in ids
+            and len(set(ids)) == len(ids)
+            and (folder.kind != "grant" or all(row[4] is not None for row in rows))
+        )
+        shard = {
+            "kind": folder.kind,
+            "names": names,
+            "keys": keys,
+            "records": [row[0] for row in rows],
+            "lines": [row[1] for row in rows],
+            "problems": [row[2] for row in rows],
+            "facts": [row[3] for row in rows] if folder.kind == "grant" else None,
+            "own": [row[4] for row in rows] if folder.kind == "grant" else None,
+            "digest": self.digest,
+            "ids": ids,
+            "clean": clean,
+        }
+        cache.write_shard(self.root, folder.rel, shard)
+
+
+def _record_key(kind: str, record: Any, facts: Any) -> str:
+    """The key a record is filed under (what first_seen and sources use)."""
+    if kind == "grant":
+        return facts.id  # type: ignore[no-any-return]
+    if kind == "budget":
+        return f"budget:{record.year}"
+    return record.id  # type: ignore[no-any-return]
 
 
 def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
@@ -526,33 +703,3 @@ def _parse_parallel(
             if progress is not None:
                 progress.advance(len(parsed))
     return out
-
-
-# ---------------------------------------------------------------------------------------
-# Keeping the cache
-
-
-def _update_cache(
-    root: Any,
-    entries: list[FileEntry],
-    shards: dict[str, dict[str, cache.Entry]],
-    members: dict[str, list[int]],
-    hits: dict[str, int],
-    fresh: dict[int, cache.Entry],
-) -> None:
-    """Rewrite the shards that gained an entry or hold one no file has any more."""
-    now = time.time_ns()
-    for folder, indexes in members.items():
-        old = shards[folder]
-        added = [i for i in indexes if i in fresh and cache.cacheable(fresh[i][1], now)]
-        if not added and hits[folder] == len(old):
-            continue  # all it holds was used, nothing new: as it was
-        shard: dict[str, cache.Entry] = {}
-        for index in indexes:
-            name = cache.shard_of(entries[index].rel)[1]
-            if index in fresh and cache.cacheable(fresh[index][1], now):
-                shard[name] = fresh[index]
-            elif name in old:
-                shard[name] = old[name]  # still used, or stale and never used again
-        if added or len(shard) != len(old):
-            cache.write_shard(root, folder, shard)

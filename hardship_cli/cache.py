@@ -49,7 +49,7 @@ from typing import Any
 from pydantic import BaseModel
 
 CACHE_DIR = ".hardship-cache"
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"hardship-cache\n"
 RACY_NS = 2_000_000_000  # a file this fresh may change again within its time stamp
 
@@ -202,7 +202,7 @@ def stored_lines(blob: bytes) -> bytes:
 # Reading and writing shards
 
 
-def read_shard(root: Path, folder: str) -> dict[str, Entry]:
+def read_shard(root: Path, folder: str) -> dict[str, Any]:
     """The entries of one shard, or {} when it is missing or cannot be trusted."""
     path = shard_path(root, folder)
     try:
@@ -230,12 +230,12 @@ def read_shard(root: Path, folder: str) -> dict[str, Entry]:
         entries = pickle.loads(body)
     except Exception:  # noqa: BLE001 - truncated or corrupt: a miss, never an error
         return {}
-    if not isinstance(entries, dict):
+    if not isinstance(entries, dict) or not isinstance(entries.get("names"), list):
         return {}
     return entries
 
 
-def write_shard(root: Path, folder: str, entries: dict[str, Entry]) -> None:
+def write_shard(root: Path, folder: str, entries: dict[str, Any]) -> None:
     """Write one shard atomically; a failure to write a cache is never an error."""
     path = shard_path(root, folder)
     try:

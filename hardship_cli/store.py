@@ -7,7 +7,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -100,12 +100,14 @@ class Records:
     config: Config | None
     config_source: Source | None = None
     cases: dict[str, Case] = field(default_factory=dict)
-    # Grant, or Pending until `grants` is first read; use `grants`.
+    # Grant, or until `grants` is first read a Pending or what a Pending keeps (bytes, or
+    # (bytes, index)); use `grants`.
     _grants: dict[str, Any] = field(default_factory=dict, repr=False)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     visits: dict[str, Visit] = field(default_factory=dict)
     budgets: dict[int, Budget] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)  # by record id / "budget:YEAR"
+    # Where each record came from, by record id / "budget:YEAR"; use `sources`/`source`.
+    _sources: dict[str, Source] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)  # found while loading
     files: int = 0
     # IDs of files that could not be loaded: references to them are not "unknown".
@@ -119,8 +121,24 @@ class Records:
     _pending: int = field(default=0, repr=False)
     _touched: bool = field(default=False, repr=False)
     _facts: dict[str, GrantFacts] = field(default_factory=dict, repr=False)
-    _own: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
-    _own_complete: bool = field(default=True, repr=False)
+    _own: dict[str, list[Problem]] = field(default_factory=dict, repr=False)  # non-empty only
+    _own_unknown: int = field(default=0, repr=False)  # grants loaded without them
+    # Sources the cache held, made into Source objects on first use: id -> (path, lines)
+    _raw_sources: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Where each record came from (path and key lines), by record id / "budget:YEAR"."""
+        if self._raw_sources:
+            for key in list(self._raw_sources):
+                self._sources[key] = self._made_source(key)
+        return self._sources
+
+    def _made_source(self, key: str) -> Source:
+        from .cache import LazyLines
+
+        path, lines = self._raw_sources.pop(key)
+        return Source(path, LazyLines(lines, os.path.join(self.root, path)))
 
     @property
     def grants(self) -> dict[str, Grant]:
@@ -129,8 +147,10 @@ class Records:
             grants = self._grants
             groups: dict[int, list[Any]] = {}
             for key, value in grants.items():
-                if type(value) is Pending:
-                    grants[key] = value.rebuild(groups)
+                if type(value) is not Grant:
+                    grants[key] = (value if type(value) is Pending else Pending(value)).rebuild(
+                        groups
+                    )
             self._pending = 0
         self._touched = True
         return self._grants
@@ -150,12 +170,18 @@ class Records:
     def kept_grant_problems(self) -> dict[str, list[Problem]] | None:
         """Each grant's own problems as loading found them, or None when they must be
         worked out again (a grant was read since, or loading could not check them)."""
-        if self._touched or not self._own_complete or len(self._own) != len(self._grants):
+        if self._touched or self._own_unknown:
             return None
         return self._own
 
     def source(self, record_id: str) -> Source:
-        return self.sources.get(record_id) or Source(record_id, {})
+        found = self._sources.get(record_id)
+        if found is not None:
+            return found
+        if record_id in self._raw_sources:
+            found = self._sources[record_id] = self._made_source(record_id)
+            return found
+        return Source(record_id, {})
 
     def grants_of(self, case_id: str) -> list[Grant]:
         return [g for g in self.grants.values() if g.case == case_id]
@@ -422,51 +448,77 @@ class FileEntry:
         return f"FileEntry({self.file!r}, {self.rel!r}, {self.kind!r}, {self.folder_year!r})"
 
 
-def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
-    """Every record file in the layout, and files that sit where no record belongs."""
-    entries: list[FileEntry] = []
+@dataclass(slots=True)
+class Folder:
+    """A folder of record files: `rel` (``grants/2026``) under the root, what its files
+    hold, and their names (record files only, sorted)."""
+
+    rel: str
+    path: str
+    kind: str  # case | grant | campaign | visit | budget
+    folder_year: str | None
+    names: list[str]
+
+    def entry(self, name: str) -> FileEntry:
+        return FileEntry(
+            os.path.join(self.path, name), f"{self.rel}/{name}", self.kind, self.folder_year
+        )
+
+
+def _record_names(folder: Path, with_folders: bool = True) -> tuple[list[str], list[str]]:
+    """(record files, sub-folders) of a folder, sorted; hidden ones left out. Whether a
+    name is a regular file is settled by stat when it is loaded (a folder of a year holds
+    files only: listing it is a tenth of the cost of asking each entry what it is)."""
+    try:
+        if not with_folders:
+            names = os.listdir(folder)
+            names.sort()
+            return [n for n in names if n.endswith(YAML_SUFFIXES) and n[:1] != "."], []
+        with os.scandir(folder) as it:
+            found = sorted((e.name, e.is_dir()) for e in it if not e.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    files = [n for n, is_dir in found if not is_dir and n.endswith(YAML_SUFFIXES)]
+    return files, [n for n, is_dir in found if is_dir]
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
+    """Every folder of record files in the layout, and files that sit where no record
+    belongs."""
+    folders: list[Folder] = []
     problems: list[Problem] = []
-
-    def yaml_files(folder: Path) -> Iterable[os.DirEntry[str]]:
-        try:
-            with os.scandir(folder) as it:
-                return sorted(it, key=lambda e: e.name)
-        except FileNotFoundError:
-            return []
-
-    for kind, (folder, _prefix, _model, by_year) in LAYOUT.items():
-        base = root / folder
-        for entry in yaml_files(base):
-            if entry.name.startswith("."):
-                continue
-            if by_year and entry.is_dir():
-                for sub in yaml_files(Path(entry.path)):
-                    if sub.is_file() and sub.name.endswith((".yaml", ".yml")):
-                        entries.append(
-                            FileEntry(
-                                sub.path,
-                                f"{folder}/{entry.name}/{sub.name}",
-                                kind,
-                                entry.name,
-                            )
-                        )
-            elif entry.is_file() and entry.name.endswith((".yaml", ".yml")):
-                rel = f"{folder}/{entry.name}"
-                if by_year:
-                    problems.append(
-                        Problem(
-                            rel,
-                            None,
-                            "wrong-folder",
-                            f"a {kind} file belongs in a year folder, not directly in {folder}/",
-                            f"move it to {folder}/YEAR/{entry.name}",
-                        )
+    for kind, (name, _prefix, _model, by_year) in LAYOUT.items():
+        base = root / name
+        files, subs = _record_names(base, with_folders=by_year)
+        if by_year:
+            for sub in subs:
+                inner, _ = _record_names(base / sub, with_folders=False)
+                folders.append(Folder(f"{name}/{sub}", str(base / sub), kind, sub, inner))
+            for file in files:
+                problems.append(
+                    Problem(
+                        f"{name}/{file}",
+                        None,
+                        "wrong-folder",
+                        f"a {kind} file belongs in a year folder, not directly in {name}/",
+                        f"move it to {name}/YEAR/{file}",
                     )
-                entries.append(FileEntry(entry.path, rel, kind, None))
-    for entry in yaml_files(root / "budgets"):
-        if entry.is_file() and entry.name.endswith((".yaml", ".yml")):
-            entries.append(FileEntry(entry.path, f"budgets/{entry.name}", "budget", None))
-    return entries, problems
+                )
+        if files:
+            folders.append(Folder(name, str(base), kind, None, files))
+    budgets, _ = _record_names(root / "budgets", with_folders=False)
+    if budgets:
+        folders.append(Folder("budgets", str(root / "budgets"), "budget", None, budgets))
+    return folders, problems
+
+
+def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
+    """Every record file in the layout (see `scan_folders`), one by one."""
+    folders, problems = scan_folders(root)
+    return [folder.entry(name) for folder in folders for name in folder.names], problems
 
 
 def load_file(
@@ -571,40 +623,11 @@ def load(
     config, config_source, config_problems = load_config(root)
     records = Records(root=root, config=config, config_source=config_source)
     records.problems.extend(config_problems)
-    entries, problems = scan(root)
+    folders, problems = scan_folders(root)
     records.problems.extend(problems)
-    loaded, records.loading = bulk.load_entries(
-        root, entries, use_cache=cache, progress=progress, own=_grant_checks(root, config)
+    records.loading = bulk.load_into(
+        records, folders, use_cache=cache, progress=progress, own=_grant_checks(root, config)
     )
-    first_seen: dict[str, str] = {}
-    records.files = len(entries)
-    # add_record, inlined for the grants the cache holds (100,000 in a city union)
-    grants, facts_of, own_of, sources = (
-        records._grants,
-        records._facts,
-        records._own,
-        records.sources,
-    )
-    for entry, (record, source, more, grant) in zip(entries, loaded, strict=True):
-        if more:
-            records.problems.extend(more)
-        if source is None:  # unreadable
-            continue
-        if record is None:
-            records.unloaded.add(unloaded_key(entry))
-            continue
-        if type(record) is Pending:
-            facts, own = grant
-            key = facts.id
-            if key not in first_seen and own is not None:
-                first_seen[key] = source.path
-                sources[key] = source
-                grants[key] = record
-                facts_of[key] = facts
-                own_of[key] = own
-                records._pending += 1
-                continue
-        add_record(records, record, source, first_seen, grant)
     return records
 
 
@@ -664,7 +687,7 @@ def add_record(
         )
         return
     first_seen[key] = source.path
-    records.sources[key] = source
+    records._sources[key] = source
     if isinstance(record, Case):
         records.cases[key] = record
     elif isinstance(record, Grant | Pending):
@@ -674,8 +697,8 @@ def add_record(
         facts, own = grant if grant is not None else (record.facts(), None)  # type: ignore[union-attr]
         records._facts[key] = facts
         if own is None:
-            records._own_complete = False
-        else:
+            records._own_unknown += 1
+        elif own:
             records._own[key] = own
     elif isinstance(record, Campaign):
         records.campaigns[key] = record

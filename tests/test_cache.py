@@ -160,18 +160,24 @@ def test_a_bad_cache_is_a_miss_never_an_error(demo: Path, damage: str) -> None:
 
 
 def test_entries_with_another_size_or_time_are_ignored(demo: Path) -> None:
-    """A shard that lies about a file (wrong record under the right name) is not believed
+    """A shard that lies about a file (another record under its name) is not believed
     unless size and time stamp both match the file on disk."""
+    expected = store.load(demo, cache=False)
     store.load(demo)
     shard_path = cache.shard_path(demo, "grants/2026")
-    entries = cache.read_shard(demo, "grants/2026")
-    name = sorted(entries)[0]
-    size, mtime, *rest = entries[name]
-    entries[name] = (size + 1, mtime, *rest[:3], None, None, b"")
-    cache.write_shard(demo, "grants/2026", entries)
+    shard = cache.read_shard(demo, "grants/2026")
+    first = shard["names"][0]
+    for column in ("records", "lines", "problems", "facts", "own", "ids"):
+        shard[column][0] = shard[column][1]
+    size, mtime = shard["keys"][0]
+    shard["keys"][0] = (size + 1, mtime)
+    cache.write_shard(demo, "grants/2026", shard)
     assert shard_path.exists()
     warm = store.load(demo)
-    assert Path(name).stem in warm.grants
+    first_id = Path(first).stem
+    assert warm.grants[first_id] == expected.grants[first_id]
+    assert warm.loading.cached == warm.files - 1
+    assert check(store.load(demo), TODAY) == check(expected, TODAY)
 
 
 def test_no_cache_neither_reads_nor_writes(demo: Path) -> None:
