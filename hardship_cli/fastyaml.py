@@ -173,11 +173,15 @@ def parse_fast(raw: bytes, path: str) -> ParseResult | None:
 # reference parser if and when a problem in this file needs one (``cache.LazyLines``).
 # JSON loses what records rarely hold, so such files take the walker below instead: a
 # plain `~`, `Null` or `NULL` (null for libyaml, text in rapidyaml's JSON), a plain
-# `true`/`false` (JSON booleans), and duplicate keys (JSON keeps the last one; a node
-# count against the tree's tells). Numbers are JSON numbers: kept as the text written, and
+# `true`/`false` (JSON booleans), the words inf, nan and infinity (which it writes .inf,
+# .nan), and duplicate keys (JSON keeps the last one; a node count against the tree's
+# tells). Numbers are JSON numbers: kept as the text written, and
 # only when that text is in the file as written (rapidyaml writes `.5` as `0.5`).
 
-_JSON_UNSAFE = ("~", "true", "false", "Null", "NULL")
+# rapidyaml's JSON also writes the text inf, nan and infinity (quoted or not) as .inf/.nan:
+# a file holding them anywhere takes the walker (found by test_fastparse's generated
+# records).
+_JSON_UNSAFE = ("~", "true", "false", "Null", "NULL", "inf", "nan")
 
 
 def _json_unsafe(text: str) -> bool:
