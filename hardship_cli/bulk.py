@@ -23,16 +23,15 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from functools import partial
 from stat import S_ISREG
 from typing import Any, Protocol
 
 from . import cache, fastyaml, yamlio
-from .model import Grant, GrantFacts, GrantKind, GrantStatus
+from .model import Case, Grant
 from .problems import Problem
 from .store import (
+    LAYOUT,
     FileEntry,
     Folder,
     Pending,
@@ -56,10 +55,13 @@ PROGRESS_MIN = 2000  # files to parse before a progress bar is worth showing
 # cache holds comes as a store.Pending: rebuilt only when somebody reads it.
 Loaded = tuple[Any, Source | None, list[Problem], Any]
 
-# The checks of one grant on its own (rules.local): (digest, check or None). Their
-# problems are kept with the grant in the cache under the digest.
-OwnChecks = tuple[bytes, Callable[[Any, Source], list[Problem]] | None]
+# The checks of one case or grant on its own (rules.local): (digest, {kind: check} or
+# None). Their problems are kept with the record in the cache under the digest.
+OwnChecks = tuple[bytes, dict[str, Callable[[Any, Source], list[Problem]]] | None]
 NO_CHECKS: OwnChecks = (b"", None)
+
+# The kinds kept as Pending with their facts and own problems (see store.Kept).
+LAZY = frozenset({"case", "grant"})
 
 
 class Progress(Protocol):
@@ -178,7 +180,7 @@ class _Loading:
         self.progress = progress
         self.chosen = chosen
         self.stats = stats
-        self.digest, self.check = own
+        self.digest, self.checks = own
         # Files gone through one by one: entry, what loading gave, the cache's column values
         self.files: list[FileEntry] = []
         self.results: list[Loaded | None] = []
@@ -238,7 +240,7 @@ class _Loading:
             and shard["clean"]
             and shard["names"] == names
             and shard["keys"] == plan.keys
-            and (folder.kind != "grant" or shard["digest"] == self.digest)
+            and (folder.kind not in LAZY or shard["digest"] == self.digest)
         ):
             plan.whole = True
             self.stats.cached += len(names)
@@ -267,19 +269,22 @@ class _Loading:
         source = Source(rel, cache.LazyLines(shard["lines"][row], os.path.join(folder.path, name)))
         record = shard["records"][row]
         problems = shard["problems"][row]
-        if folder.kind != "grant":
+        if folder.kind not in LAZY:
             return record, source, problems, None
         facts = shard["facts"][row]
-        if facts is None:  # the file did not give a grant
+        if facts is None:  # the file did not give a record
             return None, source, problems, None
         found = shard["own"][row]
         if shard["digest"] != self.digest or found is None:
-            # hardship.yaml (or the checks) changed: check the grant again
-            grant = Pending(record).rebuild(self.groups)
-            found = self.check(grant, source) if self.check is not None else None
+            # hardship.yaml (or the checks) changed: check the record again
+            rebuilt = Pending(record).rebuild(self.groups)
+            found = self._check(folder.kind, rebuilt, source)
             self.fresh[len(self.files)] = (record, shard["lines"][row], problems, facts, found)
-            return grant, source, problems, (facts, found)
+            return rebuilt, source, problems, (facts, found)
         return record, source, problems, (facts, found)
+
+    def _check(self, kind: str, record: Any, source: Source) -> list[Problem] | None:
+        return self.checks[kind](record, source) if self.checks is not None else None
 
     # --- parsing what the cache did not have ----------------------------------------
 
@@ -303,10 +308,9 @@ class _Loading:
             jobs = jobs_for(len(misses), chosen)
             stats.processes = jobs + 1
             shown = progress if show else None
+            work = (self.checks, self.use_cache)
             parsed = (
-                _parse_parallel(
-                    entries, misses, chosen, jobs, shown, stats, begin, (self.check, self.use_cache)
-                )
+                _parse_parallel(entries, misses, chosen, jobs, shown, stats, begin, work)
                 if jobs > 0
                 else _parse_here(entries, misses, chosen, shown, stats, begin)
             )
@@ -328,7 +332,7 @@ class _Loading:
             lines = cache.LazyLines(blob)
         source = Source(entry.rel, lines)
         stored = cache.stored_lines(blob)
-        if entry.kind != "grant":
+        if entry.kind not in LAZY:
             self.results[index] = (record, source, problems, None)
             self.fresh[index] = (record, stored, problems, None, None)
             return
@@ -338,7 +342,7 @@ class _Loading:
             self.fresh[index] = (kept, stored, problems, facts, found)
         elif record is not None:
             facts = record.facts()
-            found = self.check(record, source) if self.check is not None else None
+            found = self._check(entry.kind, record, source)
             self.results[index] = (record, source, problems, (facts, found))
             kept = cache.dumps(record) if self.use_cache else b""
             self.fresh[index] = (kept, stored, problems, facts, found)
@@ -366,15 +370,14 @@ class _Loading:
                 records.problems.extend(found)
         records._raw_sources.update(zip(ids, zip(rels, shard["lines"], strict=True), strict=True))
         kind = folder.kind
-        if kind == "grant":
-            records._grants.update(zip(ids, shard["records"], strict=True))
-            records._pending += len(ids)
-            records._facts.update(zip(ids, shard["facts"], strict=True))
+        if kind in LAZY:
+            kept = records._grants if kind == "grant" else records._cases
+            kept.items.update(zip(ids, shard["records"], strict=True))
+            kept.pending += len(ids)
+            kept.facts.update(zip(ids, shard["facts"], strict=True))
             for key, found in zip(ids, shard["own"], strict=True):
                 if found:
-                    records._own[key] = found
-        elif kind == "case":
-            records.cases.update(zip(ids, shard["records"], strict=True))
+                    kept.own[key] = found
         elif kind == "visit":
             records.visits.update(zip(ids, shard["records"], strict=True))
         elif kind == "campaign":
@@ -394,9 +397,10 @@ class _Loading:
         if record is None:
             records.unloaded.add(unloaded_key(self.files[index]))
             return
-        if grant is not None and not isinstance(record, Grant):
+        kind = self.files[index].kind
+        if grant is not None and not isinstance(record, Grant | Case):
             record = record if type(record) is Pending else Pending(record)
-        add_record(records, record, source, first_seen, grant)
+        add_record(records, record, source, first_seen, grant, kind)
 
     # --- keeping the cache -------------------------------------------------------------
 
@@ -437,7 +441,7 @@ class _Loading:
             len(names) == len(plan.names)
             and None not in ids
             and len(set(ids)) == len(ids)
-            and (folder.kind != "grant" or all(row[4] is not None for row in rows))
+            and (folder.kind not in LAZY or all(row[4] is not None for row in rows))
         )
         shard = {
             "kind": folder.kind,
@@ -446,8 +450,8 @@ class _Loading:
             "records": [row[0] for row in rows],
             "lines": [row[1] for row in rows],
             "problems": [row[2] for row in rows],
-            "facts": [row[3] for row in rows] if folder.kind == "grant" else None,
-            "own": [row[4] for row in rows] if folder.kind == "grant" else None,
+            "facts": [row[3] for row in rows] if folder.kind in LAZY else None,
+            "own": [row[4] for row in rows] if folder.kind in LAZY else None,
             "digest": self.digest,
             "ids": ids,
             "clean": clean,
@@ -457,7 +461,7 @@ class _Loading:
 
 def _record_key(kind: str, record: Any, facts: Any) -> str:
     """The key a record is filed under (what first_seen and sources use)."""
-    if kind == "grant":
+    if kind in LAZY:
         return facts.id  # type: ignore[no-any-return]
     if kind == "budget":
         return f"budget:{record.year}"
@@ -527,9 +531,9 @@ def _parse_here(
     return out
 
 
-# What a worker does with a grant besides typing it: (its own checks, whether to pickle it
-# for the cache). Set before the workers fork; they inherit it.
-_GRANT_WORK: tuple[Callable[[Any, Source], list[Problem]] | None, bool] = (None, False)
+# What a worker does with a case or grant besides typing it: (their own checks by kind,
+# whether to pickle them for the cache). Set before the workers fork; they inherit it.
+_WORK: tuple[dict[str, Callable[[Any, Source], list[Problem]]] | None, bool] = (None, False)
 
 
 def _worker_start() -> None:
@@ -538,17 +542,19 @@ def _worker_start() -> None:
 
 
 def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
-    """In a worker: read and parse a chunk of files. A grant is also typed, checked on its
-    own (``rules.local``) and, for the cache, pickled: the parent needs only its facts
-    (a warm `validate` of a city never rebuilds its 100,000 grants, nor does a cold one).
-    Other records travel back as parsed data for the parent to type. All of it marshalled,
-    far cheaper than typed records pickled."""
+    """In a worker: read and parse a chunk of files. A case or grant is also typed,
+    checked on its own (``rules.local``) and, for the cache, pickled with the chunk's
+    others: the parent needs only its facts (a warm `validate` of a city never rebuilds
+    its 100,000 grants, nor does a cold one). Other records travel back as parsed data
+    for the parent to type. Marshalled, but for the pickles: far cheaper than typed
+    records pickled one by one."""
     chosen, chunk = task
     counts = [0, 0]
     parse = _parser(chosen, counts)
-    check, keep = _GRANT_WORK
+    checks, keep = _WORK
     out: list[tuple[Any, ...]] = []
-    group: list[Grant] = []
+    group: list[Any] = []
+    facts: list[Any] = []
     for index, file, rel, kind, folder_year in chunk:
         try:
             raw = read_bytes(file)
@@ -556,12 +562,11 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
             unreadable = _unreadable(FileEntry(file, rel, "", None), exc)
             out.append((index, None, b"", [_problem_tuple(unreadable)]))
             continue
-        if kind != "grant":
-            result = parse(raw, rel)
+        result = parse(raw, rel)
+        if kind not in LAZY:
             problems = [_problem_tuple(p) for p in result.problems]
             out.append((index, result.data, cache.pack_lines(result.lines), problems))
             continue
-        result = parse(raw, rel)
         entry = FileEntry(file, rel, kind, folder_year)
         record, source, found = load_file(entry, raw, partial(_parsed, result))
         lines = cache.pack_lines(source.lines)
@@ -569,11 +574,10 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
         if record is None:
             out.append((index, None, lines, problems, None))
             continue
-        assert isinstance(record, Grant)
         own = None
-        if check is not None:
-            own = [_problem_tuple(p) for p in check(record, source)]
-        # For the cache, the chunk's grants pickled together (a third of the cost of one
+        if checks is not None:
+            own = [_problem_tuple(p) for p in checks[kind](record, source)]
+        # For the cache, the chunk's records pickled together (a third of the cost of one
         # by one); without, the data each was typed from, to type again if somebody reads
         # it (`validate` does not).
         if keep:
@@ -581,42 +585,15 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
             group.append(record)
         else:
             payload = marshal.dumps(result.data)
-        done = (_plain_facts(record), own, payload, keep)
-        out.append((index, None, lines, problems, done))
-    return marshal.dumps((counts, out, cache.dumps(group) if group else b""))
-
-
-def _plain_facts(grant: Grant) -> tuple[Any, ...]:
-    """A grant's GrantFacts as marshal can carry them (see `_facts_back`)."""
-    return (
-        grant.id,
-        grant.case,
-        grant.kind.value,
-        str(grant.amount),
-        grant.fund,
-        grant.status.value,
-        grant.proposed.on.toordinal(),
-        grant.proposed.by,
-        grant.override.by if grant.override is not None else None,
-        grant.year,
-        grant.campaign,
-    )
-
-
-_KINDS = {kind.value: kind for kind in GrantKind}
-_STATUSES = {status.value: status for status in GrantStatus}
-
-
-def _facts_back(plain: tuple[Any, ...]) -> GrantFacts:
-    return GrantFacts._make(
+        out.append((index, None, lines, problems, (len(facts), own, payload, keep)))
+        assert isinstance(record, Case | Grant)
+        facts.append(record.facts())
+    return marshal.dumps(
         (
-            *plain[:2],
-            _KINDS[plain[2]],
-            Decimal(plain[3]),
-            plain[4],
-            _STATUSES[plain[5]],
-            date.fromordinal(plain[6]),
-            *plain[7:],
+            counts,
+            out,
+            cache.dumps(group) if group else b"",
+            cache.dumps(facts) if facts else b"",
         )
     )
 
@@ -645,15 +622,15 @@ def _parse_parallel(
     progress: Progress | None,
     stats: LoadStats,
     begin: Callable[[], None],
-    grant_work: tuple[Callable[[Any, Source], list[Problem]] | None, bool],
+    work: tuple[dict[str, Callable[[Any, Source], list[Problem]]] | None, bool],
 ) -> list[Parsed]:
-    """Workers parse (and type, check and pickle the grants); this process types the other
-    records meanwhile."""
-    global _GRANT_WORK
+    """Workers parse (and type, check and pickle the cases and grants); this process types
+    the other records meanwhile."""
+    global _WORK
     # The records this process types first, the grants after: it types cases and visits
     # while the workers are busy with the grants, instead of after them.
-    ordered = [i for i in misses if entries[i].kind != "grant"]
-    ordered += [i for i in misses if entries[i].kind == "grant"]
+    ordered = [i for i in misses if entries[i].kind not in LAZY]
+    ordered += [i for i in misses if entries[i].kind in LAZY]
     tasks = []
     for start in range(0, len(ordered), CHUNK):
         chunk = [
@@ -664,15 +641,16 @@ def _parse_parallel(
     out: list[Parsed] = []
     # fork: the workers start with everything imported, in milliseconds
     context = multiprocessing.get_context("fork")
-    _GRANT_WORK = grant_work
+    _WORK = work
     try:
         pool = context.Pool(jobs, initializer=_worker_start)
     finally:
-        _GRANT_WORK = (None, False)
+        _WORK = (None, False)
     with pool:
         begin()
         for blob in pool.imap_unordered(_parse_chunk, tasks):
-            counts, parsed, group = marshal.loads(blob)
+            counts, parsed, group, facts_blob = marshal.loads(blob)
+            facts = cache.loads(facts_blob) if facts_blob else []
             stats.fast += counts[0]
             stats.reference += counts[1]
             for index, data, lines, problems, *rest in parsed:
@@ -682,11 +660,12 @@ def _parse_parallel(
                     out.append((index, (None, cache.LazyLines(lines), lines, found, None)))
                     continue
                 if rest:  # a grant, typed and checked
-                    plain, own, payload, pickled = rest[0]
+                    at, own, payload, pickled = rest[0]
                     kept = (group, payload) if pickled else b""
-                    pending = Pending(kept) if pickled else Pending.of_data(payload)
+                    model = LAYOUT[entry.kind][2]
+                    pending = Pending(kept) if pickled else Pending.of_data(payload, model)
                     done = (
-                        _facts_back(plain),
+                        facts[at],
                         None if own is None else [Problem(*p) for p in own],
                         kept,
                     )

@@ -388,6 +388,32 @@ class Case(Record):
             net = Decimal("0")
         return (net / self.household_size).quantize(Decimal("0.01"))
 
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            self.id,
+            self.status,
+            self.worker.employee_id,
+            self.worker.id_number,
+            active_since(self),
+            self.closed.on if self.closed is not None else None,
+            self.review_due,
+        )
+
+
+class CaseFacts(NamedTuple):
+    """What the rules across records need of one case: who the household is (one file a
+    household), when its file was open (help only to filed households) and when it is
+    due for review. Kept with the case in the parse cache, like GrantFacts. `id_number`
+    is sensitive: never shown."""
+
+    id: str
+    status: CaseStatus
+    employee_id: str
+    id_number: str | None
+    since: date | None  # approved into the archive (active_since)
+    closed_on: date | None
+    review_due: date | None
+
 
 # ---------------------------------------------------------------------------------------
 # grant

@@ -21,6 +21,7 @@ from .model import (
     Budget,
     Campaign,
     Case,
+    CaseFacts,
     Config,
     Grant,
     GrantFacts,
@@ -55,30 +56,37 @@ class Source:
 
 
 class Pending:
-    """A grant the parse cache holds and nobody has asked for yet.
+    """A grant or case the parse cache holds and nobody has asked for yet.
 
-    Rebuilding 100,000 grants costs a second; a warm `validate` needs only their
-    GrantFacts and the problems kept with them, so grants are rebuilt on first use.
-    `kept` is how the cache keeps it: the grant pickled alone (bytes), or a group of
-    grants pickled together by a worker and this one's place in it (bytes, index); or,
-    with no cache, `data`: what it was typed from, marshalled, to type it again."""
+    Rebuilding 100,000 grants costs a second; a warm `validate` needs only their facts
+    and the problems kept with them, so these records are rebuilt on first use. `kept` is
+    how the cache keeps one: pickled alone (bytes), or in a group pickled together by a
+    worker with its place in it (bytes, index); or, with no cache, `data`: what it was
+    typed from, marshalled, to type it again (with `model`)."""
 
-    __slots__ = ("kept", "data")
+    __slots__ = ("kept", "data", "model")
 
-    def __init__(self, kept: bytes | tuple[bytes, int], data: bytes | None = None) -> None:
+    def __init__(
+        self,
+        kept: bytes | tuple[bytes, int],
+        data: bytes | None = None,
+        model: type[BaseModel] | None = None,
+    ) -> None:
         self.kept = kept
         self.data = data
+        self.model = model
 
     @classmethod
-    def of_data(cls, data: bytes) -> Pending:
-        return cls(b"", data)
+    def of_data(cls, data: bytes, model: type[BaseModel]) -> Pending:
+        return cls(b"", data, model)
 
-    def rebuild(self, groups: dict[int, list[Any]]) -> Grant:
-        """The grant; `groups` keeps each group unpickled once (by the id of its bytes)."""
+    def rebuild(self, groups: dict[int, list[Any]]) -> Any:
+        """The record; `groups` keeps each group unpickled once (by the id of its bytes)."""
         if self.data is not None:
             import marshal
 
-            return Grant.model_validate(marshal.loads(self.data))
+            assert self.model is not None
+            return self.model.model_validate(marshal.loads(self.data))
         from .cache import loads
 
         kept = self.kept
@@ -87,11 +95,65 @@ class Pending:
             group = groups.get(id(blob))
             if group is None:
                 group = groups[id(blob)] = loads(blob)
-            grant = group[index]
-        else:
-            grant = loads(kept)
-        assert isinstance(grant, Grant)
-        return grant
+            return group[index]
+        return loads(kept)
+
+
+class Kept:
+    """The records of one kind (grants, cases) by ID, in the order of the files, rebuilt
+    from the cache on first use; with what loading worked out of each: its facts (what
+    the rules across records need) and its own problems (``rules.local``, for this
+    hardship.yaml). Both are trusted until the records are read: whoever reads them may
+    change one, so they are then worked out afresh."""
+
+    __slots__ = ("items", "pending", "touched", "facts", "own", "unknown", "model")
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+        self.items: dict[str, Any] = {}  # a record, or a Pending (or what one keeps)
+        self.pending = 0
+        self.touched = False
+        self.facts: dict[str, Any] = {}
+        self.own: dict[str, list[Problem]] = {}  # non-empty only
+        self.unknown = 0  # records loaded without their own problems
+
+    def all(self) -> dict[str, Any]:
+        if self.pending:
+            items, model = self.items, self.model
+            groups: dict[int, list[Any]] = {}
+            for key, value in items.items():
+                if type(value) is not model:
+                    items[key] = (value if type(value) is Pending else Pending(value)).rebuild(
+                        groups
+                    )
+            self.pending = 0
+        self.touched = True
+        return self.items
+
+    def replace(self, value: dict[str, Any]) -> None:
+        self.items = value
+        self.pending = 0
+        self.touched = True
+
+    def all_facts(self) -> dict[str, Any]:
+        if not self.touched and len(self.facts) == len(self.items):
+            return self.facts
+        return {key: record.facts() for key, record in self.all().items()}
+
+    def kept_problems(self) -> dict[str, list[Problem]] | None:
+        if self.touched or self.unknown:
+            return None
+        return self.own
+
+    def add(self, key: str, record: Any, facts: Any, own: list[Problem] | None) -> None:
+        self.items[key] = record
+        if type(record) is not self.model:
+            self.pending += 1
+        self.facts[key] = facts if facts is not None else record.facts()
+        if own is None:
+            self.unknown += 1
+        elif own:
+            self.own[key] = own
 
 
 @dataclass
@@ -99,10 +161,9 @@ class Records:
     root: Path
     config: Config | None
     config_source: Source | None = None
-    cases: dict[str, Case] = field(default_factory=dict)
-    # Grant, or until `grants` is first read a Pending or what a Pending keeps (bytes, or
-    # (bytes, index)); use `grants`.
-    _grants: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Cases and grants: use `cases` and `grants` (see Kept).
+    _cases: Kept = field(default_factory=lambda: Kept(Case), repr=False)
+    _grants: Kept = field(default_factory=lambda: Kept(Grant), repr=False)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     visits: dict[str, Visit] = field(default_factory=dict)
     budgets: dict[int, Budget] = field(default_factory=dict)
@@ -115,14 +176,6 @@ class Records:
     # In a roll-up of several units: record id -> the union unit it comes from.
     orgs: dict[str, str] = field(default_factory=dict)
     loading: Any = None  # bulk.LoadStats: how the files were read (for --verbose)
-    # What loading worked out of each grant: its facts, and its own problems (the checks
-    # of one grant, ``rules.local``) for this hardship.yaml. Trusted until `grants` is
-    # read: whoever reads it may change a grant, so facts are then worked out afresh.
-    _pending: int = field(default=0, repr=False)
-    _touched: bool = field(default=False, repr=False)
-    _facts: dict[str, GrantFacts] = field(default_factory=dict, repr=False)
-    _own: dict[str, list[Problem]] = field(default_factory=dict, repr=False)  # non-empty only
-    _own_unknown: int = field(default=0, repr=False)  # grants loaded without them
     # Sources the cache held, made into Source objects on first use: id -> (path, lines)
     _raw_sources: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
@@ -141,38 +194,40 @@ class Records:
         return Source(path, LazyLines(lines, os.path.join(self.root, path)))
 
     @property
+    def cases(self) -> dict[str, Case]:
+        """Every case by ID, in the order of the files (rebuilt from the cache on first use)."""
+        return self._cases.all()
+
+    @cases.setter
+    def cases(self, value: dict[str, Case]) -> None:
+        self._cases.replace(value)
+
+    @property
     def grants(self) -> dict[str, Grant]:
         """Every grant by ID, in the order of the files (rebuilt from the cache on first use)."""
-        if self._pending:
-            grants = self._grants
-            groups: dict[int, list[Any]] = {}
-            for key, value in grants.items():
-                if type(value) is not Grant:
-                    grants[key] = (value if type(value) is Pending else Pending(value)).rebuild(
-                        groups
-                    )
-            self._pending = 0
-        self._touched = True
-        return self._grants
+        return self._grants.all()
 
     @grants.setter
     def grants(self, value: dict[str, Grant]) -> None:
-        self._grants = value
-        self._pending = 0
-        self._touched = True
+        self._grants.replace(value)
+
+    def case_ids(self) -> Any:
+        """The IDs of the cases (without rebuilding them)."""
+        return self._cases.items.keys()
+
+    def case_facts(self) -> dict[str, CaseFacts]:
+        """What the rules across records need of each case, by ID."""
+        return self._cases.all_facts()
 
     def grant_facts(self) -> dict[str, GrantFacts]:
         """What the rules across grants need of each grant, by ID."""
-        if not self._touched and len(self._facts) == len(self._grants):
-            return self._facts
-        return {key: grant.facts() for key, grant in self.grants.items()}
+        return self._grants.all_facts()
 
-    def kept_grant_problems(self) -> dict[str, list[Problem]] | None:
-        """Each grant's own problems as loading found them, or None when they must be
-        worked out again (a grant was read since, or loading could not check them)."""
-        if self._touched or self._own_unknown:
-            return None
-        return self._own
+    def kept_problems(self, kind: str) -> dict[str, list[Problem]] | None:
+        """The own problems of each case or grant as loading found them, or None when they
+        must be worked out again (the records were read since, or loading could not
+        check them)."""
+        return (self._grants if kind == "grant" else self._cases).kept_problems()
 
     def source(self, record_id: str) -> Source:
         found = self._sources.get(record_id)
@@ -398,6 +453,14 @@ def read_bytes(path: Path | str) -> bytes:
 
 
 def load_config(root: Path) -> tuple[Config | None, Source, list[Problem]]:
+    config, source, problems, _raw = read_config(root)
+    return config, source, problems
+
+
+def read_config(root: Path) -> tuple[Config | None, Source, list[Problem], bytes]:
+    """hardship.yaml typed, where it came from, its problems, and the bytes it was read
+    from (what the problems kept in the cache depend on: read once, so that a save while
+    a run reads it cannot file old checks under the new text)."""
     path = root / CONFIG_FILE
     try:
         raw = read_bytes(path)
@@ -406,10 +469,10 @@ def load_config(root: Path) -> tuple[Config | None, Source, list[Problem]]:
     parsed = yamlio.parse(raw, CONFIG_FILE)
     source = Source(CONFIG_FILE, parsed.lines)
     if parsed.problems:
-        return None, source, parsed.problems
+        return None, source, parsed.problems, raw
     record, problems = to_record(Config, parsed, CONFIG_FILE)
     assert record is None or isinstance(record, Config)
-    return record, source, problems
+    return record, source, problems, raw
 
 
 class FileEntry:
@@ -620,35 +683,33 @@ def load(
     if cache is None:
         cache = USE_CACHE
 
-    config, config_source, config_problems = load_config(root)
+    config, config_source, config_problems, config_bytes = read_config(root)
     records = Records(root=root, config=config, config_source=config_source)
     records.problems.extend(config_problems)
     folders, problems = scan_folders(root)
     records.problems.extend(problems)
     records.loading = bulk.load_into(
-        records, folders, use_cache=cache, progress=progress, own=_grant_checks(root, config)
+        records, folders, use_cache=cache, progress=progress, own=_own_checks(config, config_bytes)
     )
     return records
 
 
-def _grant_checks(root: Path, config: Config | None) -> Any:
-    """The checks of one grant on its own, for loading to work out (or find kept) with
-    each grant: (digest of hardship.yaml and the checks' code, check or None)."""
+def _own_checks(config: Config | None, config_bytes: bytes) -> Any:
+    """The checks of one case or grant on its own, for loading to work out (or find kept)
+    with each: (digest of hardship.yaml as read and the checks' code, {kind: check} or
+    None)."""
     from .rules import local
 
-    try:
-        config_bytes = read_bytes(root / CONFIG_FILE)
-    except OSError:
-        config_bytes = b""
     if config is None:
         return b"", None
-    return local.digest(config_bytes), partial(_own_problems, config=config)
+    return local.digest(config_bytes), {
+        kind: partial(_check_one, check=check, config=config)
+        for kind, check in local.CHECKS.items()
+    }
 
 
-def _own_problems(grant: Grant, source: Source, config: Config) -> list[Problem]:
-    from .rules.local import grant_problems
-
-    return grant_problems(grant, source, config)
+def _check_one(record: Any, source: Source, check: Any, config: Config) -> list[Problem]:
+    return check(record, source, config)  # type: ignore[no-any-return]
 
 
 def unloaded_key(entry: FileEntry) -> str:
@@ -662,15 +723,16 @@ def add_record(
     record: BaseModel | Pending,
     source: Source,
     first_seen: dict[str, str],
-    grant: tuple[GrantFacts, list[Problem] | None] | None = None,
+    kept: tuple[Any, list[Problem] | None] | None = None,
+    kind: str | None = None,
 ) -> None:
-    """Put a typed record in its place; a second record with the same ID is refused.
+    """Put a record in its place; a second record with the same ID is refused.
 
-    `grant`: for a grant, its facts and own problems as loading worked them out (a
-    Pending grant always comes with them)."""
+    `kept`: for a case or grant, its facts and own problems as loading worked them out
+    (a Pending comes with them, and with its `kind`)."""
     if isinstance(record, Pending):
-        assert grant is not None
-        key = grant[0].id
+        assert kept is not None and kind is not None
+        key = kept[0].id
     elif isinstance(record, Budget):
         key = f"budget:{record.year}"
     else:
@@ -688,18 +750,11 @@ def add_record(
         return
     first_seen[key] = source.path
     records._sources[key] = source
-    if isinstance(record, Case):
-        records.cases[key] = record
-    elif isinstance(record, Grant | Pending):
-        records._grants[key] = record
-        if isinstance(record, Pending):
-            records._pending += 1
-        facts, own = grant if grant is not None else (record.facts(), None)  # type: ignore[union-attr]
-        records._facts[key] = facts
-        if own is None:
-            records._own_unknown += 1
-        elif own:
-            records._own[key] = own
+    facts, own = kept if kept is not None else (None, None)
+    if kind == "case" or isinstance(record, Case):
+        records._cases.add(key, record, facts, own)
+    elif kind == "grant" or isinstance(record, Grant):
+        records._grants.add(key, record, facts, own)
     elif isinstance(record, Campaign):
         records.campaigns[key] = record
     elif isinstance(record, Visit):

@@ -36,19 +36,17 @@ RULES: list[Rule] = [
 ]
 
 
-# How `check` runs the same rules: those across records over every record (grants as
-# GrantFacts), and the checks of one grant once per grant (``local``: kept in the cache).
+# How `check` runs the same rules: those across records over every record (cases and
+# grants as their facts), and the checks of one case or grant on its own once per record
+# (``local``: kept in the cache).
 # Together they find exactly what RULES find (tests/test_rules.py holds them to it).
 ACROSS: list[Rule] = [
     references.grant_case_exists,
     references.campaign_beneficiary_exists,
     references.visit_cases_exist,
-    references.officers_beyond_grants,
+    references.visitors_are_officers,
     households.one_household_one_file,
-    status.case_status_consistent,
     status.grant_help_only_to_filed,
-    duties.cases_self_approval,
-    tiers.level_matches_income,
     earmarks.campaign_money_to_beneficiary,
     earmarks.campaign_not_overspent,
     budgets.budget_lines_not_overdrawn,

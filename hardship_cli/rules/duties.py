@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import Config, Decision, Grant, GrantStatus
+from ..model import Case, Config, Decision, Grant, GrantStatus
 from ..problems import Problem
 from ..store import Records, Source
 from ..workflow import own_record, roles_missing
@@ -22,18 +22,23 @@ def cases_self_approval(records: Records, config: Config, today: date) -> list[P
     """separation_of_duties for cases (grants: grant_self_approval, one by one)."""
     problems = []
     for case in records.cases.values():
-        src = records.source(case.id)
-        for index, step in enumerate(case.approvals):
-            if own_record(case, step.by):
-                problems.append(
-                    Problem(
-                        src.path,
-                        src.line("approvals", index, "by"),
-                        "self-approval",
-                        f"{step.by} approved {case.id}, which they filed",
-                        "another officer of the required role must approve it",
-                    )
+        problems.extend(case_self_approval(case, records.source(case.id)))
+    return problems
+
+
+def case_self_approval(case: Case, src: Source) -> list[Problem]:
+    problems = []
+    for index, step in enumerate(case.approvals):
+        if own_record(case, step.by):
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("approvals", index, "by"),
+                    "self-approval",
+                    f"{step.by} approved {case.id}, which they filed",
+                    "another officer of the required role must approve it",
                 )
+            )
     return problems
 
 

@@ -1,25 +1,29 @@
-"""The checks of one grant on its own (with hardship.yaml): worked out once per grant.
+"""The checks of one case or grant on its own (with hardship.yaml): once per record.
 
-A grant's signatures, status, self-approval, policy approvals and per-grant cap depend on
-the grant and hardship.yaml alone. They are worked out when the grant is read and kept
-with it in the parse cache (see ``bulk``), under a digest of hardship.yaml and of the code
-of the checks, so that a warm `validate` of 100,000 grants re-checks only those that
-changed; the checks that look across grants (links, budget lines, yearly caps, earmarks)
-run over every grant's GrantFacts each time.
+A grant's signatures, status, self-approval, policy approvals and per-grant cap, and a
+case's signatures, status, self-approval and tier, depend on the record and hardship.yaml
+alone. They are worked out when the record is read and kept with it in the parse cache
+(see ``bulk``), under a digest of hardship.yaml and of the code of the checks, so that a
+warm `validate` of 100,000 grants re-checks only those that changed; the checks that look
+across records (links, one file a household, help only to filed households, budget
+lines, yearly caps, earmarks, reviews due) run over every record's facts each time.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ..model import Config, Grant
+from ..model import Case, Config, Grant
 from ..problems import Problem
 from ..store import Records, Source
 from .budgets import grant_cap
-from .duties import grant_policy, grant_self_approval
-from .references import GrantContext, grant_signatures
-from .status import grant_status_problems
+from .duties import case_self_approval, grant_policy, grant_self_approval
+from .references import GrantContext, case_signatures, grant_signatures
+from .status import case_status_problems, grant_status_problems
+from .tiers import case_level
 
 
 def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:
@@ -35,12 +39,31 @@ def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:
     ]
 
 
+def case_problems(case: Case, src: Source, config: Config) -> list[Problem]:
+    """Every problem one case has on its own; the same as the whole-root rules find in it
+    (people_are_officers, case_status_consistent, separation_of_duties,
+    level_matches_income)."""
+    return [
+        *case_signatures(case, src, GrantContext.of(config)),
+        *case_status_problems(case, src),
+        *case_self_approval(case, src),
+        *case_level(case, src, config),
+    ]
+
+
+CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
+    "case": case_problems,
+    "grant": grant_problems,
+}
+
+
 _CODE = (
     "rules/local.py",
     "rules/references.py",
     "rules/status.py",
     "rules/duties.py",
     "rules/budgets.py",
+    "rules/tiers.py",
     "workflow.py",
     "money.py",
     "model.py",
@@ -64,13 +87,15 @@ def digest(config_bytes: bytes) -> bytes:
 
 
 def problems_of(records: Records, config: Config) -> list[Problem]:
-    """The grants' own problems: those kept from loading when they still apply, else
-    worked out now."""
-    kept = records.kept_grant_problems()
-    if kept is not None:
-        return [p for found in kept.values() for p in found]
-    return [
-        p
-        for grant in records.grants.values()
-        for p in grant_problems(grant, records.source(grant.id), config)
-    ]
+    """The own problems of every case and grant: those kept from loading when they still
+    apply, else worked out now."""
+    found: list[Problem] = []
+    for kind, check in CHECKS.items():
+        kept = records.kept_problems(kind)
+        if kept is not None:
+            found.extend(p for problems in kept.values() for p in problems)
+            continue
+        every = records.grants if kind == "grant" else records.cases
+        for key, record in every.items():
+            found.extend(check(record, records.source(key), config))
+    return found

@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from ..model import Config, Grant
+from ..model import Case, Config, Grant
 from ..problems import WARNING, Problem
 from ..store import Records, Source
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
+    cases = records.case_ids()
     for grant in records.grant_facts().values():
-        if grant.case not in records.cases and grant.case not in records.unloaded:
+        if grant.case not in cases and grant.case not in records.unloaded:
             src = records.source(grant.id)
             problems.append(
                 Problem(
@@ -32,7 +33,7 @@ def campaign_beneficiary_exists(records: Records, config: Config, today: date) -
     for campaign in records.campaigns.values():
         if (
             campaign.beneficiary is not None
-            and campaign.beneficiary not in records.cases
+            and campaign.beneficiary not in records.case_ids()
             and campaign.beneficiary not in records.unloaded
         ):
             src = records.source(campaign.id)
@@ -51,10 +52,11 @@ def campaign_beneficiary_exists(records: Records, config: Config, today: date) -
 
 def visit_cases_exist(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
+    cases = records.case_ids()
     for visit in records.visits.values():
         src = records.source(visit.id)
         for index, case_id in enumerate(visit.cases):
-            if case_id not in records.cases and case_id not in records.unloaded:
+            if case_id not in cases and case_id not in records.unloaded:
                 problems.append(
                     Problem(
                         src.path,
@@ -70,7 +72,9 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
 def people_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
     """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
     ctx = GrantContext.of(config)
-    problems = officers_beyond_grants(records, config, today)
+    problems = visitors_are_officers(records, config, today)
+    for case in records.cases.values():
+        problems.extend(case_signatures(case, records.source(case.id), ctx))
     for grant in records.grants.values():
         problems.extend(grant_signatures(grant, records.source(grant.id), ctx))
     return problems
@@ -154,35 +158,38 @@ def grant_signatures(grant: Grant, src: Source, ctx: GrantContext) -> list[Probl
     return problems
 
 
-def officers_beyond_grants(records: Records, config: Config, today: date) -> list[Problem]:
-    """people_are_officers for cases and visits (grants: grant_signatures, one by one)."""
+def case_signatures(case: Case, src: Source, ctx: GrantContext) -> list[Problem]:
+    """The officers-and-roles check of one case's checks and approvals."""
     problems = []
-    ctx = GrantContext.of(config)
     names = ctx.names
-    roles_of = ctx.roles_of
-    for case in records.cases.values():
-        src = records.source(case.id)
-        for field_name, steps in (("checks", case.checks), ("approvals", case.approvals)):
-            for index, step in enumerate(steps):
-                if step.by not in names:
-                    problems.append(
-                        ctx.unknown(
-                            src.path,
-                            src.line(field_name, index, "by"),
-                            step.by,
-                            f"{step.step.value} of {case.id}",
-                        )
+    for field_name, steps in (("checks", case.checks), ("approvals", case.approvals)):
+        for index, step in enumerate(steps):
+            if step.by not in names:
+                problems.append(
+                    ctx.unknown(
+                        src.path,
+                        src.line(field_name, index, "by"),
+                        step.by,
+                        f"{step.step.value} of {case.id}",
                     )
-                elif step.role is not None and step.role not in roles_of(step.by):
-                    problems.append(
-                        _wrong_role(
-                            src.path,
-                            src.line(field_name, index, "role"),
-                            step.by,
-                            step.role.value,
-                            config,
-                        )
+                )
+            elif step.role is not None and step.role not in ctx.roles_of(step.by):
+                problems.append(
+                    _wrong_role(
+                        src.path,
+                        src.line(field_name, index, "role"),
+                        step.by,
+                        step.role.value,
+                        ctx.config,
                     )
+                )
+    return problems
+
+
+def visitors_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
+    """people_are_officers for visits (cases and grants: one by one, see rules.local)."""
+    problems = []
+    names = GrantContext.of(config).names
     for visit in records.visits.values():
         src = records.source(visit.id)
         for index, who in enumerate(visit.visitors):

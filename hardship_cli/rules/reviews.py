@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..model import CaseStatus, Config, active_since
+from ..model import CaseStatus, Config
 from ..problems import WARNING, Problem
 from ..store import Records
 
@@ -19,10 +19,10 @@ def review_due_on(case_review_due: date | None, since: date | None, cycle_days: 
 
 def reviews_not_overdue(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
-    for case in records.cases.values():
+    for case in records.case_facts().values():
         if case.status != CaseStatus.active:
             continue
-        due = review_due_on(case.review_due, active_since(case), config.policy.review_cycle_days)
+        due = review_due_on(case.review_due, case.since, config.policy.review_cycle_days)
         if due is not None and due < today:
             src = records.source(case.id)
             problems.append(

@@ -6,6 +6,7 @@ from datetime import date
 
 from ..model import (
     Case,
+    CaseFacts,
     CaseStatus,
     Config,
     Decision,
@@ -24,75 +25,80 @@ from ..workflow import filing_problem, notice_ended
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     for case in records.cases.values():
-        src = records.source(case.id)
-        status = case.status
+        problems.extend(case_status_problems(case, records.source(case.id)))
+    return problems
 
-        def bad(message: str, hint: str, *loc: object, src: Source = src) -> None:
-            problems.append(
-                Problem(
-                    src.path, src.line(*loc) if loc else src.line("status"), "status", message, hint
-                )
-            )
 
-        if status == CaseStatus.applied and case.checks:
-            bad(
-                f"{case.id} is applied but already has checks",
-                "set status: checked (or remove the checks)",
+def case_status_problems(case: Case, src: Source) -> list[Problem]:
+    """The status check of one case: its status agrees with its steps and dates."""
+    problems: list[Problem] = []
+    status = case.status
+
+    def bad(message: str, hint: str, *loc: object, src: Source = src) -> None:
+        problems.append(
+            Problem(
+                src.path, src.line(*loc) if loc else src.line("status"), "status", message, hint
             )
-        if status != CaseStatus.applied and status != CaseStatus.rejected and not case.checks:
+        )
+
+    if status == CaseStatus.applied and case.checks:
+        bad(
+            f"{case.id} is applied but already has checks",
+            "set status: checked (or remove the checks)",
+        )
+    if status != CaseStatus.applied and status != CaseStatus.rejected and not case.checks:
+        bad(
+            f"{case.id} is {status.value} but has no check (first check or home visit)",
+            "record the check: hardship review check " + case.id,
+        )
+    if status == CaseStatus.on_notice and case.notice is None:
+        bad(
+            f"{case.id} is on_notice but has no notice",
+            "add notice: {from: DATE, until: DATE}, or run hardship review notice",
+        )
+    if status == CaseStatus.active:
+        since = active_since(case)
+        if since is None:
             bad(
-                f"{case.id} is {status.value} but has no check (first check or home visit)",
-                "record the check: hardship review check " + case.id,
+                f"{case.id} is active but has no approval",
+                "record the approval: hardship review approve " + case.id,
             )
-        if status == CaseStatus.on_notice and case.notice is None:
+        if case.notice is None:
             bad(
-                f"{case.id} is on_notice but has no notice",
-                "add notice: {from: DATE, until: DATE}, or run hardship review notice",
+                f"{case.id} is active but was never on public notice",
+                "add the notice it had: notice: {from: DATE, until: DATE}",
             )
-        if status == CaseStatus.active:
-            since = active_since(case)
-            if since is None:
-                bad(
-                    f"{case.id} is active but has no approval",
-                    "record the approval: hardship review approve " + case.id,
-                )
-            if case.notice is None:
-                bad(
-                    f"{case.id} is active but was never on public notice",
-                    "add the notice it had: notice: {from: DATE, until: DATE}",
-                )
-            elif since is not None and not notice_ended(case, since):
-                bad(
-                    f"{case.id} was approved on {since} before its notice ended on "
-                    f"{case.notice.until}",
-                    "a case is approved only after the public notice has ended",
-                    "approvals",
-                )
-            if open_objections(case):
-                bad(
-                    f"{case.id} is active while an objection to it is open",
-                    "settle the objection (resolved: {by, on}) first",
-                    "notice",
-                    "objections",
-                )
-        if status == CaseStatus.rejected and not any(
-            s.decision == Decision.rejected for s in case.approvals
-        ):
+        elif since is not None and not notice_ended(case, since):
             bad(
-                f"{case.id} is rejected but no step records the rejection",
-                "add an approvals step with decision: rejected and a note saying why",
+                f"{case.id} was approved on {since} before its notice ended on {case.notice.until}",
+                "a case is approved only after the public notice has ended",
+                "approvals",
             )
-        if status == CaseStatus.closed and case.closed is None:
+        if open_objections(case):
             bad(
-                f"{case.id} is closed but has no closing reason",
-                "add closed: {on: DATE, reason: out_of_hardship|moved|deceased|ineligible|other}",
+                f"{case.id} is active while an objection to it is open",
+                "settle the objection (resolved: {by, on}) first",
+                "notice",
+                "objections",
             )
-        if status != CaseStatus.closed and case.closed is not None:
-            bad(
-                f"{case.id} has a closing record but its status is {status.value}",
-                "set status: closed, or remove `closed`",
-                "closed",
-            )
+    if status == CaseStatus.rejected and not any(
+        s.decision == Decision.rejected for s in case.approvals
+    ):
+        bad(
+            f"{case.id} is rejected but no step records the rejection",
+            "add an approvals step with decision: rejected and a note saying why",
+        )
+    if status == CaseStatus.closed and case.closed is None:
+        bad(
+            f"{case.id} is closed but has no closing reason",
+            "add closed: {on: DATE, reason: out_of_hardship|moved|deceased|ineligible|other}",
+        )
+    if status != CaseStatus.closed and case.closed is not None:
+        bad(
+            f"{case.id} has a closing record but its status is {status.value}",
+            "set status: closed, or remove `closed`",
+            "closed",
+        )
     return problems
 
 
@@ -176,25 +182,23 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
 def grant_help_only_to_filed(records: Records, config: Config, today: date) -> list[Problem]:
     """先建档、后帮扶: help goes to households whose file was approved (emergency excepted)."""
     problems = []
-    cases = records.cases
     emergency_ok = config.policy.emergency_before_active
-    # Each case's window of filing, worked out once: (approved on, last day open or None).
-    windows: dict[str, tuple[date, date | None] | None] = {}
+    # Each case's window of filing: (approved on, last day open or None), or None.
+    windows: dict[str, tuple[date, date | None] | None] = {
+        key: _filed_window(facts) for key, facts in records.case_facts().items()
+    }
     for facts in records.grant_facts().values():
         if facts.status in ENDED:
             continue
-        case = cases.get(facts.case)
-        if case is None:
-            continue  # reported by references
+        if facts.case not in windows:
+            continue  # no such case: reported by references
+        window = windows[facts.case]
         if facts.kind == GrantKind.emergency and emergency_ok:
             continue
-        if facts.case in windows:
-            window = windows[facts.case]
-        else:
-            window = windows[facts.case] = _filed_window(case)
         on = facts.proposed_on
         if window is not None and window[0] <= on and (window[1] is None or on <= window[1]):
             continue
+        case = records.cases[facts.case]
         when = filing_problem(config, case, facts.kind, on)
         if when is not None:
             src = records.source(facts.id)
@@ -215,14 +219,14 @@ def grant_help_only_to_filed(records: Records, config: Config, today: date) -> l
 ENDED = frozenset({GrantStatus.rejected, GrantStatus.cancelled})
 
 
-def _filed_window(case: Case) -> tuple[date, date | None] | None:
+def _filed_window(case: CaseFacts) -> tuple[date, date | None] | None:
     """The days on which `was_active_on(case, day)` holds: from approval to closing (or
-    open-ended); None when there are none."""
-    since = active_since(case)
+    open-ended); None when there are none (filing_problem then says why)."""
+    since = case.since
     if since is None:
         return None
-    if case.status == CaseStatus.closed and case.closed is not None:
-        return since, case.closed.on
+    if case.status == CaseStatus.closed and case.closed_on is not None:
+        return since, case.closed_on
     if case.status in (CaseStatus.active, CaseStatus.closed):
         return since, None
     return None

@@ -4,47 +4,51 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import OPEN_CASE_STATUSES, Config, Level
+from ..model import OPEN_CASE_STATUSES, Case, Config, Level
 from ..problems import WARNING, Problem
-from ..store import Records
+from ..store import Records, Source
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
     problems = []
     for case in records.cases.values():
-        if case.status not in OPEN_CASE_STATUSES or case.level == Level.accident:
-            continue
-        standard = config.standard_on(case.filed.on)
-        src = records.source(case.id)
-        if standard is None:
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("filed", "on"),
-                    "no-standard",
-                    f"no minimum living standard is in force on {case.filed.on}",
-                    "add a `standards` entry in hardship.yaml that starts on or before it",
-                    WARNING,
-                )
-            )
-            continue
-        per_capita = case.per_capita_monthly
-        expected = config.level_for(per_capita, case.filed.on)
-        if expected != case.level:
-            deep_line = standard.monthly * config.tiers.deep
-            relative_line = standard.monthly * config.tiers.relative
-            should = expected.value if expected else "none (above the relative line)"
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("level"),
-                    "tier-mismatch",
-                    f"{case.id} is {case.level.value}, but its per-capita income "
-                    f"{per_capita:,.2f} against the standard {standard.monthly:,.2f} "
-                    f"(from {standard.from_}) makes it {should}",
-                    f"deep below {deep_line:,.2f}, relative below {relative_line:,.2f}; "
-                    "correct the level or the income",
-                    WARNING,
-                )
-            )
+        problems.extend(case_level(case, records.source(case.id), config))
     return problems
+
+
+def case_level(case: Case, src: Source, config: Config) -> list[Problem]:
+    """The tier check of one open case against the standard in force when it was filed."""
+    if case.status not in OPEN_CASE_STATUSES or case.level == Level.accident:
+        return []
+    standard = config.standard_on(case.filed.on)
+    if standard is None:
+        return [
+            Problem(
+                src.path,
+                src.line("filed", "on"),
+                "no-standard",
+                f"no minimum living standard is in force on {case.filed.on}",
+                "add a `standards` entry in hardship.yaml that starts on or before it",
+                WARNING,
+            )
+        ]
+    per_capita = case.per_capita_monthly
+    expected = config.level_for(per_capita, case.filed.on)
+    if expected == case.level:
+        return []
+    deep_line = standard.monthly * config.tiers.deep
+    relative_line = standard.monthly * config.tiers.relative
+    should = expected.value if expected else "none (above the relative line)"
+    return [
+        Problem(
+            src.path,
+            src.line("level"),
+            "tier-mismatch",
+            f"{case.id} is {case.level.value}, but its per-capita income "
+            f"{per_capita:,.2f} against the standard {standard.monthly:,.2f} "
+            f"(from {standard.from_}) makes it {should}",
+            f"deep below {deep_line:,.2f}, relative below {relative_line:,.2f}; "
+            "correct the level or the income",
+            WARNING,
+        )
+    ]
