@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 import types
@@ -121,11 +122,20 @@ class Kept:
         if self.pending:
             items, model = self.items, self.model
             groups: dict[int, list[Any]] = {}
-            for key, value in items.items():
-                if type(value) is not model:
-                    items[key] = (value if type(value) is Pending else Pending(value)).rebuild(
-                        groups
-                    )
+            # The collector off while half a million objects are made (it would walk the
+            # heap again and again: a city's grants took 7 s instead of 1), and kept off
+            # them after: they live as long as the command.
+            collect = gc.isenabled()
+            gc.disable()
+            try:
+                for key, value in items.items():
+                    if type(value) is not model:
+                        pending = value if type(value) is Pending else Pending(value)
+                        items[key] = pending.rebuild(groups)
+            finally:
+                if collect:
+                    gc.freeze()
+                    gc.enable()
             self.pending = 0
         self.touched = True
         return self.items
@@ -441,11 +451,12 @@ def _inner_model(annotation: Any) -> Any:
 def read_bytes(path: Path | str) -> bytes:
     fd = os.open(path, os.O_RDONLY)
     try:
-        chunks = []
-        while True:
+        chunk = os.read(fd, 1 << 20)
+        if len(chunk) < 1 << 20:
+            return chunk  # a short read of a regular file is its end: one call, not two
+        chunks = [chunk]
+        while chunk:
             chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
@@ -523,9 +534,7 @@ class Folder:
     names: list[str]
 
     def entry(self, name: str) -> FileEntry:
-        return FileEntry(
-            os.path.join(self.path, name), f"{self.rel}/{name}", self.kind, self.folder_year
-        )
+        return FileEntry(f"{self.path}/{name}", f"{self.rel}/{name}", self.kind, self.folder_year)
 
 
 def _record_names(folder: Path, with_folders: bool = True) -> tuple[list[str], list[str]]:
