@@ -225,7 +225,7 @@ def main() -> int:
     )
     say("cold validate, default ...")
     fast = measure(cold)
-    rows.append(("validate cold, default (a worker from 20,000 files)", fast, ""))
+    rows.append(("validate cold, default (a worker a core, from 20,000 files)", fast, ""))
     subprocess.run(clear, capture_output=True, check=False)
     say("filling the cache ...")
     fill = measure(validate, runs=1)

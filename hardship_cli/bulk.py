@@ -39,7 +39,6 @@ from .store import (
     Source,
     add_record,
     load_file,
-    read_bytes,
     unloaded_key,
 )
 
@@ -62,6 +61,9 @@ NO_CHECKS: OwnChecks = (b"", None)
 
 # The kinds kept as Pending with their facts and own problems (see store.Kept).
 LAZY = frozenset({"case", "grant"})
+
+LATER: Any = (-1, -1)  # a key the reader of the file takes (see read_keyed)
+SKIPPED: Any = (None, None, [], None)  # not a regular file: not a record file after all
 
 
 class Progress(Protocol):
@@ -183,6 +185,7 @@ class _Loading:
         self.digest, self.checks = own
         # Files gone through one by one: entry, what loading gave, the cache's column values
         self.files: list[FileEntry] = []
+        self.where: list[tuple[_Plan, int]] = []  # each file's folder and place in it
         self.results: list[Loaded | None] = []
         self.fresh: dict[int, tuple[Any, ...]] = {}  # index -> a shard row, for the cache
         self.groups: dict[int, list[Any]] = {}  # grants pickled together, unpickled once
@@ -209,6 +212,15 @@ class _Loading:
         names: list[str] = []
         plan = _Plan(folder, shard, names)
         errors: dict[str, Problem] = {}
+        if not shard:
+            # Nothing to compare with: every file is read, and the reader takes its key
+            # (in a worker, on a cold run: stat-ing here first cost 0.3 s of 120,000).
+            names.extend(folder.names)
+            plan.keys.extend([LATER] * len(names))
+            self.stats.files += len(names)
+            for name in names:
+                self._slot(plan, name, None)
+            return plan
         stat = os.stat
         try:
             fd = os.open(folder.path, os.O_RDONLY | os.O_DIRECTORY)
@@ -260,6 +272,7 @@ class _Loading:
         return plan
 
     def _slot(self, plan: _Plan, name: str, loaded: Loaded | None) -> None:
+        self.where.append((plan, len(plan.slots)))
         self.files.append(plan.folder.entry(name))
         self.results.append(loaded)
         plan.slots.append(len(self.files) - 1)
@@ -314,7 +327,14 @@ class _Loading:
                 if jobs > 0
                 else _parse_here(entries, misses, chosen, shown, stats, begin)
             )
-            for index, (record, lines, blob, problems, done) in parsed:
+            for index, (record, lines, blob, problems, done, key) in parsed:
+                plan, at = self.where[index]
+                if plan.keys[at] is LATER:
+                    plan.keys[at] = key if key is not False else None
+                if key is False:  # not a regular file: not a record file after all
+                    self.results[index] = SKIPPED
+                    stats.files -= 1
+                    continue
                 self._parsed(index, record, lines, blob, problems, done)
         finally:
             if started[0]:
@@ -388,7 +408,10 @@ class _Loading:
 
     def _add_file(self, index: int, first_seen: dict[str, str]) -> None:
         records = self.records
-        record, source, problems, grant = self.results[index] or (None, None, [], None)
+        loaded = self.results[index]
+        if loaded is SKIPPED:
+            return
+        record, source, problems, grant = loaded or (None, None, [], None)
         records.files += 1
         if problems:
             records.problems.extend(problems)
@@ -413,7 +436,7 @@ class _Loading:
         at = {name: i for i, name in enumerate(old["names"])} if old else {}
         changed = False
         for name, key, index in zip(plan.names, plan.keys, plan.slots, strict=True):
-            if key is None:
+            if key is None or key is LATER or self.results[index] is SKIPPED:
                 continue
             row: tuple[Any, ...] | None = None
             if index in self.fresh:
@@ -437,8 +460,9 @@ class _Loading:
         ids = [
             _record_key(folder.kind, row[0], row[3]) if row[0] is not None else None for row in rows
         ]
+        skipped = sum(1 for index in plan.slots if self.results[index] is SKIPPED)
         clean = (
-            len(names) == len(plan.names)
+            len(names) == len(plan.names) - skipped
             and None not in ids
             and len(set(ids)) == len(ids)
             and (folder.kind not in LAZY or all(row[4] is not None for row in rows))
@@ -468,6 +492,27 @@ def _record_key(kind: str, record: Any, facts: Any) -> str:
     return record.id  # type: ignore[no-any-return]
 
 
+def read_keyed(file: str) -> tuple[bytes, tuple[int, int] | bool]:
+    """A file's bytes and its key for the cache, (size, mtime_ns), taken from the open file
+    before reading it (a change while it is read then shows as a changed key next time);
+    (b"", False) when it is not a regular file (a folder named like a record)."""
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            return b"", False
+        chunk = os.read(fd, 1 << 20)
+        if len(chunk) == 1 << 20:
+            chunks = [chunk]
+            while chunk:
+                chunk = os.read(fd, 1 << 20)
+                chunks.append(chunk)
+            chunk = b"".join(chunks)
+        return chunk, (info.st_size, info.st_mtime_ns)
+    finally:
+        os.close(fd)
+
+
 def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
     return Problem(entry.rel, None, "unreadable", f"cannot read the file: {exc.strerror}")
 
@@ -475,9 +520,10 @@ def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
 # ---------------------------------------------------------------------------------------
 # Parsing the files the cache did not have
 
-# (index, (record, lines or None, marshalled lines, problems, done)); `done`: for a grant a
-# worker typed, (facts, own problems, pickled grant or b"") and the record is a Pending.
-Parsed = tuple[int, tuple[Any, Any, bytes, list[Problem], Any]]
+# (index, (record, lines or None, marshalled lines, problems, done, key)); `done`: for a
+# case or grant a worker typed, (facts, own problems, what the cache keeps of it) and the
+# record is a Pending; `key`: see read_keyed (None: unreadable).
+Parsed = tuple[int, tuple[Any, Any, bytes, list[Problem], Any, Any]]
 
 
 def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], yamlio.ParseResult]:
@@ -497,13 +543,15 @@ def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], yamlio.Par
 
 def _load_one(
     entry: FileEntry, parse: Callable[[bytes, str], yamlio.ParseResult]
-) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem], None]:
+) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem], None, Any]:
     try:
-        raw = read_bytes(entry.file)
+        raw, key = read_keyed(entry.file)
     except OSError as exc:
-        return None, {}, cache.pack_lines({}), [_unreadable(entry, exc)], None
+        return None, {}, cache.pack_lines({}), [_unreadable(entry, exc)], None, None
+    if key is False:
+        return None, {}, b"", [], None, False
     record, source, problems = load_file(entry, raw, parse)
-    return record, source.lines, cache.pack_lines(source.lines), problems, None
+    return record, source.lines, cache.pack_lines(source.lines), problems, None, key
 
 
 def _parse_here(
@@ -557,22 +605,25 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
     facts: list[Any] = []
     for index, file, rel, kind, folder_year in chunk:
         try:
-            raw = read_bytes(file)
+            raw, key = read_keyed(file)
         except OSError as exc:
             unreadable = _unreadable(FileEntry(file, rel, "", None), exc)
-            out.append((index, None, b"", [_problem_tuple(unreadable)]))
+            out.append((index, None, None, b"", [_problem_tuple(unreadable)], None))
+            continue
+        if key is False:
+            out.append((index, False, None, b"", [], None))
             continue
         result = parse(raw, rel)
         if kind not in LAZY:
             problems = [_problem_tuple(p) for p in result.problems]
-            out.append((index, result.data, cache.pack_lines(result.lines), problems))
+            out.append((index, key, result.data, cache.sent_lines(result.lines), problems, None))
             continue
         entry = FileEntry(file, rel, kind, folder_year)
         record, source, found = load_file(entry, raw, partial(_parsed, result))
-        lines = cache.pack_lines(source.lines)
+        lines = cache.sent_lines(source.lines)
         problems = [_problem_tuple(p) for p in found]
         if record is None:
-            out.append((index, None, lines, problems, None))
+            out.append((index, key, None, lines, problems, None))
             continue
         own = None
         if checks is not None:
@@ -585,7 +636,7 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
             group.append(record)
         else:
             payload = marshal.dumps(result.data)
-        out.append((index, None, lines, problems, (len(facts), own, payload, keep)))
+        out.append((index, key, None, lines, problems, (len(facts), own, payload, keep)))
         assert isinstance(record, Case | Grant)
         facts.append(record.facts())
     return marshal.dumps(
@@ -653,14 +704,18 @@ def _parse_parallel(
             facts = cache.loads(facts_blob) if facts_blob else []
             stats.fast += counts[0]
             stats.reference += counts[1]
-            for index, data, lines, problems, *rest in parsed:
+            for index, key, data, lines, problems, typed in parsed:
                 entry = entries[index]
                 found = [Problem(*p) for p in problems]
-                if rest and rest[0] is None:  # a grant that did not load: problems say why
-                    out.append((index, (None, cache.LazyLines(lines), lines, found, None)))
+                if key is None or key is False:  # unreadable, or not a record file
+                    out.append((index, (None, {}, b"", found, None, key)))
                     continue
-                if rest:  # a grant, typed and checked
-                    at, own, payload, pickled = rest[0]
+                if entry.kind in LAZY and typed is None:  # did not load: problems say why
+                    lazy = cache.LazyLines(lines, entry.file)
+                    out.append((index, (None, lazy, lines, found, None, key)))
+                    continue
+                if typed is not None:  # a case or grant, typed and checked
+                    at, own, payload, pickled = typed
                     kept = (group, payload) if pickled else b""
                     model = LAYOUT[entry.kind][2]
                     pending = Pending(kept) if pickled else Pending.of_data(payload, model)
@@ -669,15 +724,13 @@ def _parse_parallel(
                         None if own is None else [Problem(*p) for p in own],
                         kept,
                     )
-                    out.append((index, (pending, cache.LazyLines(lines), lines, found, done)))
+                    lazy = cache.LazyLines(lines, entry.file)
+                    out.append((index, (pending, lazy, lines, found, done, key)))
                     continue
-                if data is None and found and found[0].code == "unreadable":
-                    out.append((index, (None, {}, b"", found, None)))
-                    continue
-                result = yamlio.ParseResult(data, cache.LazyLines(lines), found)
+                result = yamlio.ParseResult(data, cache.LazyLines(lines, entry.file), found)
                 record, source, more = load_file(entry, b"", partial(_parsed, result))
                 out.append(
-                    (index, (record, source.lines, cache.pack_lines(source.lines), more, None))
+                    (index, (record, source.lines, cache.pack_lines(source.lines), more, None, key))
                 )
             if progress is not None:
                 progress.advance(len(parsed))

@@ -166,7 +166,7 @@ def pack_lines(lines: dict[tuple[Any, ...], int]) -> bytes:
     """Lines for the cache: marshalled, or (when they were never worked out) the file's
     bytes, from which the reference parser works them out on demand."""
     if isinstance(lines, LazyLines):
-        if lines.blob is not None and lines.blob[:1] != b"F":
+        if lines.blob is not None:
             return lines.blob
         lines = dict(lines.items())
     return b"M" + marshal.dumps(lines)
@@ -191,6 +191,15 @@ def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], 
                 return {}  # gone since: a problem in it is shown without a line
         return yamlio.parse(raw, "").lines
     return marshal.loads(blob[1:])  # type: ignore[no-any-return]
+
+
+def sent_lines(lines: dict[tuple[Any, ...], int]) -> bytes:
+    """Lines as a worker sends them back: `F` (read the file again if a line is ever
+    needed) rather than a copy of its bytes through the pipe, when they were never
+    worked out; else marshalled."""
+    if isinstance(lines, LazyLines) and lines.blob is not None and lines.blob[:1] == b"R":
+        return b"F"
+    return pack_lines(lines)
 
 
 def stored_lines(blob: bytes) -> bytes:
