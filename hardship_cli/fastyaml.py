@@ -220,20 +220,28 @@ if _ryml is not None:
     _decode = _json.JSONDecoder(parse_float=_number, parse_int=_number).decode
 
 
-def _nodes(value: Any, depth: int = 0) -> int:
-    """How many tree nodes the data holds (a duplicate key drops one and its subtree)."""
-    if depth >= MAX_DEPTH:
-        raise _NumberChanged("too deep: the reference reports it")
+def _nodes(value: Any) -> int:
+    """How many tree nodes the data holds (a duplicate key drops one and its subtree).
+
+    A loop over the containers (a record has a handful), not a call per container."""
     count = 1
-    if type(value) is dict:
-        if "" in value:
-            raise _NumberChanged("an empty key: libyaml may refuse it where rapidyaml does not")
-        items = value.values()
-    else:
-        items = value
-    for item in items:
-        kind = type(item)
-        count += _nodes(item, depth + 1) if kind is dict or kind is list else 1
+    stack = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        current, depth = pop()
+        if depth >= MAX_DEPTH:
+            raise _NumberChanged("too deep: the reference reports it")
+        if type(current) is dict:
+            if "" in current:
+                raise _NumberChanged("an empty key: libyaml may refuse it where rapidyaml does not")
+            items = current.values()
+        else:
+            items = current
+        count += len(items)
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                push((item, depth + 1))
     return count
 
 

@@ -103,15 +103,31 @@ def screen(raw: bytes, path: str) -> ParseResult | str:
             Problem(path, None, "not-yaml", "file holds NUL bytes; it is not a YAML text")
         )
         return ParseResult(None, {}, problems)
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") or ln.strip() in ("---", "...")
-        for ln in text.splitlines()
+    if not _surely_holds_content(text) and (
+        not text.strip()
+        or all(
+            not ln.strip() or ln.lstrip().startswith("#") or ln.strip() in ("---", "...")
+            for ln in text.splitlines()
+        )
     ):
         problems.append(
             Problem(path, 1, "empty-file", "file is empty", "write the record, or delete the file")
         )
         return ParseResult(None, {}, problems)
     return text
+
+
+def _surely_holds_content(text: str) -> bool:
+    """A shortcut for the empty-file check above, without splitting every line: past the
+    leading comment lines, a line that starts with anything but `#`, `-` or `.` is a line
+    of content (False: not sure, the full check decides)."""
+    rest = text.lstrip()
+    while rest[:1] == "#":
+        end = rest.find("\n")
+        if end < 0:
+            return False
+        rest = rest[end + 1 :].lstrip()
+    return rest[:1] not in ("", "-", ".")
 
 
 def compose(text: str, path: str) -> ParseResult:
