@@ -223,26 +223,20 @@ class _Loading:
             return plan
         stat = os.stat
         try:
-            fd = os.open(folder.path, os.O_RDONLY | os.O_DIRECTORY)
+            fd: int | None = os.open(folder.path, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             fd = None
         try:
-            for name in folder.names:
-                try:
-                    info = (
-                        stat(name, dir_fd=fd)
-                        if fd is not None
-                        else stat(os.path.join(folder.path, name))
-                    )
-                except OSError as exc:
-                    names.append(name)
-                    plan.keys.append(None)
-                    errors[name] = _unreadable(folder.entry(name), exc)
-                    continue
-                if not S_ISREG(info.st_mode):
-                    continue  # a folder or device named like a record: not a record file
-                names.append(name)
-                plan.keys.append((info.st_size, info.st_mtime_ns))
+            infos = None
+            if fd is not None:
+                # The usual folder: every name a regular file, in one comprehension.
+                with contextlib.suppress(OSError):
+                    infos = [stat(name, dir_fd=fd) for name in folder.names]
+            if infos is not None and all(S_ISREG(info.st_mode) for info in infos):
+                names.extend(folder.names)
+                plan.keys.extend([(info.st_size, info.st_mtime_ns) for info in infos])
+            else:
+                self._stat_one_by_one(folder, fd, plan, errors)
         finally:
             if fd is not None:
                 os.close(fd)
@@ -270,6 +264,30 @@ class _Loading:
             self.stats.cached += 1
             self._slot(plan, name, self._from_shard(folder, name, shard, row))
         return plan
+
+    def _stat_one_by_one(
+        self, folder: Folder, fd: int | None, plan: _Plan, errors: dict[str, Problem]
+    ) -> None:
+        """Each file's key; names that cannot be stat-ed are kept (with their problem),
+        names that are not regular files are left out."""
+        stat = os.stat
+        names = plan.names
+        for name in folder.names:
+            try:
+                info = (
+                    stat(name, dir_fd=fd)
+                    if fd is not None
+                    else stat(os.path.join(folder.path, name))
+                )
+            except OSError as exc:
+                names.append(name)
+                plan.keys.append(None)
+                errors[name] = _unreadable(folder.entry(name), exc)
+                continue
+            if not S_ISREG(info.st_mode):
+                continue  # a folder or device named like a record: not a record file
+            names.append(name)
+            plan.keys.append((info.st_size, info.st_mtime_ns))
 
     def _slot(self, plan: _Plan, name: str, loaded: Loaded | None) -> None:
         self.where.append((plan, len(plan.slots)))

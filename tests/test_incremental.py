@@ -950,3 +950,17 @@ def test_cli_validate_cold_warm_and_after_an_edit(demo: Path) -> None:
     assert warm == validate(demo, "--no-cache")
     assert warm != cold and "19,999.00" in warm[1]
     assert validate(demo) == warm
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_folder_named_like_a_record_is_not_a_record(tmp_path: Path, way: str) -> None:
+    """A folder named GR-….yaml among the grants is left out by every way of loading, the
+    same as a cold load does, and a warm load around it still uses the cache."""
+    root = make_root(tmp_path, "small")
+    year = sorted(p for p in (root / "grants").iterdir() if p.is_dir())[0]
+    (year / f"GR-{year.name}-9999.yaml").mkdir()
+    cold = store.load(root, cache=False)
+    records = load_way(root, way)
+    assert check(records) == check(cold)
+    assert records.files == cold.files
+    assert f"GR-{year.name}-9999" not in records.grant_facts()
