@@ -1,32 +1,35 @@
-"""The parse cache: typed records kept between runs, so that a run re-reads only what changed.
+"""The parse cache: what reading each file gave, kept between runs, so that a run re-reads
+only what changed.
 
 Under the root, in ``.hardship-cache/`` (git-ignored), one file per folder of records
 ("shard": ``cases``, ``grants/2026``, ...), so that an edit rewrites one shard, not the
-whole cache. A shard maps each file name to what loading that file gave:
+whole cache. A shard is a dict of columns with a row per record file of its folder, in
+name order (written by ``bulk._Loading._keep``):
 
-    name -> (size, mtime_ns, record, lines, problems)
-    name -> (size, mtime_ns, pickled grant, lines, problems, facts, own, digest)  (grants)
+    names, keys (size, mtime_ns), records, lines, problems, ids,
+    facts and own (cases and grants), digest, clean
 
-where ``record`` is the typed record (or None), ``lines`` the key lines packed (marshalled,
-or the file's own bytes when they were never worked out; they are unpacked only when a
-rule reports a problem in that file), ``problems`` the problems found in the file alone.
-A grant is kept pickled on its own (rebuilt only when read: a warm `validate` never
-reads the 100,000 grants of a city), with its GrantFacts (what the rules across grants
-need) and its own problems (``rules.local``: the checks of one grant with hardship.yaml),
-valid under ``digest`` (of hardship.yaml and those checks' code; another digest: the grant
-is checked again). The rules across records run over every record on every run.
+``records`` holds the typed record, or for a case or grant what ``store.Pending`` keeps of
+it (pickled alone, or with its place in a group a worker pickled: (bytes, index)), or
+None when the file gave no record; ``lines`` the key lines packed (marshalled, or ``F``:
+read the file again if a problem ever needs a line); ``problems`` the problems found in
+the file alone; ``facts`` what the rules across records need of a case or grant, and
+``own`` its own problems (``rules.local``), valid under ``digest`` (hardship.yaml as read
+and the checks' code: under another digest the record is checked again). ``clean``: every
+file gave a record with its own problems, no ID twice; then, when the folder's names
+and keys are those on disk, the shard is taken whole (``bulk._Loading._add_whole``), with
+no work per file but its stat. The rules across records run on every run.
 
 A shard is used only when its header matches this tool exactly (format, version, the
 source of every module that turns a file into a record, the parsers' included — a
 stricter key than the models' JSON Schemas, which miss a changed validator — pydantic's
-and Python's versions),
-and a file's entry only when its size and modification time (ns) are those on disk. A
-file changed within two seconds of being read is not cached (its next change could keep
-the same size and time stamp). Anything unexpected — a missing, truncated, corrupt or
-foreign shard, a file not owned by the user or writable by others (a shard is a pickle:
-only the user's own is loaded) — is a miss: the files are parsed again, never trusted.
-Shards are written atomically (temp file and rename), with a CRC-32 of their body
-checked before unpickling.
+and Python's versions), and a file's row only when its size and modification time (ns)
+are those on disk. A file changed within two seconds of being read is not cached (its
+next change could keep the same size and time stamp). Anything unexpected — a missing,
+truncated, corrupt or foreign shard, a file not owned by the user or writable by others
+(a shard is a pickle: only the user's own is loaded) — is a miss: the files are parsed
+again, never trusted. Shards are written atomically (temp file and rename), with a
+CRC-32 of their body checked before unpickling.
 """
 
 from __future__ import annotations
