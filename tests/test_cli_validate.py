@@ -178,3 +178,25 @@ def test_ctrl_c_exits_130_with_a_message(root: Root, monkeypatch):
     result = hardship("--root", root.path, "validate")
     assert result.code == 130
     assert result.err == "hardship: interrupted; nothing half-written (writes are atomic)\n"
+
+
+def test_a_reader_that_goes_away_is_not_a_failure() -> None:
+    """`hardship schema | head -1`: the pipe closes early; the exit code must not say
+    "problems found" (1), and nothing is printed about it."""
+    import fcntl
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hardship_cli", "schema"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    # A pipe of one page: the 45 KB of schemas cannot all be written before it closes.
+    fcntl.fcntl(process.stdout.fileno(), 1031, 4096)  # F_SETPIPE_SZ (Linux)
+    process.stdout.read(10)
+    process.stdout.close()  # the reader goes away with most of the output unread
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert err == b""

@@ -178,6 +178,12 @@ def _click_exceptions() -> tuple[type[BaseException], type[BaseException]]:
     return click_exception, typer.Abort
 
 
+def _pipe_closed() -> bool:
+    """Did click find stdout's reader gone (EPIPE)? It then swaps in its PacifyFlushWrapper
+    and exits 1, which would read as "problems found"."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console entry point: one place turns every error into a message and an exit code."""
     click_exception, abort = _click_exceptions()
@@ -185,6 +191,12 @@ def run(argv: list[str] | None = None) -> None:
     interrupted_said = False
     try:
         code = app(args=argv, prog_name="hardship", standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise  # an exit with a message: as it is
+        code = exc.code
+        if _pipe_closed():
+            code = 0  # click's exit 1 for a reader that went away (| head): not a problem found
     except HardshipError as exc:
         print(f"hardship: {exc.message}", file=sys.stderr)
         if exc.hint:
