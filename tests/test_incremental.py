@@ -34,6 +34,7 @@ from hardship_cli.rules import status as status_rules
 from tests.clirun import hardship_process
 from tests.conftest import DEMO, SMALL, TODAY
 from tests.rootkit import Root
+from tests.test_rules import grant
 
 CONFIG = "hardship.yaml"
 CASE = "cases/HS-2026-0001.yaml"
@@ -193,16 +194,6 @@ def other_household(root: Root) -> None:
             '"99910119680412123X"': '"99910119700101002X"',
         },
     )
-
-
-def grant(root: Root, number: str, **changes: str) -> str:
-    text = root.read(GRANT).replace("GR-2026-0001", f"GR-2026-{number}")
-    for old, new in changes.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    rel = f"grants/2026/GR-2026-{number}.yaml"
-    root.write(rel, text)
-    return rel
 
 
 def dated(proposed: str, approved: str, paid: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from ..money import (
 )
 from ..problems import ERROR, WARNING, Problem
 from ..store import Records, Source
+from .each import each
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:
@@ -84,8 +85,7 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
     """The caps of each kind of help (per grant, per household a year), as approval checks
     them; a grant passed by an override is reported as a warning."""
     problems = caps_per_case_year(records, config, today)
-    for grant in records.grants.values():
-        problems.extend(grant_cap(grant, records.source(grant.id), config))
+    problems.extend(each(records, records.grants.values(), grant_cap, config))
     return problems
 
 

@@ -8,50 +8,33 @@ from ..model import Case, Config, Decision, Grant, GrantStatus
 from ..problems import Problem
 from ..store import Records, Source
 from ..workflow import own_record, roles_missing
+from .each import each
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
     """Nobody approves what they filed or proposed."""
     problems = cases_self_approval(records, config, today)
-    for grant in records.grants.values():
-        problems.extend(grant_self_approval(grant, records.source(grant.id)))
+    problems.extend(each(records, records.grants.values(), self_approvals))
     return problems
 
 
 def cases_self_approval(records: Records, config: Config, today: date) -> list[Problem]:
-    """separation_of_duties for cases (grants: grant_self_approval, one by one)."""
-    problems = []
-    for case in records.cases.values():
-        problems.extend(case_self_approval(case, records.source(case.id)))
-    return problems
+    """separation_of_duties for cases (grants: self_approvals, one by one)."""
+    return each(records, records.cases.values(), self_approvals)
 
 
-def case_self_approval(case: Case, src: Source) -> list[Problem]:
+def self_approvals(record: Case | Grant, src: Source) -> list[Problem]:
+    """Approvals of a case by whoever filed it, or of a grant by whoever proposed it."""
     problems = []
-    for index, step in enumerate(case.approvals):
-        if own_record(case, step.by):
+    did = "filed" if isinstance(record, Case) else "proposed"
+    for index, step in enumerate(record.approvals):
+        if own_record(record, step.by):
             problems.append(
                 Problem(
                     src.path,
                     src.line("approvals", index, "by"),
                     "self-approval",
-                    f"{step.by} approved {case.id}, which they filed",
-                    "another officer of the required role must approve it",
-                )
-            )
-    return problems
-
-
-def grant_self_approval(grant: Grant, src: Source) -> list[Problem]:
-    problems = []
-    for index, step in enumerate(grant.approvals):
-        if own_record(grant, step.by):
-            problems.append(
-                Problem(
-                    src.path,
-                    src.line("approvals", index, "by"),
-                    "self-approval",
-                    f"{step.by} approved {grant.id}, which they proposed",
+                    f"{step.by} approved {record.id}, which they {did}",
                     "another officer of the required role must approve it",
                 )
             )
@@ -60,10 +43,7 @@ def grant_self_approval(grant: Grant, src: Source) -> list[Problem]:
 
 def grant_approvals_cover_policy(records: Records, config: Config, today: date) -> list[Problem]:
     """An approved or paid grant carries an approval from each role its amount requires."""
-    problems = []
-    for grant in records.grants.values():
-        problems.extend(grant_policy(grant, records.source(grant.id), config))
-    return problems
+    return each(records, records.grants.values(), grant_policy, config)
 
 
 def grant_policy(grant: Grant, src: Source, config: Config) -> list[Problem]:

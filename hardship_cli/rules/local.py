@@ -20,7 +20,8 @@ from ..model import Case, Config, Grant
 from ..problems import Problem
 from ..store import Records, Source
 from .budgets import grant_cap
-from .duties import case_self_approval, grant_policy, grant_self_approval
+from .duties import grant_policy, self_approvals
+from .each import each
 from .references import GrantContext, case_signatures, grant_signatures
 from .status import case_status_problems, grant_status_problems
 from .tiers import case_level
@@ -33,7 +34,7 @@ def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:
     return [
         *grant_signatures(grant, src, GrantContext.of(config)),
         *grant_status_problems(grant, src),
-        *grant_self_approval(grant, src),
+        *self_approvals(grant, src),
         *grant_policy(grant, src, config),
         *grant_cap(grant, src, config),
     ]
@@ -46,7 +47,7 @@ def case_problems(case: Case, src: Source, config: Config) -> list[Problem]:
     return [
         *case_signatures(case, src, GrantContext.of(config)),
         *case_status_problems(case, src),
-        *case_self_approval(case, src),
+        *self_approvals(case, src),
         *case_level(case, src, config),
     ]
 
@@ -59,6 +60,7 @@ CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
 
 _CODE = (
     "rules/local.py",
+    "rules/each.py",
     "rules/references.py",
     "rules/status.py",
     "rules/duties.py",
@@ -96,6 +98,5 @@ def problems_of(records: Records, config: Config) -> list[Problem]:
             found.extend(p for problems in kept.values() for p in problems)
             continue
         every = records.grants if kind == "grant" else records.cases
-        for key, record in every.items():
-            found.extend(check(record, records.source(key), config))
+        found.extend(each(records, every.values(), check, config))
     return found

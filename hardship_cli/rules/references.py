@@ -8,6 +8,7 @@ from datetime import date
 from ..model import Case, Config, Grant
 from ..problems import WARNING, Problem
 from ..store import Records, Source
+from .each import each
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
@@ -73,10 +74,8 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
     """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
     ctx = GrantContext.of(config)
     problems = visitors_are_officers(records, config, today)
-    for case in records.cases.values():
-        problems.extend(case_signatures(case, records.source(case.id), ctx))
-    for grant in records.grants.values():
-        problems.extend(grant_signatures(grant, records.source(grant.id), ctx))
+    problems.extend(each(records, records.cases.values(), case_signatures, ctx))
+    problems.extend(each(records, records.grants.values(), grant_signatures, ctx))
     return problems
 
 

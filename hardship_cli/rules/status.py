@@ -20,13 +20,11 @@ from ..model import (
 from ..problems import Problem
 from ..store import Records, Source
 from ..workflow import filing_problem, notice_ended
+from .each import each
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
-    problems = []
-    for case in records.cases.values():
-        problems.extend(case_status_problems(case, records.source(case.id)))
-    return problems
+    return each(records, records.cases.values(), case_status_problems)
 
 
 def case_status_problems(case: Case, src: Source) -> list[Problem]:
@@ -103,10 +101,7 @@ def case_status_problems(case: Case, src: Source) -> list[Problem]:
 
 
 def grant_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
-    problems = []
-    for grant in records.grants.values():
-        problems.extend(grant_status_problems(grant, records.source(grant.id)))
-    return problems
+    return each(records, records.grants.values(), grant_status_problems)
 
 
 def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:

@@ -7,13 +7,11 @@ from datetime import date
 from ..model import OPEN_CASE_STATUSES, Case, Config, Level
 from ..problems import WARNING, Problem
 from ..store import Records, Source
+from .each import each
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
-    problems = []
-    for case in records.cases.values():
-        problems.extend(case_level(case, records.source(case.id), config))
-    return problems
+    return each(records, records.cases.values(), case_level, config)
 
 
 def case_level(case: Case, src: Source, config: Config) -> list[Problem]:
