@@ -22,7 +22,7 @@ from ..store import Records, Source
 from .budgets import grant_cap
 from .duties import grant_policy, self_approvals
 from .each import each
-from .references import GrantContext, case_signatures, grant_signatures
+from .references import CheckContext, case_signatures, grant_signatures
 from .status import case_status_problems, grant_status_problems
 from .tiers import case_level
 
@@ -32,7 +32,7 @@ def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:
     (people_are_officers, grant_status_consistent, separation_of_duties,
     grant_approvals_cover_policy, caps_respected's per-grant cap)."""
     return [
-        *grant_signatures(grant, src, GrantContext.of(config)),
+        *grant_signatures(grant, src, CheckContext.of(config)),
         *grant_status_problems(grant, src),
         *self_approvals(grant, src),
         *grant_policy(grant, src, config),
@@ -45,7 +45,7 @@ def case_problems(case: Case, src: Source, config: Config) -> list[Problem]:
     (people_are_officers, case_status_consistent, separation_of_duties,
     level_matches_income)."""
     return [
-        *case_signatures(case, src, GrantContext.of(config)),
+        *case_signatures(case, src, CheckContext.of(config)),
         *case_status_problems(case, src),
         *self_approvals(case, src),
         *case_level(case, src, config),

@@ -72,19 +72,20 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
 
 def people_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
     """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
-    ctx = GrantContext.of(config)
+    ctx = CheckContext.of(config)
     problems = visitors_are_officers(records, config, today)
     problems.extend(each(records, records.cases.values(), case_signatures, ctx))
     problems.extend(each(records, records.grants.values(), grant_signatures, ctx))
     return problems
 
 
-class GrantContext:
-    """What the checks of one grant need of hardship.yaml, worked out once per config."""
+class CheckContext:
+    """What the checks of one case or grant need of hardship.yaml, worked out once per
+    config."""
 
-    __slots__ = ("config", "names", "listed", "roles_of", "finance", "capped")
+    __slots__ = ("config", "names", "listed", "roles_of", "finance")
 
-    _last: tuple[Config, GrantContext] | None = None
+    _last: tuple[Config, CheckContext] | None = None
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -93,10 +94,9 @@ class GrantContext:
         # asked once per signature: 200,000 in a city
         self.roles_of = functools.cache(config.roles_of)
         self.finance = {o.name for o in config.officers if o.role.value == "finance"}
-        self.capped = {kind for kind, cap in config.caps.items() if cap.per_grant is not None}
 
     @classmethod
-    def of(cls, config: Config) -> GrantContext:
+    def of(cls, config: Config) -> CheckContext:
         last = cls._last
         if last is not None and last[0] is config:
             return last[1]
@@ -114,7 +114,7 @@ class GrantContext:
         )
 
 
-def grant_signatures(grant: Grant, src: Source, ctx: GrantContext) -> list[Problem]:
+def grant_signatures(grant: Grant, src: Source, ctx: CheckContext) -> list[Problem]:
     """The officers-and-roles check of one grant's approvals and payment."""
     problems = []
     names = ctx.names
@@ -157,7 +157,7 @@ def grant_signatures(grant: Grant, src: Source, ctx: GrantContext) -> list[Probl
     return problems
 
 
-def case_signatures(case: Case, src: Source, ctx: GrantContext) -> list[Problem]:
+def case_signatures(case: Case, src: Source, ctx: CheckContext) -> list[Problem]:
     """The officers-and-roles check of one case's checks and approvals."""
     problems = []
     names = ctx.names
@@ -188,7 +188,7 @@ def case_signatures(case: Case, src: Source, ctx: GrantContext) -> list[Problem]
 def visitors_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
     """people_are_officers for visits (cases and grants: one by one, see rules.local)."""
     problems = []
-    names = GrantContext.of(config).names
+    names = CheckContext.of(config).names
     for visit in records.visits.values():
         src = records.source(visit.id)
         for index, who in enumerate(visit.visitors):
