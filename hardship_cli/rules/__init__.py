@@ -1,7 +1,10 @@
 """Validators: plain functions (records, config, today) -> list[Problem], in one registry.
 
 Adding a rule is adding a function here and its two tests: a record that passes and one
-that fails with the exact message.
+that fails with the exact message. `check` runs them in two parts (see ACROSS): a rule
+that looks at one case or grant at a time is a per-record check in ``local.CHECKS`` (its
+result is kept in the cache with the record), a rule across records goes in ACROSS and
+reads the records' facts; tests/test_incremental.py holds the two to what RULES find.
 """
 
 from __future__ import annotations
