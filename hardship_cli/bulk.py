@@ -49,9 +49,9 @@ PARALLEL_MIN = 20_000
 CHUNK = 1000  # files per task sent to a worker
 PROGRESS_MIN = 2000  # files to parse before a progress bar is worth showing
 
-# (record or None, source or None, problems, grant) for each file, in the order of the
-# scan; `grant` is (GrantFacts, own problems or None) for a grant, else None. A grant the
-# cache holds comes as a store.Pending: rebuilt only when somebody reads it.
+# (record or None, source or None, problems, kept) for each file, in the order of the
+# scan; `kept` is (facts, own problems or None) for a case or grant, else None. A case or
+# grant the cache holds comes as what a store.Pending keeps: rebuilt only when read.
 Loaded = tuple[Any, Source | None, list[Problem], Any]
 
 # The checks of one case or grant on its own (rules.local): (digest, {kind: check} or

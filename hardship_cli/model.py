@@ -122,10 +122,11 @@ def parse_text(value: Any) -> str:
     """Text stays text: YAML never turns it into a number or a boolean (see yamlio)."""
     if isinstance(value, str):
         return value
-    raise ValueError(f"expected text, got {_describe(value)}")
+    raise ValueError(f"expected text, got {describe(value)}")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What a value is, in words, for a message (never the value: it may be sensitive)."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, dict):

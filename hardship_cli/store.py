@@ -28,6 +28,7 @@ from .model import (
     GrantFacts,
     Record,
     Visit,
+    describe,
 )
 from .problems import ConfigError, Problem
 
@@ -403,15 +404,9 @@ def _show(value: Any) -> str:
 
 
 def _kind_of(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
     if isinstance(value, str):
         return f"text {value!r}"
-    return type(value).__name__
+    return describe(value)
 
 
 def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -345,18 +345,21 @@ def reject_case(config: Config, case: Case, by: str, day: date, reason: str | No
     _not_before(day, case.filed.on, f"the rejection of {case.id}")
     new = case.model_copy(deep=True)
     _resolve_objections(new, by, day, f"case rejected: {reason.strip()}")
-    new.approvals.append(
-        Step(
-            step=StepName.reject,
-            by=by,
-            role=role,
-            on=day,
-            decision=Decision.rejected,
-            note=reason.strip(),
-        )
-    )
+    new.approvals.append(_rejection(by, role, day, reason))
     new.status = CaseStatus.rejected
     return Outcome(new, "reject", by, role, f"case {case.id} rejected by {by} ({role.value})")
+
+
+def _rejection(by: str, role: Role, day: date, reason: str) -> Step:
+    """The step that rejects a case in intake or a proposed grant."""
+    return Step(
+        step=StepName.reject,
+        by=by,
+        role=role,
+        on=day,
+        decision=Decision.rejected,
+        note=reason.strip(),
+    )
 
 
 def close_case(
@@ -558,16 +561,7 @@ def reject_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
     _not_before(day, grant.proposed.on, f"the rejection of {grant.id}")
     role = usable[0]
     new = grant.model_copy(deep=True)
-    new.approvals.append(
-        Step(
-            step=StepName.reject,
-            by=by,
-            role=role,
-            on=day,
-            decision=Decision.rejected,
-            note=reason.strip(),
-        )
-    )
+    new.approvals.append(_rejection(by, role, day, reason))
     new.status = GrantStatus.rejected
     new.ended = Ended(by=by, on=day, reason=reason.strip())
     return Outcome(

@@ -955,3 +955,21 @@ def test_a_folder_named_like_a_record_is_not_a_record(tmp_path: Path, way: str) 
     assert check(records) == check(cold)
     assert records.files == cold.files
     assert f"GR-{year.name}-9999" not in records.grant_facts()
+
+
+def test_the_digest_covers_hardship_yaml_and_every_rules_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kept own problems are re-checked when hardship.yaml (any byte) or the code of any
+    rules module changes (households.py here, which the hand-kept list left out)."""
+    local = rules.local
+    assert local.digest(b"a: 1\n") != local.digest(b"a: 1\n#\n")
+    before = local.digest(b"a: 1\n")
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        return real(path) + (b"\n# changed\n" if path.name == "households.py" else b"")
+
+    monkeypatch.setattr(local, "_code_digest", None)
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert local.digest(b"a: 1\n") != before

@@ -13,14 +13,10 @@ from .each import each
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
     """Nobody approves what they filed or proposed."""
-    problems = cases_self_approval(records, config, today)
-    problems.extend(each(records, records.grants.values(), self_approvals))
-    return problems
-
-
-def cases_self_approval(records: Records, config: Config, today: date) -> list[Problem]:
-    """separation_of_duties for cases (grants: self_approvals, one by one)."""
-    return each(records, records.cases.values(), self_approvals)
+    return [
+        *each(records, records.cases.values(), self_approvals),
+        *each(records, records.grants.values(), self_approvals),
+    ]
 
 
 def self_approvals(record: Case | Grant, src: Source) -> list[Problem]:

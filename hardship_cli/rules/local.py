@@ -58,32 +58,21 @@ CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
 }
 
 
-_CODE = (
-    "rules/local.py",
-    "rules/each.py",
-    "rules/references.py",
-    "rules/status.py",
-    "rules/duties.py",
-    "rules/budgets.py",
-    "rules/tiers.py",
-    "workflow.py",
-    "money.py",
-    "model.py",
-    "enums.py",
-    "problems.py",
-)
+# Besides every module of rules/: the code the checks call.
+_CODE = ("workflow.py", "money.py", "model.py", "enums.py", "problems.py")
 _code_digest: bytes | None = None
 
 
 def digest(config_bytes: bytes) -> bytes:
-    """What a grant's own problems depend on besides the grant: hardship.yaml, as written,
-    and the code of the checks. Kept problems under another digest are worked out again."""
+    """What a record's own problems depend on besides the record: hardship.yaml, as
+    written, and the code of the checks (every module of rules/, so a new one counts).
+    Kept problems under another digest are worked out again."""
     global _code_digest
     if _code_digest is None:
-        here = Path(__file__).resolve().parent.parent
+        here = Path(__file__).resolve().parent
         code = hashlib.sha256()
-        for name in _CODE:
-            code.update((here / name).read_bytes())
+        for path in [*sorted(here.glob("*.py")), *(here.parent / name for name in _CODE)]:
+            code.update(path.name.encode() + b"\0" + path.read_bytes())
         _code_digest = code.digest()
     return hashlib.sha256(_code_digest + config_bytes).digest()[:16]
 
