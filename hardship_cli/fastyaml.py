@@ -82,6 +82,8 @@ def suspicious(data: bytes) -> bool:
             return True
     if data.endswith(b"?"):
         return True
+    if not data.endswith(b"\n") and (b"|" in data or b">" in data):
+        return True  # a block scalar cut at the end: rapidyaml keeps a final break libyaml drops
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return True  # a lone CR is a line break for libyaml
     return b"\xc2" in data and _C1.search(data) is not None

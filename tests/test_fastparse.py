@@ -20,6 +20,9 @@ pytestmark = pytest.mark.skipif(not fastyaml.AVAILABLE, reason="rapidyaml is not
 
 # Small files that probe one corner each; the corpus folder holds whole records.
 TRICKY = [
+    # a block scalar cut at the end of the file (found by the mutated files)
+    b"id: GR-2026-0019\nitems:\n  -\n  - b\n  - |\n    blo",
+    b"a: >\n  blo",
     # rapidyaml's JSON writes these words as .inf / .nan (hypothesis found the first)
     b'"inf": []\na: inf\nb: [nan, infinity]\nc: "nan"\nd: .inf\ne: info\n',
     b"a: Inf\nb: NaN\nc: -inf\nd: +.inf\n",
