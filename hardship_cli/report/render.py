@@ -39,15 +39,13 @@ def templates_dir() -> Path:
 
 
 def environment(root: Path | None, fmt: str, lang: str) -> Any:
-    """Jinja2 sandbox: the root's templates/ first, then the shipped ones."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    """Jinja2 sandbox: the root's templates/ first (confined to that folder: see
+    report/loader.py), then the shipped ones."""
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
 
-    loaders = []
-    if root is not None and (root / "templates").is_dir():
-        loaders.append(FileSystemLoader(str(root / "templates")))
-    loaders.append(FileSystemLoader(str(templates_dir())))
+    from .loader import ConfinedLoader
 
     def finalize_md(value: Any) -> Any:
         if hasattr(value, "__html__"):
@@ -55,7 +53,7 @@ def environment(root: Path | None, fmt: str, lang: str) -> Any:
         return Markup(md_escape("" if value is None else str(value)))
 
     env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
+        loader=ConfinedLoader(None if root is None else root / "templates", templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
