@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .cells import unquote
 from .model import OPEN_CASE_STATUSES, Case
 from .problems import UsageError
 
@@ -232,7 +233,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unquote(str(value).strip())
 
 
 def _heading(value: Any, mapping: dict[str, str]) -> str:
@@ -722,16 +723,17 @@ def export_rows(
 
 
 def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
-    """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows)."""
+    """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows).
+    Text cells are neutralised (`cells.neutral`)."""
     headings, rows, member_headings, members = export_rows(cases, full)
+    from . import cells
     from .yamlio import atomic_write
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
         member_cols = [c.heading for c in MEMBER_COLUMNS]
-        writer.writerow(headings + member_cols)
+        out.write(cells.csv_line(headings + member_cols))
         by_employee: dict[str, list[list[Any]]] = {}
         for m in members:
             by_employee.setdefault(m[0], []).append(m[1:])
@@ -739,8 +741,9 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
         for row in rows:
             own = by_employee.get(row[id_col], [])
             for member in own or [[None] * len(member_cols)]:
-                writer.writerow([_csv(v) for v in row + member])
-        atomic_write(path, "\ufeff" + out.getvalue())  # BOM: Excel reads it as UTF-8
+                out.write(cells.csv_line([_csv(cells.neutral(v)) for v in row + member]))
+        # BOM: Excel reads it as UTF-8
+        atomic_write(path, "\ufeff" + out.getvalue())
         return len(rows)
     if suffix != ".xlsx":
         raise UsageError(f"{path}: export writes .xlsx or .csv")
@@ -752,7 +755,7 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     main.title = "困难职工"
     main.append(headings)
     for row in rows:
-        main.append(row)
+        cells.xlsx_append(main, row)
     for col, heading in enumerate(headings, start=1):
         if heading in ("工号", "身份证号", "联系电话", "银行账号"):
             for cell in main.iter_rows(min_row=2, min_col=col, max_col=col):
@@ -760,10 +763,8 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     sheet = book.create_sheet(MEMBERS_SHEET)
     sheet.append(member_headings)
     for member in members:
-        sheet.append(member)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    atomic_write(path, buffer.getvalue())
+        cells.xlsx_append(sheet, member)
+    atomic_write(path, cells.xlsx_bytes(book))
     return len(rows)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -107,24 +106,33 @@ def stats(
         _print_table(result)
 
 
-def _cell(value: object) -> str:
+def _cell(value: object) -> object:
+    """A csv cell: amounts with two decimals, text neutralised (cells.neutral)."""
     from decimal import Decimal
 
-    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+    from ..cells import neutral
+
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return neutral(value) if isinstance(value, str) else str(value)
 
 
 def _write_csv(result: Stats) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([*result.by, *result.measures])
+    from ..cells import csv_line
+
+    write = sys.stdout.write
+    write(csv_line([_cell(name) for name in (*result.by, *result.measures)]))
     for row in result.rows:
-        writer.writerow([_cell(row[k]) for k in (*result.by, *result.measures)])
+        write(csv_line([_cell(row[k]) for k in (*result.by, *result.measures)]))
     if result.by:
-        writer.writerow(
-            [
-                "total",
-                *[""] * (len(result.by) - 1),
-                *[_cell(result.total[m]) for m in result.measures],
-            ]
+        write(
+            csv_line(
+                [
+                    "total",
+                    *[""] * (len(result.by) - 1),
+                    *[_cell(result.total[m]) for m in result.measures],
+                ]
+            )
         )
 
 

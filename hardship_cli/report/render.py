@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -12,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..cells import csv_line, neutral, xlsx_append, xlsx_bytes
 from ..labels import label
 from ..money import yuan
 from ..problems import UsageError
@@ -96,17 +96,24 @@ def render(root: Path | None, kind: str, fmt: str, lang: str, context: dict[str,
 
 
 def tables_csv(tables: Sequence[Table], lang: str) -> str:
-    """The tables one after another: a title line, the headings, the rows, a blank line."""
+    """The tables one after another: a title line, the headings, the rows, a blank line.
+    Text is neutralised (cells.neutral); numbers, dates and changes (+3) are ours and stay."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     for table in tables:
-        writer.writerow([label(lang, table.title)])
-        writer.writerow([label(lang, c.label) for c in table.cols])
+        out.write(csv_line([neutral(label(lang, table.title))]))
+        out.write(csv_line([neutral(label(lang, c.label)) for c in table.cols]))
         for row in [*table.rows, *([table.total] if table.total else [])]:
-            writer.writerow(
-                [cell_text(v, c, lang, plain=True) for v, c in zip(row, table.cols, strict=True)]
+            out.write(
+                csv_line(
+                    [
+                        cell_text(v, c, lang, plain=True)
+                        if isinstance(v, (int, Decimal, date))
+                        else neutral(cell_text(v, c, lang, plain=True))
+                        for v, c in zip(row, table.cols, strict=True)
+                    ]
+                )
             )
-        writer.writerow([])
+        out.write(csv_line([]))
     return out.getvalue()
 
 
@@ -129,14 +136,14 @@ def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> 
             name = name[:28] + f"({len(used)})"
         used.add(name)
         ws = wb.create_sheet(name)
-        ws.append([label(lang, c.label) for c in table.cols])
+        xlsx_append(ws, [label(lang, c.label) for c in table.cols])
         for c in ws[1]:
             c.font = Font(bold=True)
         for row in [*table.rows, *([table.total] if table.total else [])]:
             values = []
             for value, col in zip(row, table.cols, strict=True):
                 values.append(_xlsx_value(value, col, lang))
-            ws.append(values)
+            xlsx_append(ws, values)
             for value, col, c in zip(row, table.cols, ws[ws.max_row], strict=True):
                 if col.kind == "money" or (
                     col.kind in ("num", "change") and isinstance(value, Decimal)
@@ -151,9 +158,7 @@ def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> 
             ws.column_dimensions[letter].width = (
                 14 if col.kind != "text" and col.kind != "code" else 22
             )
-    raw = io.BytesIO()
-    wb.save(raw)
-    return _fixed_zip(raw.getvalue(), (today.year, today.month, today.day, 0, 0, 0))
+    return _fixed_zip(xlsx_bytes(wb), (today.year, today.month, today.day, 0, 0, 0))
 
 
 def _xlsx_value(value: Any, col: Col, lang: str) -> Any:
