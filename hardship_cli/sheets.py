@@ -124,7 +124,8 @@ CASE_COLUMNS = [
     Column(("causes",), "致困原因", "causes", CAUSE),
     Column(("bank", "name"), "开户银行", "text", sensitive=True),
     Column(("bank", "account"), "银行账号", "id", sensitive=True),
-    Column(("notes",), "备注", "text"),
+    # Notes are free text: officers write diagnoses and family matters there.
+    Column(("notes",), "备注", "text", sensitive=True),
 ]
 MEMBER_COLUMNS = [
     Column(("name",), "成员姓名", "text"),
@@ -684,7 +685,7 @@ def export_rows(
     cases: Iterable[Case], full: bool
 ) -> tuple[list[str], list[list[Any]], list[str], list[list[Any]]]:
     """The households and their members as the collection sheet's rows. Sensitive columns
-    (ID number, phone, address, bank) only with `full`."""
+    (ID number, phone, address, bank, notes) only with `full`."""
     columns = [c for c in CASE_COLUMNS if full or not c.sensitive]
     headings = [c.heading for c in columns]
     member_headings = ["工号", "姓名", "关系", "出生日期", "健康状况", "月收入", "职业"]
@@ -724,11 +725,12 @@ def export_rows(
 
 def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows).
-    Text cells are neutralised (`cells.neutral`)."""
+    Text cells are neutralised (`cells.neutral`); with `full` the file is the owner's only."""
     headings, rows, member_headings, members = export_rows(cases, full)
     from . import cells
     from .yamlio import atomic_write
 
+    mode = 0o600 if full else None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         out = io.StringIO()
@@ -743,7 +745,7 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
             for member in own or [[None] * len(member_cols)]:
                 out.write(cells.csv_line([_csv(cells.neutral(v)) for v in row + member]))
         # BOM: Excel reads it as UTF-8
-        atomic_write(path, "\ufeff" + out.getvalue())
+        atomic_write(path, "\ufeff" + out.getvalue(), mode=mode)
         return len(rows)
     if suffix != ".xlsx":
         raise UsageError(f"{path}: export writes .xlsx or .csv")
@@ -764,7 +766,7 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     sheet.append(member_headings)
     for member in members:
         cells.xlsx_append(sheet, member)
-    atomic_write(path, cells.xlsx_bytes(book))
+    atomic_write(path, cells.xlsx_bytes(book), mode=mode)
     return len(rows)
 
 

@@ -309,15 +309,18 @@ def line_of(lines: Lines, loc: tuple[Any, ...]) -> int | None:
 # Writing
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that a reader sees the old content or the new, never half of it."""
+def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
+    """Write a file so that a reader sees the old content or the new, never half of it.
+    `mode` (0o600 for a file with sensitive fields) is the file's mode from the moment
+    it exists, whatever the old file's was; by default an old file keeps its mode."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)

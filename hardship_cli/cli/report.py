@@ -150,11 +150,13 @@ def _produce(
         name = name.replace(key, value)
     path = Path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A report with sensitive fields (the full household file) is its owner's alone.
+    mode = 0o600 if request.sensitive else None
     if isinstance(result, bytes):
-        atomic_write(path, result)
+        atomic_write(path, result, mode=mode)
     else:
         # Excel reads a UTF-8 CSV file right only with a byte-order mark.
-        atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result)
+        atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result, mode=mode)
     print(f"wrote {path}", file=sys.stderr)
     if commit:
         subject = (
@@ -236,7 +238,8 @@ def case_report(
     commit: CommitOption = False,
 ) -> None:
     """The printable household file (一户一档): worker, household, income, causes, checks
-    and approvals, help given, visits. Sensitive details only with --full.
+    and approvals, help given, visits. Sensitive details only with --full, and a file
+    written with --full is readable by its owner alone (mode 0600).
 
     Example: hardship report case HS-2026-0001 --format html -o build/{id}.html
     """

@@ -116,7 +116,11 @@ def export_cases(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx or FILE.csv")],
     full: Annotated[
         bool,
-        typer.Option("--full", help="Include ID numbers, phones, addresses and bank accounts."),
+        typer.Option(
+            "--full",
+            help="Include ID numbers, phones, addresses, bank accounts and notes "
+            "(the file is then readable by you alone).",
+        ),
     ] = False,
     all_cases: Annotated[
         bool, typer.Option("--all", help="Also closed and rejected files.")
@@ -124,7 +128,10 @@ def export_cases(
 ) -> None:
     """Write the collection sheet (the same columns import reads): open files, one row a
     household, members on a second sheet (xlsx) or repeated rows (csv). Sensitive columns
-    only with --full.
+    (ID number, phone, address, bank, notes) only with --full, and then the file is made
+    readable by its owner alone (mode 0600). Text a spreadsheet would run as a formula
+    (a leading =, +, -, @, tab or carriage return) is written with a leading quote;
+    import takes it off again.
 
     Example: hardship export cases -o 2027花名册.xlsx --full
     """

@@ -47,6 +47,11 @@ class Request:
     full: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def sensitive(self) -> bool:
+        """Whether the report holds sensitive fields (see the module's privacy note)."""
+        return self.kind == "case" and self.full
+
 
 def resolve_month(text: str | None, today: date) -> tuple[int, int]:
     """`previous` (the default), `current`, or YYYY-MM."""
