@@ -41,6 +41,7 @@ from .store import (
     load_file,
     unloaded_key,
 )
+from .yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
 
 # Files to parse before a worker pays for itself (measured with bench/: at 12,000 files
 # two processes were 10 % slower than one, at 120,000 files 21 % faster, on a 2-core
@@ -63,6 +64,7 @@ NO_CHECKS: OwnChecks = (b"", None)
 LAZY = frozenset({"case", "grant"})
 
 LATER: Any = (-1, -1)  # a key the reader of the file takes (see read_keyed)
+UNREAD = frozenset({"unreadable", SYMLINK, NOT_A_FILE})  # the problems of files not read
 SKIPPED: Any = (None, None, [], None)  # not a regular file: not a record file after all
 
 
@@ -229,9 +231,10 @@ class _Loading:
         try:
             infos = None
             if fd is not None:
-                # The usual folder: every name a regular file, in one comprehension.
+                # The usual folder: every name a regular file, in one comprehension (lstat:
+                # a link is not a regular file, and is never followed).
                 with contextlib.suppress(OSError):
-                    infos = [stat(name, dir_fd=fd) for name in folder.names]
+                    infos = [stat(name, dir_fd=fd, follow_symlinks=False) for name in folder.names]
             if infos is not None and all(S_ISREG(info.st_mode) for info in infos):
                 names.extend(folder.names)
                 plan.keys.extend([(info.st_size, info.st_mtime_ns) for info in infos])
@@ -268,16 +271,16 @@ class _Loading:
     def _stat_one_by_one(
         self, folder: Folder, fd: int | None, plan: _Plan, errors: dict[str, Problem]
     ) -> None:
-        """Each file's key; names that cannot be stat-ed are kept (with their problem),
-        names that are not regular files are left out."""
+        """Each file's key; names that cannot be stat-ed, and links, pipes, devices and
+        sockets, are kept with their problem (and never read); folders are left out."""
         stat = os.stat
         names = plan.names
         for name in folder.names:
             try:
                 info = (
-                    stat(name, dir_fd=fd)
+                    stat(name, dir_fd=fd, follow_symlinks=False)
                     if fd is not None
-                    else stat(os.path.join(folder.path, name))
+                    else stat(os.path.join(folder.path, name), follow_symlinks=False)
                 )
             except OSError as exc:
                 names.append(name)
@@ -285,7 +288,14 @@ class _Loading:
                 errors[name] = _unreadable(folder.entry(name), exc)
                 continue
             if not S_ISREG(info.st_mode):
-                continue  # a folder or device named like a record: not a record file
+                odd = odd_kind(info.st_mode)
+                if odd is None:
+                    continue  # a folder named like a record: not a record file
+                names.append(name)
+                plan.keys.append(None)
+                entry = folder.entry(name)
+                errors[name] = _unreadable(entry, OddFile(entry.rel, *odd))
+                continue
             names.append(name)
             plan.keys.append((info.st_size, info.st_mtime_ns))
 
@@ -363,7 +373,7 @@ class _Loading:
         self, index: int, record: Any, lines: Any, blob: bytes, problems: list[Problem], done: Any
     ) -> None:
         entry = self.files[index]
-        if record is None and problems and problems[0].code == "unreadable":
+        if record is None and problems and problems[0].code in UNREAD:
             self.results[index] = (None, None, problems, None)
             return
         if lines is None:
@@ -513,25 +523,21 @@ def _record_key(kind: str, record: Any, facts: Any) -> str:
 def read_keyed(file: str) -> tuple[bytes, tuple[int, int] | bool]:
     """A file's bytes and its key for the cache, (size, mtime_ns), taken from the open file
     before reading it (a change while it is read then shows as a changed key next time);
-    (b"", False) when it is not a regular file (a folder named like a record)."""
-    fd = os.open(file, os.O_RDONLY)
+    (b"", False) when it is a folder named like a record. A link, pipe, device or socket
+    raises ``OddFile`` before a byte is read (see ``store.open_regular``)."""
     try:
-        info = os.fstat(fd)
-        if not S_ISREG(info.st_mode):
-            return b"", False
-        chunk = os.read(fd, 1 << 20)
-        if len(chunk) == 1 << 20:
-            chunks = [chunk]
-            while chunk:
-                chunk = os.read(fd, 1 << 20)
-                chunks.append(chunk)
-            chunk = b"".join(chunks)
-        return chunk, (info.st_size, info.st_mtime_ns)
+        fd, info = open_regular(file)
+    except IsADirectoryError:
+        return b"", False
+    try:
+        return read_open(fd), (info.st_size, info.st_mtime_ns)
     finally:
         os.close(fd)
 
 
-def _unreadable(entry: FileEntry, exc: OSError) -> Problem:
+def _unreadable(entry: FileEntry, exc: OSError | OddFile) -> Problem:
+    if isinstance(exc, OddFile):
+        return exc.problem(entry.rel)
     return Problem(entry.rel, None, "unreadable", f"cannot read the file: {exc.strerror}")
 
 
@@ -564,7 +570,7 @@ def _load_one(
 ) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem], None, Any]:
     try:
         raw, key = read_keyed(entry.file)
-    except OSError as exc:
+    except (OSError, OddFile) as exc:
         return None, {}, cache.pack_lines({}), [_unreadable(entry, exc)], None, None
     if key is False:
         return None, {}, b"", [], None, False
@@ -624,7 +630,7 @@ def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) 
     for index, file, rel, kind, folder_year in chunk:
         try:
             raw, key = read_keyed(file)
-        except OSError as exc:
+        except (OSError, OddFile) as exc:
             unreadable = _unreadable(FileEntry(file, rel, "", None), exc)
             out.append((index, None, None, b"", [_problem_tuple(unreadable)], None))
             continue

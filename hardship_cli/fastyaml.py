@@ -154,6 +154,8 @@ def parse_fast(raw: bytes, path: str) -> ParseResult | None:
         return None
     if not _json_unsafe(screened):
         result = _json_route(data, screened)
+        if result is _REFERENCE:
+            return None
         if result is not None:
             return result
     buf = bytearray(data)
@@ -247,29 +249,31 @@ def _nodes(value: Any) -> int:
     return count
 
 
+# What `_json_route` gives when rapidyaml refused the file, or its tree was too deep to
+# emit: the walker would parse it again only to give up, so the reference takes it.
+_REFERENCE: Any = ParseResult(None, {}, [])
+
+
 def _json_route(data: bytes, text: str) -> ParseResult | None:
     global _current_text
     from .cache import LazyLines
 
     buf = bytearray(data)  # the tree points into it: keep it alive until the end
     try:
-        tree = _parse_quietly(buf)
-    except Exception:  # noqa: BLE001 - refused: the reference says why
-        return None
-    this = tree.this
-    root = _C.Tree_root_id(this)
-    kind = _C.Tree_type(this, root)
-    if not kind & _MAP or kind & _REFUSED:
+        tree, emitted = _quietly(_tree_as_json, buf)
+    except Exception:  # noqa: BLE001 - refused, or too deep to emit: the reference says why
+        return _REFERENCE
+    if emitted is None:
         return None
     _current_text = text
     try:
-        value = _decode(_C.emit_json_malloc(tree, root))
+        value = _decode(emitted)
     except (ValueError, _NumberChanged):
         return None
     finally:
         _current_text = ""
     try:
-        if type(value) is not dict or _nodes(value) != _C.Tree_size(this):
+        if type(value) is not dict or _nodes(value) != _C.Tree_size(tree.this):
             return None
     except (_NumberChanged, RecursionError):
         return None
@@ -311,18 +315,37 @@ def silence_stderr() -> None:
     _stderr_silenced = True
 
 
+def _tree_as_json(buf: bytearray) -> tuple[Any, Any]:
+    """The tree, and its JSON when its root is a mapping with nothing the JSON route
+    refuses (else None). rapidyaml's emitter refuses a tree nested past its own limit
+    (64 levels) with an exception: the caller falls back to the reference, which reports
+    `too-deep`."""
+    tree = _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+    this = tree.this
+    root = _C.Tree_root_id(this)
+    kind = _C.Tree_type(this, root)
+    if not kind & _MAP or kind & _REFUSED:
+        return tree, None
+    return tree, _C.emit_json_malloc(tree, root)
+
+
 def _parse_quietly(buf: bytearray) -> Any:
-    """rapidyaml prints its parse errors on fd 2 before raising; keep stderr clean."""
+    return _quietly(_ryml.parse_in_place, buf)  # type: ignore[union-attr]
+
+
+def _quietly(work: Any, buf: bytearray) -> Any:
+    """rapidyaml prints its parse (and emit) errors on fd 2 before raising; keep stderr
+    clean."""
     if _stderr_silenced:
-        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+        return work(buf)
     try:
         saved = os.dup(2)
     except OSError:  # pragma: no cover - no stderr at all
-        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+        return work(buf)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        return _ryml.parse_in_place(buf)  # type: ignore[union-attr]
+        return work(buf)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -415,8 +438,10 @@ class _Walk:
         self._at = offset
         return self._line
 
-    def first_line(self, node: int) -> int:
+    def first_line(self, node: int, depth: int = 0) -> int:
         """The line of a container list item: that of its first scalar (a key or item)."""
+        if depth > MAX_DEPTH:
+            raise _Fallback  # lists in lists past the limit: the reference reports it
         kind = self._type(node)
         if kind & _FLOW_ML:
             raise _Fallback
@@ -430,7 +455,7 @@ class _Walk:
                 raise _Fallback
             return self.line_at(view)
         if ckind & (_MAP | _SEQ):
-            return self.first_line(child)
+            return self.first_line(child, depth + 1)
         return self.scalar_line(child, ckind)
 
     def scalar_line(self, node: int, kind: int) -> int:

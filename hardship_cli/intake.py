@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from . import yamlio
 from .enums import (
     Cause,
     Employment,
@@ -261,7 +262,11 @@ def next_id(root: Path, kind: str, year: int) -> str:
     from .store import LAYOUT
 
     folder, prefix, _model, by_year = LAYOUT[kind]
-    base = root / folder / str(year) if by_year else root / folder
+    rel = f"{folder}/{year}" if by_year else folder
+    base = root / rel
+    # The new file goes into this folder: never one that is (or is reached through) a
+    # symbolic link, which would put it outside the root.
+    yamlio.check_place(base, rel)
     pattern = re.compile(rf"^{prefix}-{year}-(\d+)\.ya?ml$")
     highest = 0
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -14,6 +15,25 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_UNEXPECTED = 3
 EXIT_INTERRUPTED = 130
+
+
+# Characters a terminal acts on instead of showing: C0 controls, DEL, the C1 controls
+# (U+0080..U+009F: 0x9b is CSI, a second way in to escape sequences), and the
+# bidirectional overrides that make text read differently from how it is stored.
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPED = {c: f"\\x{c:02x}" for c in _CONTROLS} | {c: f"\\u{c:04x}" for c in _BIDI}
+_ESCAPED_LINES = {c: e for c, e in _ESCAPED.items() if c not in (0x09, 0x0A)}
+
+
+def printable(text: str, lines: bool = False) -> str:
+    """Text from the records or the command line as it may reach a terminal: every control
+    character written out as an escape (ESC as ``\\x1b``), so that a value cannot move
+    the cursor, recolour, retitle or clear the screen. With `lines`, line breaks and tabs
+    stay (a message of several lines); else they are escaped too (an ID, a path)."""
+    if text.isprintable():
+        return text  # the usual case, at C speed
+    return text.translate(_ESCAPED_LINES if lines else _ESCAPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +56,10 @@ class Problem:
         """`path:line: CODE message`, then the hint on the next line."""
         label = "" if self.severity == ERROR else "warning "
         text = f"{self.location()}: {self.code} {label}{self.message}".replace("  ", " ")
+        # Escaped line by line: a value with a line break cannot forge a line of its own.
+        text = printable(text)
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -76,3 +98,57 @@ class Refused(HardshipError):
     def __init__(self, message: str, hint: str = "", problems: list[Problem] | None = None):
         super().__init__(message, hint)
         self.problems = problems or []
+
+
+# What an operating-system error means, in the words of someone who keeps the records:
+# errno -> (what is wrong, what to do).
+_PLAIN = {
+    errno.EROFS: (
+        "the file system is read-only",
+        "the records root is on a read-only disk or mount: work in a writable clone",
+    ),
+    errno.EACCES: (
+        "permission denied",
+        "you may not write (or read) there: check the owner and permissions with `ls -ld` "
+        "(is the records root read-only for you?)",
+    ),
+    errno.ENOSPC: ("the disk is full", "free some space, then run the command again"),
+    errno.EDQUOT: ("your disk quota is used up", "free some space, then run the command again"),
+    errno.ENOENT: ("there is no such file or folder", "check the path"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.EISDIR: ("it is a folder, not a file", "give the path of a file"),
+    errno.EEXIST: (
+        "a file of that name is in the way",
+        "a folder is needed there, or a new name: check the path",
+    ),
+    errno.ELOOP: (
+        "it goes through a symbolic link that loops or is refused",
+        "check the links along the path",
+    ),
+    errno.ENAMETOOLONG: ("the name is too long", "give a shorter path"),
+    errno.EIO: (
+        "the disk reported an input/output error",
+        "the disk may be failing, or a network share gone: check it",
+    ),
+    errno.EMFILE: ("too many files are open", "close some programs, then run it again"),
+    errno.ENFILE: ("too many files are open", "close some programs, then run it again"),
+    errno.ETXTBSY: ("the file is in use", "wait for the program using it, then run it again"),
+}
+_PLAIN[errno.EPERM] = _PLAIN[errno.EACCES]
+
+
+def os_error(
+    exc: OSError, doing: str = "use", path: object = None, nothing_written: bool = False
+) -> ConfigError:
+    """An operating-system error (read-only root, full disk, missing permission, ...) as
+    a message that names the path and says what is wrong in plain words: exit 2, since
+    what must change is the machine's set-up, not the records. `doing` is "write",
+    "read", ...; `path` defaults to the file the error names."""
+    reason, hint = _PLAIN.get(exc.errno or 0, (None, ""))
+    if reason is None:
+        reason = (exc.strerror or type(exc).__name__).lower()
+    where = path if path is not None else exc.filename
+    message = f"cannot {doing} {where if where is not None else 'a file'}: {reason}"
+    if nothing_written:
+        message += "; nothing was written"
+    return ConfigError(message, hint)

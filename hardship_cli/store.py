@@ -31,6 +31,7 @@ from .model import (
     describe,
 )
 from .problems import ConfigError, Problem
+from .yamlio import SYMLINK, OddFile, odd_kind, open_regular, read_open
 
 CONFIG_FILE = "hardship.yaml"
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
@@ -444,16 +445,10 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def read_bytes(path: Path | str) -> bytes:
-    fd = os.open(path, os.O_RDONLY)
+    """A regular file's bytes (see ``open_regular``: anything else is never read)."""
+    fd, _info = open_regular(path)
     try:
-        chunk = os.read(fd, 1 << 20)
-        if len(chunk) < 1 << 20:
-            return chunk  # a short read of a regular file is its end: one call, not two
-        chunks = [chunk]
-        while chunk:
-            chunk = os.read(fd, 1 << 20)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_open(fd)
     finally:
         os.close(fd)
 
@@ -470,6 +465,8 @@ def read_config(root: Path) -> tuple[Config | None, Source, list[Problem], bytes
     path = root / CONFIG_FILE
     try:
         raw = read_bytes(path)
+    except OddFile as exc:
+        raise ConfigError(exc.message, exc.hint) from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     parsed = yamlio.parse(raw, CONFIG_FILE)
@@ -532,21 +529,52 @@ class Folder:
         return FileEntry(f"{self.path}/{name}", f"{self.rel}/{name}", self.kind, self.folder_year)
 
 
-def _record_names(folder: Path, with_folders: bool = True) -> tuple[list[str], list[str]]:
-    """(record files, sub-folders) of a folder, sorted; hidden ones left out. Whether a
-    name is a regular file is settled by stat when it is loaded (a folder of a year holds
-    files only: listing it is a tenth of the cost of asking each entry what it is)."""
+def _record_names(
+    folder: Path, rel: str, with_folders: bool = True
+) -> tuple[list[str], list[str], list[Problem]]:
+    """(record files, sub-folders, problems) of a folder, sorted; hidden ones left out.
+    Whether a name is a regular file is settled when it is loaded (a folder of a year
+    holds files only: listing it is a tenth of the cost of asking each entry what it is).
+    A sub-folder that is a symbolic link is a problem, never followed."""
     try:
         if not with_folders:
             names = os.listdir(folder)
             names.sort()
-            return [n for n in names if n.endswith(YAML_SUFFIXES) and n[:1] != "."], []
+            return [n for n in names if n.endswith(YAML_SUFFIXES) and n[:1] != "."], [], []
         with os.scandir(folder) as it:
-            found = sorted((e.name, e.is_dir()) for e in it if not e.name.startswith("."))
+            found = sorted(
+                (e.name, e.is_dir(follow_symlinks=False), e.is_symlink())
+                for e in it
+                if not e.name.startswith(".")
+            )
     except (FileNotFoundError, NotADirectoryError):
-        return [], []
-    files = [n for n, is_dir in found if not is_dir and n.endswith(YAML_SUFFIXES)]
-    return files, [n for n, is_dir in found if is_dir]
+        return [], [], []
+    links = [
+        _odd_problem(f"{rel}/{n}", "a symbolic link", SYMLINK, not n.endswith(YAML_SUFFIXES))
+        for n, _is_dir, is_link in found
+        if is_link
+    ]
+    files = [
+        n
+        for n, is_dir, is_link in found
+        if not (is_dir or is_link) and n.endswith(YAML_SUFFIXES)
+    ]
+    return files, [n for n, is_dir, _ in found if is_dir], links
+
+
+def _odd_problem(rel: str, what: str, code: str, folder: bool) -> Problem:
+    return OddFile(rel, what, code).problem(rel, folder)
+
+
+def _odd_folder(path: Path, rel: str) -> Problem | None:
+    """The problem with a folder of the layout that is a link (or a pipe, ...), if it is
+    one: it is then not read at all."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # no such folder: no records of this kind
+    odd = odd_kind(mode)
+    return None if odd is None else _odd_problem(rel, *odd, folder=True)
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -554,15 +582,20 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
     """Every folder of record files in the layout, and files that sit where no record
-    belongs."""
+    belongs; a folder of the layout that is a symbolic link is a problem, never read."""
     folders: list[Folder] = []
     problems: list[Problem] = []
     for kind, (name, _prefix, _model, by_year) in LAYOUT.items():
         base = root / name
-        files, subs = _record_names(base, with_folders=by_year)
+        odd = _odd_folder(base, name)
+        if odd is not None:
+            problems.append(odd)
+            continue
+        files, subs, links = _record_names(base, name, with_folders=by_year)
+        problems.extend(links)
         if by_year:
             for sub in subs:
-                inner, _ = _record_names(base / sub, with_folders=False)
+                inner, _, _ = _record_names(base / sub, f"{name}/{sub}", with_folders=False)
                 folders.append(Folder(f"{name}/{sub}", str(base / sub), kind, sub, inner))
             for file in files:
                 problems.append(
@@ -576,9 +609,13 @@ def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
                 )
         if files:
             folders.append(Folder(name, str(base), kind, None, files))
-    budgets, _ = _record_names(root / "budgets", with_folders=False)
-    if budgets:
-        folders.append(Folder("budgets", str(root / "budgets"), "budget", None, budgets))
+    odd = _odd_folder(root / "budgets", "budgets")
+    if odd is not None:
+        problems.append(odd)
+    else:
+        budgets, _, _ = _record_names(root / "budgets", "budgets", with_folders=False)
+        if budgets:
+            folders.append(Folder("budgets", str(root / "budgets"), "budget", None, budgets))
     return folders, problems
 
 

@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .problems import HardshipError, Problem, Refused, UsageError
+from .problems import HardshipError, Problem, Refused, UsageError, os_error
 
 if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - checked in tests
     raise ImportError("PyYAML was built without libyaml; install PyYAML with its C loader")
@@ -36,6 +37,8 @@ Lines = dict[tuple[Any, ...], int]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STD = "tag:yaml.org,2002:"
@@ -141,6 +144,11 @@ def compose(text: str, path: str) -> ParseResult:
         # libyaml may point one past the last line when the file ends mid-value.
         where = min(mark.line + 1, text.count("\n") + 1) if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
+        if what == _LIBYAML_TOO_DEEP:
+            # libyaml stops at its own limit (1,000 levels) before our walker sees the
+            # tree: the same problem as past ours.
+            problems.append(Problem(path, where, "too-deep", _TOO_DEEP))
+            return ParseResult(None, {}, problems)
         problems.append(
             Problem(
                 path,
@@ -195,7 +203,7 @@ class _Walker:
 
     def value(self, node: yaml.Node, where: tuple[Any, ...], depth: int) -> Any:
         if depth > MAX_DEPTH:
-            self.problem(node, "too-deep", f"nested more than {MAX_DEPTH} levels deep")
+            self.problem(node, "too-deep", _TOO_DEEP)
             return None
         ident = id(node)
         if ident in self.seen:
@@ -306,13 +314,134 @@ def line_of(lines: Lines, loc: tuple[Any, ...]) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------
+# Only regular files
+
+
+class OddFile(Refused):
+    """A name where a record or a folder of records belongs that is not a regular file or
+    a real folder: a symbolic link, a named pipe, a device, a socket. It is never read
+    (a pipe would hang the command; a link reads, and lets casework write, wherever it
+    points, outside the root and out of git's sight), and never followed."""
+
+    def __init__(self, path: str, what: str, code: str, writing: bool = False) -> None:
+        done = "nothing was written" if writing else "it was not read"
+        super().__init__(f"{path} is {what}; {done}", _ODD_HINTS[code])
+        self.what = what
+        self.code = code
+
+    def problem(self, rel: str, folder: bool = False) -> Problem:
+        """The problem `validate` reports at the odd name."""
+        kind = "folder" if folder else "file"
+        if self.code == SYMLINK:
+            message = (
+                f"the {kind} is a symbolic link; records are read only from real {kind}s "
+                "inside the root, never through a link"
+            )
+        else:
+            holds = "a folder of records" if folder else "a record file"
+            message = f"this is {self.what}, not {holds}; it was not read"
+        return Problem(rel, None, self.code, message, _ODD_HINTS[self.code])
+
+
+SYMLINK = "symlink"
+NOT_A_FILE = "not-a-file"
+_ODD_HINTS = {
+    SYMLINK: "put the real file or folder here in place of the link (git keeps a link as "
+    "a link, so the records it points to are not in the repository)",
+    NOT_A_FILE: "delete it; a record is a regular YAML file",
+}
+# Whatever the file is, opening it neither waits (a pipe with no writer), nor follows a
+# link, nor makes a terminal ours.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def odd_kind(mode: int) -> tuple[str, str] | None:
+    """What a file of this mode (from lstat) is, and the problem's code, when it is not a
+    regular file or a folder; None when it is one of those."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link", SYMLINK
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)", NOT_A_FILE
+    if stat.S_ISSOCK(mode):
+        return "a socket", NOT_A_FILE
+    return "a device", NOT_A_FILE
+
+
+def open_regular(path: Path | str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
+    """Open a file for reading only if it is a regular file: its descriptor and status.
+
+    The type is checked on the open descriptor before a byte is read. Raises ``OddFile``
+    for a symbolic link, pipe, device or socket, ``IsADirectoryError`` for a folder, and
+    OSError when it cannot be opened."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise OddFile(os.fspath(path), "a symbolic link", SYMLINK) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder", os.fspath(path))
+            what, code = odd_kind(info.st_mode) or ("not a regular file", NOT_A_FILE)
+            raise OddFile(os.fspath(path), what, code)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def check_place(path: Path, rel: str) -> None:
+    """Refuse to write a record whose file, or a folder on its way from the root (the
+    folders `rel` names), is a symbolic link, a pipe or the like: writing through a link
+    lands wherever it points, outside the root and out of git's sight. What does not
+    exist yet is made as a real folder or file."""
+    parts = Path(rel).parts
+    here = path
+    for depth in range(len(parts)):
+        try:
+            mode = os.lstat(here).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise os_error(exc, "read", here) from None
+        odd = odd_kind(mode) if mode is not None else None
+        if odd is not None:
+            raise OddFile("/".join(parts[: len(parts) - depth]), *odd, writing=True)
+        here = here.parent
+
+
+def read_open(fd: int) -> bytes:
+    """The rest of an open regular file."""
+    chunk = os.read(fd, 1 << 20)
+    if len(chunk) < 1 << 20:
+        return chunk  # a short read of a regular file is its end: one call, not two
+    chunks = [chunk]
+    while chunk:
+        chunk = os.read(fd, 1 << 20)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# ---------------------------------------------------------------------------------------
 # Writing
 
 
 def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
     """Write a file so that a reader sees the old content or the new, never half of it.
     `mode` (0o600 for a file with sensitive fields) is the file's mode from the moment
-    it exists, whatever the old file's was; by default an old file keeps its mode."""
+    it exists, whatever the old file's was; by default an old file keeps its mode.
+    A read-only root, a full disk or a missing permission is said in plain words."""
+    try:
+        _atomic_write(path, data, mode)
+    except OSError as exc:
+        raise os_error(exc, "write", path, nothing_written=True) from None
+
+
+def _atomic_write(path: Path, data: bytes | str, mode: int | None) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -352,8 +481,11 @@ def locked(lock_path: Path, timeout: float = 10.0) -> Iterator[None]:
     """An exclusive lock between processes (fcntl), for ID allocation and edits."""
     import fcntl
 
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise os_error(exc, "create the lock file", lock_path, nothing_written=True) from None
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -375,7 +507,17 @@ def locked(lock_path: Path, timeout: float = 10.0) -> Iterator[None]:
 
 
 def atomic_create(path: Path, data: bytes | str) -> None:
-    """Write a new file atomically, refusing to replace one that already exists."""
+    """Write a new file atomically, refusing to replace one that already exists, or to
+    write into a folder that is a symbolic link (see `check_place`, which the caller runs
+    from the root: this checks the folder the file goes into)."""
+    check_place(path.parent, path.parent.name)
+    try:
+        _atomic_create(path, data)
+    except OSError as exc:
+        raise os_error(exc, "write", path, nothing_written=True) from None
+
+
+def _atomic_create(path: Path, data: bytes | str) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -786,10 +928,18 @@ class RecordFile:
     def __init__(self, path: Path, rel: str) -> None:
         self.path = path
         self.rel = rel
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            self.raw = handle.read()
-        self.snapshot = Snapshot.of(self.raw, stat)
+        check_place(path, rel)
+        try:
+            fd, info = open_regular(path)
+            try:
+                self.raw = read_open(fd)
+            finally:
+                os.close(fd)
+        except OddFile as exc:
+            raise OddFile(rel, exc.what, exc.code, writing=True) from None
+        except OSError as exc:
+            raise os_error(exc, "read", rel) from None
+        self.snapshot = Snapshot.of(self.raw, info)
 
     def parse(self) -> ParseResult:
         return parse(self.raw, self.rel)
@@ -809,20 +959,24 @@ class RecordFile:
 
     def changed_on_disk(self) -> bool:
         try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
+            fd, info = open_regular(self.path)
+        except (OSError, OddFile):
             return True
-        if (stat.st_mtime_ns, stat.st_size) == (self.snapshot.mtime_ns, self.snapshot.size):
-            return False
         try:
-            raw = self.path.read_bytes()
+            if (info.st_mtime_ns, info.st_size) == (self.snapshot.mtime_ns, self.snapshot.size):
+                return False
+            raw = read_open(fd)
         except OSError:
             return True
+        finally:
+            os.close(fd)
         # Touched but not changed (same bytes) is not a lost edit.
-        return Snapshot.of(raw, stat).digest != self.snapshot.digest
+        return Snapshot.of(raw, info).digest != self.snapshot.digest
 
     def save(self, text: str) -> None:
-        """Write atomically, unless someone changed the file since it was read."""
+        """Write atomically, unless someone changed the file since it was read (or made it,
+        or a folder on its way, a link since)."""
+        check_place(self.path, self.rel)
         if self.changed_on_disk():
             raise Refused(
                 f"{self.rel} changed on disk since it was read; it was not overwritten",

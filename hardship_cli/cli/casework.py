@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..problems import UsageError
+from ..problems import UsageError, printable
 
 if TYPE_CHECKING:
     from ..actions import Done
@@ -89,9 +89,14 @@ def _who(as_name: str | None) -> str:
 
 
 def _say(done: Done, stdout_line: str | None = None) -> None:
-    print(stdout_line or done.outcome.subject)
+    print(printable(stdout_line or done.outcome.subject))
+    _notes(done)
+
+
+def _notes(done: Done) -> None:
+    """What an action adds on stderr; names and values in it shown escaped."""
     for note in done.notes:
-        print(note, file=sys.stderr)
+        print(printable(note, lines=True), file=sys.stderr)
     if done.commit:
         print(f"committed {done.commit}", file=sys.stderr)
 
@@ -179,11 +184,8 @@ def _add(ctx: typer.Context, kind: str, options: dict[str, Any]) -> None:
     values.pop("_by")
     done = actions.add(st.root, kind, values, by, day, today, commit)
     print(done.outcome.record_id)
-    print(done.outcome.subject, file=sys.stderr)
-    for note in done.notes:
-        print(note, file=sys.stderr)
-    if done.commit:
-        print(f"committed {done.commit}", file=sys.stderr)
+    print(printable(done.outcome.subject), file=sys.stderr)
+    _notes(done)
 
 
 _ADD_HELP = {
@@ -582,14 +584,17 @@ def review_list(
         print("nothing waits" + (f" for {as_name}" if as_name else ""), file=sys.stderr)
         return
     rows = [
-        (
-            i.record,
-            i.status,
-            ", ".join(i.roles) or "-",
-            str(i.since),
-            str(i.days),
-            i.action,
-            i.note + (f"  [blocked: {i.blocked}]" if i.blocked else ""),
+        tuple(
+            printable(cell)
+            for cell in (
+                i.record,
+                i.status,
+                ", ".join(i.roles) or "-",
+                str(i.since),
+                str(i.days),
+                i.action,
+                i.note + (f"  [blocked: {i.blocked}]" if i.blocked else ""),
+            )
         )
         for i in items
     ]

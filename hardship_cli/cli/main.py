@@ -17,6 +17,8 @@ from ..problems import (
     EXIT_USAGE,
     HardshipError,
     UsageError,
+    os_error,
+    printable,
 )
 
 if TYPE_CHECKING:
@@ -184,6 +186,15 @@ def _pipe_closed() -> bool:
     return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
+def _say(exc: HardshipError) -> int:
+    """Print a domain error on stderr; control characters (an ID typed with an escape
+    sequence, a value from a file) are shown escaped, never sent to the terminal."""
+    print(f"hardship: {printable(exc.message, lines=True)}", file=sys.stderr)
+    if exc.hint:
+        print(f"    hint: {printable(exc.hint)}", file=sys.stderr)
+    return exc.exit_code
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console entry point: one place turns every error into a message and an exit code."""
     click_exception, abort = _click_exceptions()
@@ -198,10 +209,7 @@ def run(argv: list[str] | None = None) -> None:
         if _pipe_closed():
             code = 0  # click's exit 1 for a reader that went away (| head): not a problem found
     except HardshipError as exc:
-        print(f"hardship: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"    hint: {exc.hint}", file=sys.stderr)
-        code = exc.exit_code
+        code = _say(exc)
     except click_exception as exc:
         exc.show()  # type: ignore[attr-defined]
         code = getattr(exc, "exit_code", EXIT_USAGE)
@@ -214,6 +222,12 @@ def run(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 0
+    except OSError as exc:
+        # A read-only root, a full disk, a missing permission: said in plain words, with
+        # the path (never the exception's text beyond the system's own reason).
+        if os.environ.get("HARDSHIP_DEBUG"):
+            raise
+        code = _say(os_error(exc))
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("HARDSHIP_DEBUG"):
             raise

@@ -20,16 +20,16 @@ def summary(
 
     Example: hardship --root records summary
     """
-    from rich.console import Console
     from rich.table import Table
 
     from ..money import yuan
     from .main import parse_today, state
+    from .reading import safe_console
 
     st = state(ctx)
     day = parse_today(today)
     records = st.load()
-    console = Console()
+    console = safe_console()
     org = records.config.organisation.name if records.config else str(st.root)
     cases = Table(title=f"{org}: households", title_justify="left")
     cases.add_column("status")

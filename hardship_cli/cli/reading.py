@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..problems import ConfigError
+from ..problems import ConfigError, printable
 
 if TYPE_CHECKING:
     from ..rollup import Unit
@@ -59,9 +59,26 @@ def _warn_broken(records: Records, where: str = "") -> None:
 
 def wide_console() -> Any:
     """A rich console; when the output is not a terminal, wide enough not to cut figures."""
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = safe_console()
     if not console.is_terminal:
-        console = Console(highlight=False, width=140)
+        console = safe_console(width=140)
     return console
+
+
+def safe_console(**options: Any) -> Any:
+    """A rich console for tables of what the records hold: text is shown as written, never
+    acted on. Control characters come out escaped (``\\x1b``; see problems.printable), and
+    neither markup (`[link=...]`) nor emoji codes in a name are interpreted."""
+    global _SafeConsole
+    if _SafeConsole is None:
+        from rich.console import Console
+
+        class SafeConsole(Console):
+            def render_str(self, text: str, **kwargs: Any) -> Any:
+                return super().render_str(printable(text, lines=True), **kwargs)
+
+        _SafeConsole = SafeConsole
+    return _SafeConsole(highlight=False, markup=False, emoji=False, **options)
+
+
+_SafeConsole: Any = None

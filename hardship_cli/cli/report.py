@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError
+from ..problems import UsageError, printable
 
 report_app = typer.Typer(
     name="report",
@@ -134,6 +134,9 @@ def _produce(
                     "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
                 )
             sys.stdout.buffer.write(result)
+        elif sys.stdout.isatty():
+            # What the records hold is shown, never acted on by the terminal.
+            sys.stdout.write(printable(result.replace("\r\n", "\n"), lines=True))
         else:
             sys.stdout.write(result)
         return

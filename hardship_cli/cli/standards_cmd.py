@@ -82,10 +82,11 @@ def impact_command(
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from .reading import safe_console
+
+    console = safe_console()
     title = (
         f"standard from {day}: {yuan(old) if old is not None else 'none'} -> "
         f"{yuan(result.new.monthly)} a person a month"
