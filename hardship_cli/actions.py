@@ -173,6 +173,8 @@ def change(
     with lock(root):
         records = load(root)
         source = records.sources.get(record_id)
+        if source is None:
+            store.refuse_odd_place(records, intake.record_path(kind, record_id))
         if source is None or record_id not in _table(records, kind):
             raise UsageError(
                 f"no {kind} {record_id} in {root}",

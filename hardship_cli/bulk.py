@@ -443,10 +443,8 @@ class _Loading:
         records.files += 1
         if problems:
             records.problems.extend(problems)
-        if source is None:  # unreadable
-            return
-        if record is None:
-            records.unloaded.add(unloaded_key(self.files[index]))
+        if record is None or source is None:  # did not load, or was not read at all:
+            records.unloaded.add(unloaded_key(self.files[index]))  # not "unknown" elsewhere
             return
         kind = self.files[index].kind
         if grant is not None and not isinstance(record, Grant | Case):

@@ -30,8 +30,8 @@ from .model import (
     Visit,
     describe,
 )
-from .problems import ConfigError, Problem
-from .yamlio import SYMLINK, OddFile, odd_kind, open_regular, read_open
+from .problems import ConfigError, Problem, Refused
+from .yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
 
 CONFIG_FILE = "hardship.yaml"
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
@@ -264,6 +264,7 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     if explicit:
         root = Path(explicit)
         if not (root / CONFIG_FILE).is_file():
+            _refuse_odd_config(root / CONFIG_FILE)
             raise ConfigError(
                 f"{root}: no {CONFIG_FILE} here, so this is not a records root",
                 f"create one with `hardship init {root}`, or pass the right --root",
@@ -283,6 +284,17 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
         f"no records root found (no {CONFIG_FILE} in {here} or above, nor in ./records)",
         "pass --root PATH, set HARDSHIP_ROOT, or create a root with `hardship init PATH`",
     )
+
+
+def _refuse_odd_config(path: Path) -> None:
+    """hardship.yaml as a pipe, device or socket: said so (a pipe is never opened)."""
+    try:
+        odd = odd_kind(os.lstat(path).st_mode)
+    except OSError:
+        return
+    if odd is not None:
+        error = OddFile(str(path), *odd)
+        raise ConfigError(error.message, error.hint)
 
 
 # ---------------------------------------------------------------------------------------
@@ -751,6 +763,18 @@ def _own_checks(config: Config | None, config_bytes: bytes) -> Any:
 
 def _check_one(record: Any, source: Source, check: Any, config: Config) -> list[Problem]:
     return check(record, source, config)  # type: ignore[no-any-return]
+
+
+def refuse_odd_place(records: Records, rel: str) -> None:
+    """Refuse an action on the record at `rel` when loading found its file, or a folder on
+    its way, to be a link, pipe, device or socket (never read, never written through)."""
+    for problem in records.problems:
+        if problem.code in (SYMLINK, NOT_A_FILE) and (
+            rel == problem.path or rel.startswith(problem.path + "/")
+        ):
+            raise Refused(
+                f"{problem.path}: {problem.message}; nothing was written", problem.hint
+            )
 
 
 def unloaded_key(entry: FileEntry) -> str:

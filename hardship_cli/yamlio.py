@@ -380,6 +380,12 @@ def open_regular(path: Path | str, dir_fd: int | None = None) -> tuple[int, os.s
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
             raise OddFile(os.fspath(path), "a symbolic link", SYMLINK) from None
+        try:  # a socket cannot be opened at all (ENXIO): say what it is
+            odd = odd_kind(os.lstat(path, dir_fd=dir_fd).st_mode)
+        except OSError:
+            odd = None
+        if odd is not None:
+            raise OddFile(os.fspath(path), *odd) from None
         raise
     try:
         info = os.fstat(fd)
