@@ -512,6 +512,17 @@ def test_a_value_from_a_file_is_echoed_escaped_by_validate(small: Path) -> None:
     assert "\x1b" not in as_json.out  # json.dumps writes \u001b
 
 
+def test_a_file_named_with_an_escape_sequence_is_named_escaped(small: Path) -> None:
+    (small / "grants" / "2026" / "GR-2026-\x1b[2J.yaml").write_text("id: x\n", encoding="utf-8")
+    checked = hardship("--root", small, "validate")
+    assert checked.code == 1
+    assert "\x1b" not in checked.out + checked.err
+    assert "grants/2026/GR-2026-\\x1b[2J.yaml:1: id-mismatch" in checked.out
+    budget = hardship("--root", small, "budget", "--year", "2026", "--today", "2026-11-29")
+    assert "\x1b" not in budget.err
+    assert "(first: grants/2026/GR-2026-\\x1b[2J.yaml)" in budget.err
+
+
 def test_tables_show_a_value_as_written_never_as_an_escape_or_markup(small: Path) -> None:
     path = small / CASE
     path.write_text(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from ..problems import EXIT_OK, EXIT_PROBLEMS, printable
 
 
 class TableOrJson(StrEnum):
@@ -56,10 +56,10 @@ def budget(
     status = budget_status(records, the_year, day)
     per_unit = [(u, budget_status(u.records, the_year, day)) for u in units]
     for note in status.notes:
-        print(f"warning: {note}", file=sys.stderr)
+        print(f"warning: {printable(note)}", file=sys.stderr)
     for unit, unit_status in per_unit:
         for note in unit_status.notes:
-            print(f"warning: {unit.label} {unit.name}: {note}", file=sys.stderr)
+            print(printable(f"warning: {unit.label} {unit.name}: {note}"), file=sys.stderr)
     if format == TableOrJson.json:
         doc = status.to_json()
         if units:

@@ -51,8 +51,10 @@ def _warn_broken(records: Records, where: str = "") -> None:
     broken = sorted({p.path for p in records.problems if p.is_error})
     if broken:
         print(
-            f"warning: {where}{len(broken)} file(s) have errors (first: {broken[0]}); records "
-            "that do not load are left out of the figures; run `hardship validate`",
+            printable(
+                f"warning: {where}{len(broken)} file(s) have errors (first: {broken[0]}); "
+                "records that do not load are left out of the figures; run `hardship validate`"
+            ),
             file=sys.stderr,
         )
 

@@ -160,7 +160,7 @@ def _produce(
     else:
         # Excel reads a UTF-8 CSV file right only with a byte-order mark.
         atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result, mode=mode)
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {printable(str(path))}", file=sys.stderr)
     if commit:
         subject = (
             f"report: {kind} {case_id or request.month or year or day.year} ({language}, {chosen})"
@@ -168,7 +168,9 @@ def _produce(
         record = case_id or request.month or str(year or day.year)
         done = commit_file(path, subject, record, kind)
         print(
-            f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit",
+            printable(
+                f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit"
+            ),
             file=sys.stderr,
         )
 

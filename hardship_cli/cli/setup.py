@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError
+from ..problems import UsageError, printable
 
 SCHEMA_DIR = Path(".hardship") / "schema"
 # Which files each schema checks, for editors (VS Code's YAML extension, yaml-language-server).
@@ -67,7 +67,7 @@ def schema(
         sys.stdout.write("\n")
         return
     for path in write_schemas(output):
-        print(path)
+        print(printable(str(path)))
 
 
 def demo_source() -> Path:
@@ -129,7 +129,7 @@ def init(
     gitignore = path / ".gitignore"
     if not gitignore.exists():
         atomic_write(gitignore, ROOT_GITIGNORE)
-    print(f"created records root {path}", file=sys.stderr)
+    print(f"created records root {printable(str(path))}", file=sys.stderr)
     if not no_git:
         _git_init(path)
 
