@@ -369,19 +369,19 @@ def odd_kind(mode: int) -> tuple[str, str] | None:
     return "a device", NOT_A_FILE
 
 
-def open_regular(path: Path | str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
+def open_regular(path: Path | str) -> tuple[int, os.stat_result]:
     """Open a file for reading only if it is a regular file: its descriptor and status.
 
     The type is checked on the open descriptor before a byte is read. Raises ``OddFile``
     for a symbolic link, pipe, device or socket, ``IsADirectoryError`` for a folder, and
     OSError when it cannot be opened."""
     try:
-        fd = os.open(path, _OPEN_FLAGS, dir_fd=dir_fd)
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
             raise OddFile(os.fspath(path), "a symbolic link", SYMLINK) from None
         try:  # a socket cannot be opened at all (ENXIO): say what it is
-            odd = odd_kind(os.lstat(path, dir_fd=dir_fd).st_mode)
+            odd = odd_kind(os.lstat(path).st_mode)
         except OSError:
             odd = None
         if odd is not None:
