@@ -581,7 +581,7 @@ def review_list(
         sys.stdout.write("\n")
         return
     if not items:
-        print("nothing waits" + (f" for {as_name}" if as_name else ""), file=sys.stderr)
+        print(printable("nothing waits" + (f" for {as_name}" if as_name else "")), file=sys.stderr)
         return
     rows = [
         tuple(
