@@ -522,7 +522,7 @@ def read_keyed(file: str) -> tuple[bytes, tuple[int, int] | bool]:
     """A file's bytes and its key for the cache, (size, mtime_ns), taken from the open file
     before reading it (a change while it is read then shows as a changed key next time);
     (b"", False) when it is a folder named like a record. A link, pipe, device or socket
-    raises ``OddFile`` before a byte is read (see ``store.open_regular``)."""
+    raises ``OddFile`` before a byte is read (see ``yamlio.open_regular``)."""
     try:
         fd, info = open_regular(file)
     except IsADirectoryError:
