@@ -90,7 +90,7 @@ class State:
     def say(self, message: str) -> None:
         """A progress or diagnostic line on stderr, shown with --verbose."""
         if self.verbose:
-            print(message, file=sys.stderr)
+            print(printable(message), file=sys.stderr)
 
 
 @app.callback()
