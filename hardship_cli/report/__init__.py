@@ -10,7 +10,8 @@ Markdown backslash-escapes the characters that would change its meaning.
 
 Privacy: ID numbers, bank accounts, phones, diagnoses (and free-text notes and findings,
 which may hold them) enter only the context of `case` with `full=True`, and a file it is
-written to is its owner's alone (0600, `Request.sensitive`). The notice masks names. Contexts hold no other personal detail than names, units and the figures.
+written to is its owner's alone (0600, `Request.sensitive`). The notice masks names.
+Contexts hold no other personal detail than names, units and the figures.
 
 Reproducible: the same records, options and `today` give the same bytes; each report is
 stamped with the git commit of the records (or says it is not in git).
