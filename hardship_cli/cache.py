@@ -25,35 +25,61 @@ source of every module that turns a file into a record, the parsers' included �
 stricter key than the models' JSON Schemas, which miss a changed validator — pydantic's
 and Python's versions), and a file's row only when its size and modification time (ns)
 are those on disk. A file changed within two seconds of being read is not cached (its
-next change could keep the same size and time stamp). Anything unexpected — a missing,
-truncated, corrupt or foreign shard, a file not owned by the user or writable by others
-(a shard is a pickle: only the user's own is loaded) — is a miss: the files are parsed
-again, never trusted. Shards are written atomically (temp file and rename), with a
-CRC-32 of their body checked before unpickling.
+next change could keep the same size and time stamp).
+
+Where it lives, and why a shard cannot run code. A shard is a pickle, and unpickling runs
+whatever the pickle says: so a shard is only ever read from where nobody but this user
+writes, and only when this user's tool wrote it on this machine.
+
+- Never under the root (git would carry it to whoever clones the records): in the user's
+  cache folder (``$HARDSHIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/hardship``, else
+  ``~/.cache/hardship``), one folder per root named by a hash of the root's real path
+  (``cache_dir``). A cache folder that would lie inside the root is not used at all.
+- Folders 0700, files 0600; a folder or shard that is a symbolic link (never followed:
+  opened with ``O_NOFOLLOW`` relative to its checked parent), not the user's own, or
+  writable by others is not used.
+- Every shard carries an HMAC-SHA256 of its header and body under a key of 32 random
+  bytes kept in the user's cache folder (``key``, 0600, made once with ``O_EXCL``); the
+  MAC is checked (``hmac.compare_digest``) before a byte is unpickled. A shard from
+  anywhere else — another machine, another user, a clone, a hand — has no valid MAC.
+
+Anything unexpected — a missing, truncated, corrupt, foreign or unauthenticated shard, no
+key — is a miss: the files are parsed again, never trusted. Shards are written atomically
+(temp file and rename). Tools before format 4 kept the cache in ``<root>/.hardship-cache``:
+it is never read; ``cache clear`` removes it (a symbolic link there is removed itself, never
+followed).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import hmac
 import io
 import marshal
 import os
 import pickle
 import shutil
+import stat
 import sys
 import time
-import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-CACHE_DIR = ".hardship-cache"
-FORMAT = 3
+from .problems import UsageError
+
+LEGACY_DIR = ".hardship-cache"  # under the root, before format 4: never read, cleared
+FORMAT = 4
 MAGIC = b"hardship-cache\n"
+KEY_FILE = "key"
+KEY_BYTES = 32
+MAC_BYTES = 32  # HMAC-SHA256
 RACY_NS = 2_000_000_000  # a file this fresh may change again within its time stamp
 
 # (size, mtime_ns, record, marshalled lines, problems), and for a grant
@@ -112,8 +138,183 @@ def shard_of(rel: str) -> tuple[str, str]:
     return folder, name
 
 
+def shard_name(folder: str) -> str:
+    return f"{folder.replace('/', '.') or '_'}.pickle"
+
+
 def shard_path(root: Path, folder: str) -> Path:
-    return root / CACHE_DIR / f"{folder.replace('/', '.') or '_'}.pickle"
+    return cache_dir(root) / shard_name(folder)
+
+
+# ---------------------------------------------------------------------------------------
+# Where the cache lives: the user's cache folder, a folder per root
+
+
+def base_dir() -> Path:
+    """The user's cache folder for hardship (the key and a folder per root)."""
+    explicit = os.environ.get("HARDSHIP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is to be ignored
+        return Path(xdg) / "hardship"
+    return Path.home() / ".cache" / "hardship"
+
+
+def root_name(root: Path) -> str:
+    """The name of a root's cache folder: a hash of its real path."""
+    return hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+
+
+def cache_dir(root: Path) -> Path:
+    """The folder of this root's shards (it may not exist)."""
+    return base_dir() / root_name(root)
+
+
+def _where(root: Path) -> tuple[str, str] | None:
+    """(the user's cache folder, the root's folder name in it), or None when there is no
+    home folder, or when the cache folder would lie inside the root (where git could
+    carry it): then there is no cache."""
+    try:
+        base = str(base_dir())
+    except RuntimeError:
+        return None
+    real_root = os.path.realpath(root)
+    real_base = os.path.realpath(base)
+    if real_base == real_root or real_base.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return base, hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32]
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _own(fd: int, kind: int, private: bool = False) -> bool:
+    """Is the open file of this kind, this user's, and writable by nobody else (readable
+    by nobody else, when `private`)?"""
+    info = os.fstat(fd)
+    return (
+        stat.S_IFMT(info.st_mode) == kind
+        and info.st_uid == os.getuid()
+        and not info.st_mode & (0o077 if private else 0o022)
+    )
+
+
+def _open_dir(name: str | Path, dir_fd: int | None = None, create: bool = False) -> int | None:
+    """A folder of the cache, opened without following a link, when it is the user's own
+    and nobody else may write in it; else None."""
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o700, dir_fd=dir_fd)
+    try:
+        fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return None
+    if not _own(fd, stat.S_IFDIR):
+        os.close(fd)
+        return None
+    return fd
+
+
+@contextlib.contextmanager
+def _folder(root: Path, create: bool) -> Iterator[tuple[int, bytes] | None]:
+    """This root's cache folder (open) and the user's key; None when there is no cache to
+    trust (no folder, no key, a link, someone else's)."""
+    place = _where(root)
+    if place is None:
+        yield None
+        return
+    base, name = place
+    try:
+        if create:
+            os.makedirs(os.path.dirname(base) or ".", mode=0o700, exist_ok=True)
+        base_fd = _open_dir(base, create=create)
+    except OSError:
+        base_fd = None
+    if base_fd is None:
+        yield None
+        return
+    fd = None
+    try:
+        key = _key(base_fd, create)
+        if key is not None:
+            with contextlib.suppress(OSError):
+                fd = _open_dir(name, base_fd, create)
+    finally:
+        os.close(base_fd)
+    if fd is None or key is None:
+        yield None
+        return
+    try:
+        yield fd, key
+    finally:
+        os.close(fd)
+
+
+_keys: dict[tuple[int, int], bytes] = {}
+
+
+def _key(base_fd: int, create: bool) -> bytes | None:
+    """The user's key (32 random bytes, 0600, in the cache folder): made once, with
+    O_EXCL, so that two processes never hold two keys; None when it is not to be trusted."""
+    info = os.fstat(base_fd)
+    kept = _keys.get((info.st_dev, info.st_ino))
+    if kept is not None:
+        return kept
+    key = _read_key(base_fd)
+    if key is None and create:
+        _make_key(base_fd)
+        key = _read_key(base_fd)
+    if key is not None:
+        _keys[(info.st_dev, info.st_ino)] = key
+    return key
+
+
+def _read_key(base_fd: int) -> bytes | None:
+    try:
+        fd = os.open(KEY_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=base_fd)
+    except OSError:
+        return None
+    try:
+        if not _own(fd, stat.S_IFREG, private=True):
+            return None
+        key = os.read(fd, KEY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return key if len(key) == KEY_BYTES else None
+
+
+def _make_key(base_fd: int) -> None:
+    """Write the key whole under a temporary name, then link it into place: a reader sees
+    no key or the whole key, and a key already there (another process's) is kept."""
+    tmp = f".{KEY_FILE}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+            dir_fd=base_fd,
+        )
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, KEY_FILE, src_dir_fd=base_fd, dst_dir_fd=base_fd, follow_symlinks=False)
+    except OSError:
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=base_fd)
+
+
+def _mac(key: bytes, head: bytes, body: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, head, hashlib.sha256)
+    mac.update(body)
+    return mac.digest()
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,7 +362,12 @@ def dumps(value: Any) -> bytes:
 
 
 def loads(blob: bytes) -> Any:
-    """A record pickled by `dumps` (a grant is kept pickled on its own; see bulk)."""
+    """A record pickled by `dumps` (a grant is kept pickled on its own; see bulk).
+
+    Only for bytes this user's tool made: a record or group inside a shard whose MAC
+    `read_shard` checked, or what this process's own workers sent through their pipe.
+    Never for bytes read from a root (tests/test_cache_trust.py holds every unpickling
+    to these places)."""
     return pickle.loads(blob)
 
 
@@ -215,32 +421,37 @@ def stored_lines(blob: bytes) -> bytes:
 
 
 def read_shard(root: Path, folder: str) -> dict[str, Any]:
-    """The entries of one shard, or {} when it is missing or cannot be trusted."""
-    path = shard_path(root, folder)
+    """The entries of one shard, or {} when it is missing or cannot be trusted: nothing is
+    unpickled before the shard's MAC under the user's key is found right."""
+    with _folder(root, create=False) as found:
+        if found is None:
+            return {}
+        dir_fd, key = found
+        try:
+            fd = os.open(
+                shard_name(folder), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd
+            )
+        except OSError:
+            return {}
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return {}
-    try:
-        info = os.fstat(fd)
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return {}  # a cache someone else could have written is not unpickled
+        if not _own(fd, stat.S_IFREG):
+            return {}
         with os.fdopen(fd, "rb", closefd=False) as handle:
             blob = handle.read()
     except OSError:
         return {}
     finally:
         os.close(fd)
-    expected = header()
-    if not blob.startswith(expected):
+    head = header()
+    start = len(head) + MAC_BYTES
+    if len(blob) < start or not blob.startswith(head):
         return {}
-    start = len(expected) + 9
     body = memoryview(blob)[start:]
-    if blob[len(expected) : start] != b"%08x\n" % zlib.crc32(body):
-        return {}  # damaged: a grant's pickle inside could be cut short, so check it all
+    if not hmac.compare_digest(blob[len(head) : start], _mac(key, head, body)):
+        return {}  # not written by this user's tool on this machine: never unpickled
     try:
         entries = pickle.loads(body)
-    except Exception:  # noqa: BLE001 - truncated or corrupt: a miss, never an error
+    except Exception:  # noqa: BLE001 - a miss, never an error
         return {}
     if not isinstance(entries, dict) or not isinstance(entries.get("names"), list):
         return {}
@@ -248,23 +459,34 @@ def read_shard(root: Path, folder: str) -> dict[str, Any]:
 
 
 def write_shard(root: Path, folder: str, entries: dict[str, Any]) -> None:
-    """Write one shard atomically; a failure to write a cache is never an error."""
-    path = shard_path(root, folder)
+    """Write one shard atomically; a failure to write a cache is never an error (a
+    read-only home, a full disk, a cache folder that is not to be trusted)."""
+    name = shard_name(folder)
     try:
-        path.parent.mkdir(exist_ok=True)
-        body = dumps(entries)
-        data = header() + b"%08x\n" % zlib.crc32(body) + body
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except Exception:  # noqa: BLE001 - read-only root, full disk: run without a cache
+        with _folder(root, create=True) as found:
+            if found is None:
+                return
+            dir_fd, key = found
+            body = dumps(entries)
+            head = header()
+            tmp = f".{name}.{os.getpid()}.tmp"
+            fd = os.open(
+                tmp,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                0o600,
+                dir_fd=dir_fd,
+            )
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(head)
+                    handle.write(_mac(key, head, body))
+                    handle.write(body)
+                os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp, dir_fd=dir_fd)
+                raise
+    except Exception:  # noqa: BLE001 - run without a cache
         return
 
 
@@ -273,19 +495,103 @@ def cacheable(mtime_ns: int, now_ns: int | None = None) -> bool:
     return mtime_ns < (now_ns if now_ns is not None else time.time_ns()) - RACY_NS
 
 
-def clear(root: Path) -> int:
-    """Remove the cache folder; returns how many shard files were removed."""
-    folder = root / CACHE_DIR
-    if not folder.exists():
-        return 0
-    count = sum(1 for p in folder.iterdir() if p.suffix == ".pickle")
-    shutil.rmtree(folder)
-    return count
+@dataclass
+class Cleared:
+    """What `clear` removed: the shard files of the root's cache folder (`folder`, None
+    when there was none), and what was at ``<root>/.hardship-cache`` (`legacy`: "" nothing,
+    "folder" an old cache folder with `legacy_shards` shards, "link" a link, removed
+    itself, never followed)."""
+
+    shards: int
+    folder: Path | None
+    legacy: str
+    legacy_shards: int
+
+
+def clear(root: Path) -> Cleared:
+    """Remove this root's cache folder from the user's cache, and what tools before format 4
+    kept under the root. A link in either place is removed itself, never followed."""
+    place = _where(root)
+    shards, folder = 0, None
+    if place is not None:
+        base, name = place
+        shards, removed = _clear_folder(Path(base), name)
+        folder = Path(base) / name if removed else None
+    legacy, more = _clear_legacy(root)
+    return Cleared(shards, folder, legacy, more)
+
+
+def _cannot_remove(path: Path, exc: OSError) -> UsageError:
+    return UsageError(
+        f"cannot remove the parse cache {path}: {exc.strerror or type(exc).__name__}",
+        "remove it by hand, or run with --no-cache (the cache is never needed for a correct"
+        " answer)",
+    )
+
+
+def _clear_folder(base: Path, name: str) -> tuple[int, bool]:
+    """(shard files removed, whether the root's folder was there)."""
+    try:
+        base_fd = os.open(base, _DIR_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0, False
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return 0, False  # a link: never used as the cache, so nothing of it is there
+        raise _cannot_remove(base, exc) from None
+    try:
+        try:
+            info = os.stat(name, dir_fd=base_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return 0, False
+        names: list[str] = []
+        try:
+            if not stat.S_ISDIR(info.st_mode):
+                os.unlink(name, dir_fd=base_fd)  # a link or a file where the folder goes
+                return 0, True
+            fd = os.open(name, _DIR_FLAGS, dir_fd=base_fd)
+            try:
+                names = os.listdir(fd)
+                for entry in names:
+                    if stat.S_ISDIR(os.stat(entry, dir_fd=fd, follow_symlinks=False).st_mode):
+                        shutil.rmtree(entry, dir_fd=fd)
+                    else:
+                        os.unlink(entry, dir_fd=fd)
+            finally:
+                os.close(fd)
+            os.rmdir(name, dir_fd=base_fd)
+        except OSError as exc:
+            raise _cannot_remove(base / name, exc) from None
+        return sum(1 for entry in names if entry.endswith(".pickle")), True
+    finally:
+        os.close(base_fd)
+
+
+def _clear_legacy(root: Path) -> tuple[str, int]:
+    legacy = root / LEGACY_DIR
+    try:
+        info = legacy.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return "", 0
+    except OSError as exc:
+        raise _cannot_remove(legacy, exc) from None
+    try:
+        if stat.S_ISLNK(info.st_mode):
+            legacy.unlink()  # the link, not what it points to
+            return "link", 0
+        if not stat.S_ISDIR(info.st_mode):
+            return "", 0  # not a cache folder: not ours to remove
+        count = sum(1 for entry in os.listdir(legacy) if entry.endswith(".pickle"))
+        shutil.rmtree(legacy)  # removes links inside, never what they point to
+    except OSError as exc:
+        raise _cannot_remove(legacy, exc) from None
+    return "folder", count
 
 
 def shards(root: Path) -> Iterator[Path]:
-    folder = root / CACHE_DIR
-    if folder.is_dir():
+    """This root's shard files (for tests and the bench)."""
+    folder = cache_dir(root)
+    if folder.is_dir() and not folder.is_symlink():
         yield from sorted(folder.glob("*.pickle"))
 
 

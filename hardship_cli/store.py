@@ -728,8 +728,9 @@ def load(
     """Load the whole root. Problems are collected, never raised.
 
     With `cache` (default: `USE_CACHE`), files unchanged since the last run come from
-    `.hardship-cache/` (see ``cache``); the others are parsed, in parallel when there are
-    many (see ``bulk``). `progress` is told about long loads (see ``bulk.Progress``).
+    the parse cache in the user's cache folder, never the root (see ``cache``); the
+    others are parsed, in parallel when there are many (see ``bulk``). `progress` is told
+    about long loads (see ``bulk.Progress``).
     """
     from . import bulk
 

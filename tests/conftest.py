@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +36,24 @@ def demo_copy(tmp_path: Path) -> Path:
 
 GOLDEN = REPO / "tests" / "golden"
 SMALL = REPO / "tests" / "roots" / "small"
+
+
+# ---------------------------------------------------------------------------------------
+# The parse cache of every test (and of every `hardship` process a test starts) lives in
+# one temporary folder of the session, never in the user's ~/.cache.
+
+_CACHE_HOME: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _CACHE_HOME
+    _CACHE_HOME = tempfile.mkdtemp(prefix="hardship-test-cache-")
+    os.environ["HARDSHIP_CACHE_DIR"] = _CACHE_HOME
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE_HOME is not None:
+        shutil.rmtree(_CACHE_HOME, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

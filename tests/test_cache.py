@@ -58,7 +58,7 @@ def test_warm_run_gives_what_a_cold_run_gives(demo: Path) -> None:
     cold = store.load(demo, cache=False)
     first = store.load(demo)
     assert first.loading.cached == 0
-    assert list((demo / cache.CACHE_DIR).glob("*.pickle"))
+    assert list(cache.cache_dir(demo).glob("*.pickle"))
     warm = store.load(demo)
     assert warm.loading.cached == warm.files == cold.files
     assert snapshot(warm) == snapshot(cold) == snapshot(first)
@@ -145,7 +145,9 @@ def test_a_bad_cache_is_a_miss_never_an_error(demo: Path, damage: str) -> None:
     elif damage == "empty":
         shard.write_bytes(b"")
     elif damage == "not-a-dict":
-        shard.write_bytes(cache.header() + pickle.dumps(["not", "a", "shard"]))
+        body = pickle.dumps(["not", "a", "shard"])
+        key = (Path(os.environ["HARDSHIP_CACHE_DIR"]) / cache.KEY_FILE).read_bytes()
+        shard.write_bytes(cache.header() + cache._mac(key, cache.header(), body) + body)
     elif damage == "group-writable":
         shard.chmod(0o666)
     elif damage == "directory":
@@ -183,21 +185,21 @@ def test_entries_with_another_size_or_time_are_ignored(demo: Path) -> None:
 def test_no_cache_neither_reads_nor_writes(demo: Path) -> None:
     records = store.load(demo, cache=False)
     assert records.loading.cached == 0
-    assert not (demo / cache.CACHE_DIR).exists()
+    assert not cache.cache_dir(demo).exists()
 
 
 def test_cli_no_cache_and_cache_clear(demo: Path) -> None:
     result = hardship("--root", demo, "--no-cache", "validate", "--today", "2026-11-29")
     assert result.code in (0, 1)
-    assert not (demo / cache.CACHE_DIR).exists()
+    assert not cache.cache_dir(demo).exists()
     warm_first = hardship("--root", demo, "validate", "--today", "2026-11-29")
-    assert (demo / cache.CACHE_DIR).is_dir()
+    assert cache.cache_dir(demo).is_dir()
     warm = hardship("--root", demo, "-v", "validate", "--today", "2026-11-29")
     assert warm.out == warm_first.out == result.out
     assert "from the cache" in warm.err and "parser:" in warm.err
     cleared = hardship("--root", demo, "cache", "clear")
     assert cleared.code == 0
-    assert not (demo / cache.CACHE_DIR).exists()
+    assert not cache.cache_dir(demo).exists()
     assert "removed" in cleared.err
 
 
@@ -211,7 +213,8 @@ def test_a_changed_tool_does_not_trust_an_old_cache(
 
 
 def test_unwritable_cache_folder_is_no_error(demo: Path) -> None:
-    (demo / cache.CACHE_DIR).write_text("a file where the folder should be")
+    cache.cache_dir(demo).parent.mkdir(parents=True, exist_ok=True)
+    cache.cache_dir(demo).write_text("a file where the folder should be")
     records = store.load(demo)
     assert records.files > 0 and records.loading.cached == 0
 
@@ -295,5 +298,5 @@ def test_no_cache_reaches_every_load_of_the_command(
     monkeypatch.setattr(store, "load", spy)
     hardship("--root", demo, "--no-cache", "validate", "--today", "2026-11-29")
     assert seen == [False]  # what casework's helpers see when they call store.load(root)
-    assert not (demo / cache.CACHE_DIR).exists()
+    assert not cache.cache_dir(demo).exists()
     assert store.USE_CACHE is True  # and nothing is left behind for the next command

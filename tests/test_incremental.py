@@ -931,7 +931,7 @@ def test_cli_validate_cold_warm_and_after_an_edit(demo: Path) -> None:
     one print the same; after one grant is edited, warm prints what --no-cache does."""
     rewrite(demo / CONFIG, _threshold)
     cold = validate(demo, "--no-cache")
-    assert not (demo / cache.CACHE_DIR).exists()
+    assert not cache.cache_dir(demo).exists()
     assert cold[0] == 1 and "missing-approval" in cold[1]
     assert validate(demo) == cold  # writes the cache
     assert any(cache.shards(demo))
