@@ -29,6 +29,14 @@ from .store import LAYOUT, PREFIX_TO_KIND, Records
 from .workflow import CASEWORK_ROLES, Outcome, acting_as, check_filed
 
 LOCK = Path(".hardship") / "lock"
+# Beside the lock: an ignore file that ignores the lock and itself, so that neither ever
+# shows in `git status`, whatever ignore files the repository has (the schemas in
+# .hardship/schema/ are meant to be committed and stay visible).
+LOCK_IGNORE = (
+    "# hardship's own files, never part of the records: its lock, and this file\n"
+    "/lock\n"
+    "/.gitignore\n"
+)
 ALL_ROLES = tuple(Role)
 
 
@@ -41,7 +49,7 @@ class Done:
 
 
 def lock(root: Path) -> Any:
-    return yamlio.locked(root / LOCK)
+    return yamlio.locked(root / LOCK, ignore=LOCK_IGNORE)
 
 
 def load(root: Path) -> Records:

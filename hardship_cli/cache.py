@@ -163,7 +163,11 @@ def base_dir() -> Path:
 
 def root_name(root: Path) -> str:
     """The name of a root's cache folder: a hash of its real path."""
-    return hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+    return _name_of(os.path.realpath(root))
+
+
+def _name_of(real_root: str) -> str:
+    return hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32]
 
 
 def cache_dir(root: Path) -> Path:
@@ -183,7 +187,7 @@ def _where(root: Path) -> tuple[str, str] | None:
     real_base = os.path.realpath(base)
     if real_base == real_root or real_base.startswith(real_root.rstrip(os.sep) + os.sep):
         return None
-    return base, hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32]
+    return base, _name_of(real_root)
 
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -251,22 +255,14 @@ def _folder(root: Path, create: bool) -> Iterator[tuple[int, bytes] | None]:
         os.close(fd)
 
 
-_keys: dict[tuple[int, int], bytes] = {}
-
-
 def _key(base_fd: int, create: bool) -> bytes | None:
     """The user's key (32 random bytes, 0600, in the cache folder): made once, with
-    O_EXCL, so that two processes never hold two keys; None when it is not to be trusted."""
-    info = os.fstat(base_fd)
-    kept = _keys.get((info.st_dev, info.st_ino))
-    if kept is not None:
-        return kept
+    O_EXCL, so that two processes never hold two keys; None when it is not to be trusted.
+    Read for each shard (32 bytes): a key replaced meanwhile is never mixed with the old."""
     key = _read_key(base_fd)
     if key is None and create:
         _make_key(base_fd)
         key = _read_key(base_fd)
-    if key is not None:
-        _keys[(info.st_dev, info.st_ino)] = key
     return key
 
 

@@ -483,15 +483,40 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def locked(lock_path: Path, timeout: float = 10.0) -> Iterator[None]:
-    """An exclusive lock between processes (fcntl), for ID allocation and edits."""
+def locked(lock_path: Path, timeout: float = 10.0, ignore: str | None = None) -> Iterator[None]:
+    """An exclusive lock between processes (fcntl), for ID allocation and edits.
+
+    The lock's folder and the lock are not followed when they are links: either is
+    refused, never written through (a link committed to the records could point
+    anywhere). With `ignore`, a ``.gitignore`` of that text is made beside the lock when
+    there is none (so that git never shows the lock, whatever the repository's own ignore
+    files say). Another user's lock is opened for reading: flock needs no more."""
     import fcntl
 
+    folder = lock_path.parent
     try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        folder.mkdir(parents=True, exist_ok=True)
+        info = folder.lstat()
     except OSError as exc:
+        if isinstance(exc, FileExistsError):  # a file, or a link to nowhere
+            raise _linked(folder, lock_path) from None
         raise os_error(exc, "create the lock file", lock_path, nothing_written=True) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise _linked(folder, lock_path)
+    if ignore is not None:
+        _create_beside(folder / ".gitignore", ignore)
+    flags = os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _linked(lock_path, lock_path) from None
+        if not isinstance(exc, PermissionError):
+            raise os_error(exc, "create the lock file", lock_path, nothing_written=True) from None
+        try:  # another user's lock: flock needs it open for reading only
+            fd = os.open(lock_path, os.O_RDONLY | flags)
+        except OSError:
+            raise os_error(exc, "create the lock file", lock_path, nothing_written=True) from None
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -510,6 +535,33 @@ def locked(lock_path: Path, timeout: float = 10.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _create_beside(path: Path, text: str) -> None:
+    """Make a small file beside the lock unless one is there (a link included: it is left
+    alone, never followed). Not an error when it cannot be made: another user's root, a
+    read-only one (where the lock itself then says what is wrong)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o644)
+    except OSError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _linked(path: Path, lock_path: Path) -> UsageError:
+    """The lock's folder or the lock is a link (or not a folder): never written through."""
+    if path == lock_path.parent:
+        return UsageError(
+            f"{path} is a link or not a folder; hardship keeps its lock in it and does"
+            " not write through a link",
+            f"make {path} a plain folder of the root (its schema/ files are in git)",
+        )
+    return UsageError(
+        f"{path} is a link; hardship does not write through a link",
+        f"remove {path}: hardship makes it itself",
+    )
 
 
 def atomic_create(path: Path, data: bytes | str) -> None:

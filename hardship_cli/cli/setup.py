@@ -23,7 +23,12 @@ SCHEMA_GLOBS = {
     "visit": ["visits/*/*.yaml"],
     "budget": ["budgets/*.yaml"],
 }
-ROOT_GITIGNORE = ".hardship-cache/\n.hardship/lock\n"
+# The parse cache lives in the user's cache folder and the lock ignores itself (see
+# actions.LOCK_IGNORE); this keeps out the cache older versions wrote under the root.
+ROOT_GITIGNORE = (
+    "# where older versions of hardship kept the parse cache (now in ~/.cache/hardship)\n"
+    ".hardship-cache/\n"
+)
 
 
 def schemas() -> dict[str, dict[str, object]]:
@@ -116,7 +121,12 @@ def init(
         for folder in ("cases", "grants", "campaigns", "visits", "budgets", "reports"):
             (path / folder).mkdir(exist_ok=True)
             (path / folder / ".gitkeep").touch()
+    from ..actions import LOCK, LOCK_IGNORE
+
     write_schemas(path / SCHEMA_DIR)
+    # The lock and its ignore file never show in git, even in a repository whose own
+    # .gitignore knows nothing of hardship (init inside an existing repository).
+    atomic_write(path / LOCK.parent / ".gitignore", LOCK_IGNORE)
     settings = {
         "yaml.schemas": {
             f"./{(SCHEMA_DIR / f'{kind}.schema.json').as_posix()}": globs
