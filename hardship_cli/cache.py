@@ -151,14 +151,18 @@ def shard_path(root: Path, folder: str) -> Path:
 
 
 def base_dir() -> Path:
-    """The user's cache folder for hardship (the key and a folder per root)."""
+    """The user's cache folder for hardship (the key and a folder per root); RuntimeError
+    when there is none (no home folder)."""
     explicit = os.environ.get("HARDSHIP_CACHE_DIR")
     if explicit:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is to be ignored
         return Path(xdg) / "hardship"
-    return Path.home() / ".cache" / "hardship"
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):
+        raise RuntimeError("no home folder")
+    return Path(home) / ".cache" / "hardship"
 
 
 def root_name(root: Path) -> str:

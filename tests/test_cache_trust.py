@@ -364,8 +364,45 @@ def test_a_linked_shard_is_neither_read_nor_written_through(demo: Path,
     assert store.load(demo).loading.cached == records.files
 
 
+def test_cache_clear_that_cannot_remove_says_why(demo: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (demo / cache.LEGACY_DIR).mkdir()
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache.shutil, "rmtree", refuse)
+    result = hardship("--root", demo, "cache", "clear")
+    assert result.code == 2
+    assert (
+        f"cannot remove the parse cache {demo / cache.LEGACY_DIR}: Permission denied\n"
+        "    hint: remove it by hand, or run with --no-cache (the cache is never needed for a"
+        " correct answer)\n"
+    ) in result.err
+    assert "Traceback" not in result.err and (demo / cache.LEGACY_DIR).is_dir()
+
+
 # ---------------------------------------------------------------------------------------
-# Owner-only
+# Where the cache is, owner-only
+
+
+def test_where_the_user_cache_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "records"
+    name = cache.root_name(root)
+    monkeypatch.setenv("HARDSHIP_CACHE_DIR", "/x/hardship-here")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/y/cache")
+    monkeypatch.setenv("HOME", "/z/home")
+    assert cache.cache_dir(root) == Path("/x/hardship-here") / name
+    monkeypatch.delenv("HARDSHIP_CACHE_DIR")
+    assert cache.cache_dir(root) == Path("/y/cache/hardship") / name
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+    assert cache.cache_dir(root) == Path("/z/home/.cache/hardship") / name
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.cache_dir(root) == Path("/z/home/.cache/hardship") / name
+    # a folder per root, named by the root's real path: a link to it shares its cache
+    (tmp_path / "records").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "records")
+    assert cache.root_name(tmp_path / "alias") == name != cache.root_name(tmp_path / "other")
 
 
 @pytest.fixture
