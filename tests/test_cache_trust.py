@@ -527,3 +527,45 @@ def test_no_cache_leaves_the_users_cache_alone(demo: Path, own_cache: Path) -> N
     assert not own_cache.exists()
     assert subprocess.run(["git", "status", "--porcelain"], cwd=demo, capture_output=True,
                           text=True, check=True).stdout == ""
+
+
+def refusing_open(monkeypatch: pytest.MonkeyPatch, error: OSError, when: int) -> None:
+    """os.open of the lock fails with `error` when its flags hold `when` (what another
+    user's lock, or a read-only root, does; the tests run as whoever runs them)."""
+    from hardship_cli import yamlio
+
+    real_open = os.open
+
+    def fake_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if path == "lock" and flags & when:
+            raise error
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yamlio.os, "open", fake_open)
+
+
+def test_another_users_lock_is_taken_for_reading(demo: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (demo / ".hardship").mkdir()
+    (demo / ".hardship" / "lock").touch()
+    refusing_open(monkeypatch, PermissionError(13, "Permission denied"), os.O_RDWR)
+    assert add_grant(demo).startswith("GR-2026-")
+
+
+def test_a_lock_that_cannot_be_made_is_said_in_plain_words(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    refusing_open(monkeypatch, OSError(errno.EROFS, "Read-only file system"), os.O_CREAT)
+    result = hardship(
+        "--root", demo, "add", "grant", "--as", "李明", "--case", "HS-2026-0001",
+        "--kind", "medical", "--amount", "2000", "--fund", "union", "--reason", "术后",
+        "--on", TODAY, "--today", TODAY, "--no-commit",
+    )
+    assert result.code == 2
+    assert (
+        f"cannot take the lock {demo / '.hardship' / 'lock'}: Read-only file system\n"
+        "    hint: check that you may write in the records root (and that the disk is not"
+        " full)\n"
+    ) in result.err
