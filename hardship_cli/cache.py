@@ -395,10 +395,13 @@ def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], 
             if file is None:
                 return {}
             try:
-                with open(file, "rb") as handle:
+                # Only a regular file: one swapped for a pipe since it was read must not
+                # hang the run that wants a line of it.
+                fd, _info = yamlio.open_regular(file)
+                with os.fdopen(fd, "rb") as handle:
                     raw = handle.read()
-            except OSError:
-                return {}  # gone since: a problem in it is shown without a line
+            except (OSError, yamlio.OddFile):
+                return {}  # gone or changed since: a problem in it is shown without a line
         return yamlio.parse(raw, "").lines
     return marshal.loads(blob[1:])  # type: ignore[no-any-return]
 

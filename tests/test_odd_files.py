@@ -693,3 +693,16 @@ def test_os_error_words() -> None:
     odd = os_error(OSError(errno.EXDEV, "Invalid cross-device link", "a"))
     assert odd.message == "cannot use a: invalid cross-device link"
     assert os_error(OSError(errno.EPERM, "x")).message == "cannot use a file: permission denied"
+
+
+def test_a_line_asked_of_a_file_swapped_for_a_pipe_does_not_hang(tmp_path: Path) -> None:
+    """A cached problem's line is worked out by reading the file again: a file replaced
+    by a named pipe since it was cached gives no line, and no hang."""
+    from hardship_cli import cache
+
+    record = tmp_path / "GR-2026-0001.yaml"
+    record.write_text("id: GR-2026-0001\namount: 1.00\n", encoding="utf-8")
+    assert cache.unpack_lines(b"F", str(record)) == {("id",): 1, ("amount",): 2}
+    record.unlink()
+    os.mkfifo(record)
+    assert cache.unpack_lines(b"F", str(record)) == {}
