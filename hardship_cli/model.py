@@ -624,6 +624,15 @@ class Officer(Record):
     email: Text | None = None
 
 
+class ImportLimits(Record):
+    """How big a sheet `import cases` reads; a bigger unit raises them here (or by flag)."""
+
+    max_rows: Annotated[Int, Field(ge=1)] = 20_000  # rows of a sheet, blank ones included
+    max_file_mb: Annotated[Int, Field(ge=1)] = 50  # the file as it is on disk
+    max_unpacked_mb: Annotated[Int, Field(ge=1)] = 200  # an .xlsx's parts unpacked, together
+    max_ratio: Annotated[Int, Field(ge=1)] = 200  # how many times a large part may grow
+
+
 class Config(Record):
     organisation: Organisation
     locale: Locale = Locale.zh_CN
@@ -635,6 +644,7 @@ class Config(Record):
     officers: list[Officer] = Field(min_length=1)
     holidays: list[IsoDate] = Field(default_factory=list)  # public holidays, for notice days
     workdays: list[IsoDate] = Field(default_factory=list)  # weekend days worked (调休)
+    imports: ImportLimits = Field(default_factory=ImportLimits)
 
     def standard_on(self, day: date) -> Standard | None:
         """The standard in force on a day: the latest whose `from` is not after it."""

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import re
-from collections.abc import Callable, Iterable
+import stat
+import struct
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from .cells import unquote
-from .model import OPEN_CASE_STATUSES, Case
+from .model import OPEN_CASE_STATUSES, Case, ImportLimits
 from .problems import UsageError
 
 # ---------------------------------------------------------------------------------------
@@ -189,44 +194,188 @@ def load_mapping(path: Path | None) -> dict[str, str]:
 # Reading the cells
 
 
+MB = 1024 * 1024
+MAX_COLUMNS = 1_000  # cells further right are never a heading's; a row may not widen the read
+ZIP_MAX_PARTS = 10_000  # an Excel file has a few dozen parts
+RAISE = {
+    "max_rows": "--max-rows N, or imports: max_rows in hardship.yaml",
+    "max_file_mb": "--max-size MB, or imports: max_file_mb in hardship.yaml",
+    "max_unpacked_mb": "--max-unpacked MB, or imports: max_unpacked_mb in hardship.yaml",
+    "max_ratio": "imports: max_ratio in hardship.yaml",
+}
+
+
+def _too_big(what: str, limit: str) -> UsageError:
+    return UsageError(what, f"if the sheet is genuine, raise the limit with {RAISE[limit]}")
+
+
 @dataclass
 class Sheet:
     name: str
-    rows: list[tuple[int, list[Any]]]  # (row number in the sheet, cells)
+    rows: Iterator[tuple[int, Sequence[Any]]]  # (row number in the sheet, cells), streamed
 
 
-def read_workbook(path: Path) -> list[Sheet]:
-    if not path.exists():
-        raise UsageError(f"{path}: no such file")
+def check_sheet(path: Path, limits: ImportLimits) -> None:
+    """Refuse a sheet too big to read, before any parser touches it: its size on disk and,
+    for an Excel file, what its parts would unpack to (from the zip's directory alone)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path}: not a regular file", "give the sheet's file itself")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise UsageError(f"{path}: cannot read the text encoding", "save it as UTF-8")
-        rows = list(csv.reader(io.StringIO(text)))
-        return [Sheet(path.stem, [(i + 1, row) for i, row in enumerate(rows)])]
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UsageError(
             f"{path}: import reads .xlsx or .csv files",
             "save the sheet as Excel (.xlsx) or CSV (UTF-8)",
         )
+    if info.st_size > limits.max_file_mb * MB:
+        raise _too_big(
+            f"{path}: the file is {_mb(info.st_size)}, more than the limit of "
+            f"{limits.max_file_mb} MB",
+            "max_file_mb",
+        )
+    if suffix != ".csv":
+        _check_zip(path, limits)
+
+
+def _check_zip(path: Path, limits: ImportLimits) -> None:
+    import zipfile
+
+    parts = _zip_entries(path)
+    if parts is not None and parts > ZIP_MAX_PARTS:
+        raise UsageError(
+            f"{path}: the file holds {parts:,} parts; an Excel file holds a few dozen",
+            "open it in Excel and save it again as .xlsx",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise UsageError(
+            f"{path}: not a readable Excel file (not a zip archive)",
+            "open it in Excel and save it again as .xlsx",
+        ) from None
+    total = sum(m.file_size for m in members)
+    largest = max(members, key=lambda m: m.file_size, default=None)
+    if largest is not None and total > limits.max_unpacked_mb * MB:
+        raise _too_big(
+            f"{path}: its parts unpack to {_mb(total)} ({largest.filename} alone "
+            f"{_mb(largest.file_size)}), more than the limit of {limits.max_unpacked_mb} MB",
+            "max_unpacked_mb",
+        )
+    for member in members:
+        # Small parts (styles, a short sheet) may compress very well; a large one that
+        # grows hundreds of times is a zip bomb, not a sheet.
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > MB and ratio > limits.max_ratio:
+            raise _too_big(
+                f"{path}: its part {member.filename} unpacks {ratio:,.0f} times its packed "
+                f"size ({_mb(member.compress_size)} to {_mb(member.file_size)}), more than the "
+                f"limit of {limits.max_ratio} times",
+                "max_ratio",
+            )
+
+
+def _zip_entries(path: Path) -> int | None:
+    """How many parts the zip's end record declares (read before zipfile builds an entry
+    for each); None when there is no end record (zipfile then says it is no zip)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        tail = min(size, 22 + 65_535)  # the end record, and a comment of at most 64 KiB
+        handle.seek(size - tail)
+        data = handle.read(tail)
+    at = data.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(data):
+        return None
+    (entries,) = struct.unpack("<H", data[at + 10 : at + 12])
+    return ZIP_MAX_PARTS + 1 if entries == 0xFFFF else entries  # 0xFFFF: a zip64 count
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f} MB"
+
+
+@contextmanager
+def open_workbook(path: Path, limits: ImportLimits) -> Iterator[list[Sheet]]:
+    """The workbook's sheets, each read row by row as it is consumed; a sheet longer than
+    the limit stops being read at the first row past it."""
+    check_sheet(path, limits)
+    if path.suffix.lower() == ".csv":
+        encoding = _csv_encoding(path)
+        with open(path, encoding=encoding, newline="") as handle:
+            yield [Sheet(path.stem, _counted(path, path.stem, _csv_rows(path, handle), limits))]
+        return
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
         raise UsageError(f"{path}: not a readable Excel file ({type(exc).__name__})") from None
-    sheets = []
-    for ws in book.worksheets:
-        cells = [(i + 1, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True))]
-        sheets.append(Sheet(ws.title, cells))
-    return sheets
+    try:
+        sheets = []
+        for ws in book.worksheets:
+            sheets.append(Sheet(ws.title, _counted(path, ws.title, _xlsx_rows(path, ws), limits)))
+        yield sheets
+    finally:
+        book.close()
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without the BOM Excel writes), else GB18030: read in chunks, so a
+    large file is never held whole."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(MB):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"  # decodes any byte string
+    return "utf-8-sig"
+
+
+def _csv_rows(path: Path, handle: TextIO) -> Iterator[tuple[int, Sequence[Any]]]:
+    reader = csv.reader(handle)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise UsageError(
+            f"{path}:{reader.line_num}: not a readable CSV line ({exc})",
+            "save the sheet again as CSV (UTF-8) from Excel",
+        ) from None
+
+
+def _xlsx_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    ws.reset_dimensions()  # the size a file declares is not trusted: rows come as they are
+    try:
+        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, cells[:MAX_COLUMNS]
+    except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
+        raise UsageError(
+            f"{path}: sheet {ws.title} is not readable ({type(exc).__name__})",
+            "open it in Excel and save it again as .xlsx",
+        ) from None
+
+
+def _counted(
+    path: Path, name: str, rows: Iterator[tuple[int, Sequence[Any]]], limits: ImportLimits
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    for count, row in enumerate(rows, start=1):
+        if count > limits.max_rows:
+            raise _too_big(
+                f"{path}: sheet {name} has more than {limits.max_rows:,} rows (the limit; "
+                "blank rows count too); nothing was read past row "
+                f"{limits.max_rows:,}",
+                "max_rows",
+            )
+        yield row
 
 
 def _text(value: Any) -> str:
@@ -245,30 +394,43 @@ def _heading(value: Any, mapping: dict[str, str]) -> str:
     return ALIASES.get(text, text)
 
 
-def find_header(
+def headed(
     sheet: Sheet, known: set[str], mapping: dict[str, str]
+) -> tuple[dict[int, str], Iterator[tuple[int, Sequence[Any]]]]:
+    """The sheet's columns (by the header found in its first rows) and the rows below the
+    header, still streamed."""
+    head = list(itertools.islice(sheet.rows, HEAD_ROWS + 1))
+    last, columns = find_header(sheet.name, head, known, mapping)
+    return columns, itertools.chain(head[last + 1 :], sheet.rows)
+
+
+HEAD_ROWS = 10
+
+
+def find_header(
+    name: str, head: list[tuple[int, Sequence[Any]]], known: set[str], mapping: dict[str, str]
 ) -> tuple[int, dict[int, str]]:
     """The header row is the one with most known headings among the first ten rows; a
     heading merged over two header rows (its value in the upper cell) is taken too."""
     best_index, best_count = -1, 0
-    for index, (_, cells) in enumerate(sheet.rows[:10]):
+    for index, (_, cells) in enumerate(head[:HEAD_ROWS]):
         count = sum(1 for c in cells if _heading(c, mapping) in known)
         if count > best_count:
             best_index, best_count = index, count
     if best_index < 0 or best_count < 2:
         raise UsageError(
-            f"sheet {sheet.name}: no header row with the known headings",
+            f"sheet {name}: no header row with the known headings",
             "the default headings are 工号, 姓名, 单位, 性别, 家庭月收入, 困难类别, 致困原因...; "
             "for other headings give a mapping file with --mapping",
         )
     columns: dict[int, str] = {}
-    header_rows = [sheet.rows[best_index][1]]
+    header_rows = [head[best_index][1]]
     if best_index > 0:
-        header_rows.append(sheet.rows[best_index - 1][1])
+        header_rows.append(head[best_index - 1][1])
     last = best_index
     # A second header row under merged group headings (收入情况 over 家庭月收入, 月刚性支出).
-    if best_index + 1 < len(sheet.rows):
-        below = sheet.rows[best_index + 1][1]
+    if best_index + 1 < len(head):
+        below = head[best_index + 1][1]
         named = [c for c in below if _text(c)]
         if named and all(_heading(c, mapping) in known for c in named):
             header_rows.insert(0, below)
@@ -383,14 +545,21 @@ def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def read_rows(path: Path, mapping: dict[str, str]) -> list[Row]:
-    """Every household row of the sheet, with its members and the cells it could not read."""
-    sheets = read_workbook(path)
+def read_rows(
+    path: Path, mapping: dict[str, str], limits: ImportLimits | None = None
+) -> list[Row]:
+    """Every household row of the sheet, with its members and the cells it could not read.
+    The sheet is checked against the limits before it is parsed, then streamed."""
+    with open_workbook(path, limits or ImportLimits()) as sheets:
+        return _read_rows(sheets, mapping)
+
+
+def _read_rows(sheets: list[Sheet], mapping: dict[str, str]) -> list[Row]:
     by_heading = {c.heading: c for c in CASE_COLUMNS}
     member_by_heading = {c.heading: c for c in MEMBER_COLUMNS}
     known = set(by_heading) | set(member_by_heading)
     main = sheets[0]
-    start, columns = find_header(main, known, mapping)
+    columns, below = headed(main, known, mapping)
     if "工号" not in columns.values() and "身份证号" not in columns.values():
         raise UsageError(
             f"sheet {main.name}: neither 工号 nor 身份证号 is a column",
@@ -398,7 +567,7 @@ def read_rows(path: Path, mapping: dict[str, str]) -> list[Row]:
         )
     rows: dict[str, Row] = {}
     ordered: list[Row] = []
-    for number, cells in main.rows[start + 1 :]:
+    for number, cells in below:
         if all(_text(c) == "" for c in cells):
             continue  # a blank row
         row = Row(number, main.name)
@@ -459,8 +628,8 @@ def _read_member_sheet(
     if sheet is None:
         return
     mapping = {**MEMBER_SHEET_HEADINGS, **mapping}
-    start, columns = find_header(sheet, set(member_by_heading) | {"工号"}, mapping)
-    for number, cells in sheet.rows[start + 1 :]:
+    columns, below = headed(sheet, set(member_by_heading) | {"工号"}, mapping)
+    for number, cells in below:
         if all(_text(c) == "" for c in cells):
             continue
         member: dict[str, Any] = {}

@@ -210,6 +210,7 @@ def run(argv: list[str] | None = None) -> None:
             code = 0  # click's exit 1 for a reader that went away (| head): not a problem found
     except HardshipError as exc:
         code = _say(exc)
+        interrupted_said = True  # an interrupted command that says what it undid
     except click_exception as exc:
         exc.show()  # type: ignore[attr-defined]
         code = getattr(exc, "exit_code", EXIT_USAGE)

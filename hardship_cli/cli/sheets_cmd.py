@@ -40,34 +40,58 @@ def import_cases(
         bool, typer.Option("--no-commit", help="Leave the change uncommitted.")
     ] = False,
     format: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.text,
+    max_rows: Annotated[
+        int | None,
+        typer.Option("--max-rows", min=1, help="Read at most N rows a sheet (default 20,000)."),
+    ] = None,
+    max_size: Annotated[
+        int | None,
+        typer.Option("--max-size", min=1, help="Refuse a file over MB megabytes (default 50)."),
+    ] = None,
+    max_unpacked: Annotated[
+        int | None,
+        typer.Option(
+            "--max-unpacked",
+            min=1,
+            help="Refuse an .xlsx whose parts unpack to over MB megabytes (default 200).",
+        ),
+    ] = None,
 ) -> None:
     """Create or update case files from the yearly collection sheet, one row a household
     (members on a second sheet 家庭成员 or on repeated rows). A household is matched by 工号,
     else 身份证号, and is never filed twice. Bad rows are refused with their row number; the
-    good rows are imported all the same, in one commit. Exit 1 when a row was refused.
+    good rows are imported all the same, in one commit, or, if the import is stopped or
+    fails, not at all. Exit 1 when a row was refused. A sheet over the limits (its size,
+    its unpacked size, its rows; hardship.yaml `imports:` sets them) is refused, exit 2.
 
     Example: hardship import cases 2027花名册.xlsx --as 李明 --dry-run
     """
     from .. import sheets
-    from ..importing import apply_import
+    from ..importing import import_cases, limits_of, read_config
+    from ..workflow import CASEWORK_ROLES, acting_as
     from .main import parse_today, state
 
     st = state(ctx)
     day = parse_today(on)
-    records = st.load()
-    if records.config is None:
-        from ..problems import ConfigError
-
-        raise ConfigError("hardship.yaml has problems", "run hardship validate")
-    from ..workflow import CASEWORK_ROLES, acting_as
-
+    config = read_config(st.root)
     # Filing cases is casework: an officer, the chair or the leader, never finance alone.
-    acting_as(records.config, acting, CASEWORK_ROLES, "importing the collection sheet")
-    rows = sheets.read_rows(sheet, sheets.load_mapping(mapping))
-    actions = sheets.plan_import(rows, records.cases.values(), acting, day)
-    written: dict[int, str] = {}
-    if not dry_run:
-        written = apply_import(st.root, actions, acting, day, sheet.name, commit=not no_commit)
+    acting_as(config, acting, CASEWORK_ROLES, "importing the collection sheet")
+    limits = limits_of(
+        config, max_rows=max_rows, max_file_mb=max_size, max_unpacked_mb=max_unpacked
+    )
+    done = import_cases(
+        st.root,
+        sheet,
+        sheets.load_mapping(mapping),
+        acting,
+        day,
+        limits,
+        dry_run=dry_run,
+        commit=not no_commit,
+    )
+    actions, written = done.actions, done.written
+    for note in done.notes:
+        print(note, file=sys.stderr)
     if format == TextOrJson.json:
         doc = [
             {
