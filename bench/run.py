@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -187,6 +188,59 @@ class NewFiles:
             (self.folder / name).unlink()
 
 
+# ---------------------------------------------------------------------------------------
+# import cases: a unit's sheet of IMPORT_ROWS new households into the demo root
+
+
+IMPORT_ROWS = 10_000
+SHEET_HEADINGS = (
+    "工号,姓名,单位,性别,出生日期,就业状态,健康状况,家庭月收入,月刚性支出,困难类别,致困原因"
+)
+
+
+def import_sheet(rows: int) -> Path:
+    """A collection sheet of `rows` new households (CSV, the way units send it)."""
+    path = OUT / f"import-{rows}.csv"
+    lines = [SHEET_HEADINGS]
+    for i in range(rows):
+        lines.append(
+            f"9{i:06d},职工{i},物流中心,{'男女'[i % 2]},1970-01-{1 + i % 28:02d},在岗,大病,"
+            f"{700 + i % 50}.00,0.00,深度困难,因病"
+        )
+    text = "\n".join(lines) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+class DemoRoot:
+    """The demo root in a git repository of its own (outside this one: a root made inside
+    a repository joins it), put back as `init --demo` made it before each import."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="hardship-bench-import-")) / "unit"
+        subprocess.run(
+            [HARDSHIP, "init", str(self.folder), "--demo"], capture_output=True, check=True
+        )
+        top = self._git("rev-parse", "--show-toplevel").strip()
+        if Path(top).resolve() != self.folder.resolve():
+            raise SystemExit(f"the import's demo root is not a repository of its own: {top}")
+        self.head = self._git("rev-parse", "HEAD").strip()
+
+    def _git(self, *args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(self.folder), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def __call__(self) -> None:
+        self._git("reset", "-q", "--hard", self.head)
+        self._git("clean", "-q", "-f", "-d", "--", "cases")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder.parent, ignore_errors=True)
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds >= 0.995 else f"{seconds * 1000:.0f} ms"
 
@@ -299,6 +353,23 @@ def main() -> int:
             rows.append((label, measure(argv, before=cleanup), ""))
         finally:
             cleanup()
+
+    if "import" in available:
+        say(f"import cases, {IMPORT_ROWS:,} rows ...")
+        sheet = import_sheet(IMPORT_ROWS)
+        demo = DemoRoot()
+        try:
+            argv = [HARDSHIP, "--root", str(demo.folder), "import", "cases", str(sheet), "--as"]
+            argv += ["李明", "--on", "2026-11-29"]
+            timing = measure(argv, before=demo, runs=3)
+        finally:
+            demo.remove()
+        label = f"import cases, {IMPORT_ROWS:,}-row csv (one check, one commit)"
+        rows.append((label, timing, ""))
+        if timing.code != 0:
+            notes.append(f"`import cases` exited {timing.code}")
+    else:
+        notes.append("`import cases`: not measured, the command is not on main yet")
 
     hledger = shutil.which("hledger")
     hledger_timing: Timing | None = None

@@ -432,8 +432,7 @@ def _undone(exc: BaseException, undo: _Undo) -> BaseException:
     failed = undo.run()
     if failed:
         return HardshipError(
-            "the import stopped and could not be undone entirely: "
-            + "; ".join(failed),
+            "the import stopped and could not be undone entirely: " + "; ".join(failed),
             "put these files right by hand (git status shows them)",
         )
     back = f"the import was undone ({undo.said()}); the records are as they were and "

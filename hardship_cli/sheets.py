@@ -545,9 +545,7 @@ def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def read_rows(
-    path: Path, mapping: dict[str, str], limits: ImportLimits | None = None
-) -> list[Row]:
+def read_rows(path: Path, mapping: dict[str, str], limits: ImportLimits | None = None) -> list[Row]:
     """Every household row of the sheet, with its members and the cells it could not read.
     The sheet is checked against the limits before it is parsed, then streamed."""
     with open_workbook(path, limits or ImportLimits()) as sheets:
