@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import re
 import signal
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -314,6 +314,21 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """A second Ctrl-C (or SIGTERM) waits until the import is undone."""
+    try:
+        previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 @dataclass
 class _Undo:
     """What the import has done to the root so far, to take back exactly."""
@@ -429,7 +444,8 @@ def _write_and_commit(
 
 def _undone(exc: BaseException, undo: _Undo) -> BaseException:
     """The error to report once the import has been taken back, saying so truthfully."""
-    failed = undo.run()
+    with _signals_held():
+        failed = undo.run()
     if failed:
         return HardshipError(
             "the import stopped and could not be undone entirely: " + "; ".join(failed),
@@ -458,18 +474,26 @@ def _undone(exc: BaseException, undo: _Undo) -> BaseException:
 
 
 def _stage(path: Path, write: _Write) -> Path:
-    """The file's new text in a temporary file beside it (its mode, if it exists); flushed
-    to disk with the others (a flush a file costs a minute for 10,000 rows)."""
-    mode = os.stat(path).st_mode & 0o7777 if write.file is not None else None
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """The file's new text in a temporary file beside it (with the mode of the file it
+    replaces); flushed to disk with the others (a flush a file: a minute for 10,000 rows)."""
+    mode = os.stat(path).st_mode & 0o7777 if write.file is not None else 0o666  # less umask
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for attempt in itertools.count():
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{attempt}.tmp")
+        try:
+            fd = os.open(temp, flags, mode)
+            break
+        except FileExistsError:
+            continue
     try:
-        os.fchmod(fd, mode if mode is not None else 0o666 & ~yamlio._umask())
+        if write.file is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(write.text.encode("utf-8"))
     except BaseException:
-        os.unlink(name)
+        os.unlink(temp)
         raise
-    return Path(name)
+    return temp
 
 
 def place(path: Path, temp: Path, write: _Write, undo: _Undo) -> None:
