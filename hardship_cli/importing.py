@@ -42,6 +42,7 @@ from .problems import (
     HardshipError,
     Problem,
     Refused,
+    UsageError,
 )
 from .sheets import Action
 from .store import Records
@@ -205,8 +206,6 @@ def _numbers(
     while True:
         case_id = f"{prefix}-{current:0{width}d}"
         if len(str(current)) > max(width, 6):
-            from .problems import UsageError
-
             raise UsageError(f"no free case number left in {year}")
         if case_id not in taken and case_id not in records.cases:
             yield case_id
@@ -502,8 +501,6 @@ def place(path: Path, temp: Path, write: _Write, undo: _Undo) -> None:
         try:
             os.link(temp, path)  # appears whole, and never over a file that exists
         except FileExistsError:
-            from .problems import UsageError
-
             raise UsageError(
                 f"{write.rel} already exists; it was not overwritten",
                 "another command created it a moment ago: run the import again",

@@ -42,18 +42,22 @@ def import_cases(
     format: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.text,
     max_rows: Annotated[
         int | None,
-        typer.Option("--max-rows", min=1, help="Read at most N rows a sheet (default 20,000)."),
+        typer.Option(
+            "--max-rows", min=1, help="Read at most N rows a sheet (else imports: max_rows)."
+        ),
     ] = None,
     max_size: Annotated[
         int | None,
-        typer.Option("--max-size", min=1, help="Refuse a file over MB megabytes (default 50)."),
+        typer.Option(
+            "--max-size", min=1, help="Refuse a file over MB megabytes (else imports: max_file_mb)."
+        ),
     ] = None,
     max_unpacked: Annotated[
         int | None,
         typer.Option(
             "--max-unpacked",
             min=1,
-            help="Refuse an .xlsx whose parts unpack to over MB megabytes (default 200).",
+            help="Refuse an .xlsx unpacking to over MB megabytes (else imports: max_unpacked_mb).",
         ),
     ] = None,
 ) -> None:
