@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -179,17 +178,27 @@ def zip_bomb(path: Path, unpacked_mb: int) -> Path:
     return path
 
 
+# Started from a small process of its own: a child forked from pytest would count pytest's
+# memory as its own peak (Linux keeps the high-water mark across exec).
+MEASURE = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen([sys.executable, "-m", "hardship_cli", *sys.argv[1:]],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = process.stderr.read().decode("utf-8")
+_pid, status, usage = os.wait4(process.pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), err, time.perf_counter() - started,
+                  usage.ru_maxrss // 1024]))
+"""
+
+
 def run_measured(*args: str | Path) -> tuple[int, str, float, int]:
     """`python -m hardship_cli ARGS` in its own process: exit code, stderr, wall seconds,
     peak memory (MiB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "hardship_cli", *map(str, args)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
-    assert process.stderr is not None
-    err = process.stderr.read().decode("utf-8")
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    return os.waitstatus_to_exitcode(status), err, elapsed, usage.ru_maxrss // 1024
+    done = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], capture_output=True,
+                          text=True, cwd=REPO, check=True)
+    code, err, seconds, peak = json.loads(done.stdout)
+    return code, err, seconds, peak
 
 
 def test_a_zip_bomb_is_refused_fast_and_small(tmp_path: Path):
