@@ -43,6 +43,7 @@ from .problems import (
     Problem,
     Refused,
     UsageError,
+    os_error,
 )
 from .sheets import Action
 from .store import Records
@@ -462,13 +463,9 @@ def _undone(exc: BaseException, undo: _Undo) -> BaseException:
         )
     if isinstance(exc, HardshipError):
         return HardshipError(f"{exc.message.split(chr(10))[0]}\n{back}", exit_code=exc.exit_code)
-    if isinstance(exc, OSError):
-        where = f" {exc.filename}" if exc.filename else ""
-        return HardshipError(
-            f"could not write{where}: {exc.strerror or type(exc).__name__}; {back}",
-            "free some space or correct the folder's permissions, then import again",
-            exit_code=EXIT_PROBLEMS,
-        )
+    if isinstance(exc, OSError):  # a full disk, a read-only folder: said as everywhere
+        said = os_error(exc, "write")
+        return HardshipError(f"{said.message}; {back}", said.hint, exit_code=said.exit_code)
     return exc  # a failure of our own: the top handler says it, and nothing was written
 
 
@@ -484,6 +481,8 @@ def _stage(path: Path, write: _Write) -> Path:
             break
         except FileExistsError:
             continue
+        except OSError as exc:  # said of the record's file, not of a temporary name
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         if write.file is not None:
             os.fchmod(fd, mode)

@@ -321,14 +321,38 @@ def test_a_write_failing_half_way_leaves_the_root_as_it_was(tmp_path: Path, monk
     result = import_(root, sheet)
     assert len(done) == at
     created = max(at - 1, 0)  # the sheet's first row updates a file, the others are new
-    assert result.code == 1
+    assert result.code == 2
     assert result.err == (
-        f"hardship: could not write {root}/cases/HS-2026-0020.yaml: No space left on device; "
+        f"hardship: cannot write {root}/cases/HS-2026-0020.yaml: the disk is full; "
         f"the import was undone ({created} new file(s) removed, {at - created} file(s) given "
         "back their old content); the records are as they were and nothing was committed\n"
-        "    hint: free some space or correct the folder's permissions, then import again\n"
+        "    hint: free some space, then run the command again\n"
     )
     assert git(root, "rev-parse", "HEAD") == head
+    assert clean(root)
+
+
+def test_a_folder_it_may_not_write_is_said_and_nothing_is_left(tmp_path: Path, monkeypatch):
+    root = demo_root(tmp_path)
+    sheet = csv_sheet(tmp_path / "s.csv", 3)
+    real = os.open
+
+    def read_only(path, flags, *args, **kwargs):  # cases/ as a read-only folder (tests run
+        if str(path).endswith(".tmp") and flags & os.O_CREAT:  # as root, who writes anyway)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    result = import_(root, sheet)
+    monkeypatch.undo()
+    assert result.code == 2
+    assert result.err == (
+        f"hardship: cannot write {root}/cases/HS-2026-0017.yaml: permission denied; the import "
+        "was undone (0 new file(s) removed, 0 file(s) given back their old content); the "
+        "records are as they were and nothing was committed\n"
+        "    hint: you may not write (or read) there: check the owner and permissions with "
+        "`ls -ld` (is the records root read-only for you?)\n"
+    )
     assert clean(root)
 
 
