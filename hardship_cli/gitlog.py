@@ -107,6 +107,10 @@ def repo_top(root: Path) -> Path | None:
     return Path(result.stdout.strip())
 
 
+def has_commits(top: Path) -> bool:
+    return _git(["rev-parse", "--verify", "-q", "HEAD"], top).returncode == 0
+
+
 def require_repo(root: Path, what: str) -> Path:
     """The top of the repository holding `root`; a plain error when git is missing or the
     root is not in a repository (`what` says what could not be done)."""
@@ -244,7 +248,7 @@ class Pending:
         a new file removed), and out of git's index. Files already committed (the commit
         landed) are left alone. Returns what could not be undone, in words."""
         left: list[str] = []
-        status = _status(self.top, self.rels)
+        status = file_status(self.top, self.rels)
         if not status:
             return left  # clean: committed, or as it was
         new = [r for p, r in zip(self.paths, self.rels, strict=True) if self.before[p] is None]
@@ -291,7 +295,7 @@ def prepare(root: Path, paths: Iterable[Path]) -> Pending:
     rels = [os.path.relpath(p.resolve(), top.resolve()) for p in files]
     shown = [os.path.relpath(p.resolve(), root.resolve()) for p in files]
     check_can_commit(top)
-    dirty = _status(top, rels)
+    dirty = file_status(top, rels)
     for rel, show in zip(rels, shown, strict=True):
         if rel in dirty:
             raise _not_as_committed(show, dirty[rel])
@@ -332,13 +336,11 @@ def check_can_commit(top: Path) -> None:
             )
 
 
-def _status(top: Path, rels: list[str]) -> dict[str, str]:
+def file_status(top: Path, rels: list[str]) -> dict[str, str]:
     """git's two-letter status of each of these files that differs from HEAD."""
     if not rels:
         return {}
-    done = _git(
-        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels], top
-    )
+    done = _git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels], top)
     if done.returncode != 0:
         raise HardshipError(f"git status failed: {_last_words(done)}")
     found: dict[str, str] = {}
@@ -388,8 +390,10 @@ def commit(
     `Pending.land`, which check before writing and put the files back on failure."""
     top = repo_top(root)
     if top is None:
-        said = "git is not installed" if not git_installed() else (
-            "the records root is not inside a git repository"
+        said = (
+            "git is not installed"
+            if not git_installed()
+            else ("the records root is not inside a git repository")
         )
         return None, (
             f"warning: {said}: the change is written but not committed, so it has no audit "
@@ -824,7 +828,7 @@ def history(root: Path, rel: str, record_id: str, config: Config | None = None) 
     """Every commit that changed the record's file, oldest first, each judged. Renames are
     followed, copies never: a new record is never taken for a copy of a similar one."""
     top = require_repo(root, "there is no history to read")
-    if _git(["rev-parse", "--verify", "-q", "HEAD"], top).returncode != 0:
+    if not has_commits(top):
         return []
     path = os.path.relpath((root / rel).resolve(), top.resolve())
     found: list[tuple[Commit, str, str | None]] = []
@@ -845,7 +849,7 @@ def history(root: Path, rel: str, record_id: str, config: Config | None = None) 
             start, current = renamed[0].parents[0], renamed[1]
         specs = [f"{c.sha}:{p}" for c, p, _ in found]
         specs += [f"{c.sha}^:{old or p}" for c, p, old in found]
-        blobs = _blobs(top, specs)
+        blobs = read_blobs(top, specs)
         events = []
         for c, p, old in found:
             change = compare(blobs.get(f"{c.sha}^:{old or p}"), blobs.get(f"{c.sha}:{p}"))
@@ -898,7 +902,7 @@ def _renamed_from(top: Path, commit: Commit, path: str) -> str | None:
     return None
 
 
-def _blobs(top: Path, specs: list[str]) -> dict[str, bytes | None]:
+def read_blobs(top: Path, specs: list[str]) -> dict[str, bytes | None]:
     """Many `commit:path` contents in one git process."""
     if not specs:
         return {}
