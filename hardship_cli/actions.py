@@ -259,7 +259,6 @@ def add(
         role = acting_as(records.config, by, CASEWORK_ROLES, _ADD_WHAT[kind])
         record_id = intake.next_id(root, kind, day.year)
         rel = intake.record_path(kind, record_id)
-        pending = _prepare(root, records, rel, commit)
         # Check what was typed as validate would, with the lines of the file to be.
         draft_text = yamlio.plain_text({"id": record_id, **data})
         record, _ = typed(model, draft_text.encode("utf-8"), rel)
@@ -275,6 +274,7 @@ def add(
 
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
+        pending = _prepare(root, records, rel, commit)
         sha, notes = _write(
             pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text)
         )

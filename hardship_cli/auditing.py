@@ -102,13 +102,13 @@ def audit(root: Path, config: Config) -> Audit:
     specs = [_spec(prefix, folder) for folder in folders]
     with gitlog.signers(config) as checked:
         commits = gitlog.read_log(top, ["--", *specs], checked, files=True)
-        result.commits = len(commits)
         pairs = [
             (c, path, old, status)
             for c in reversed(commits)
             for path, old, status in c.files
             if _record_id(path) is not None
         ]
+        result.commits = len({c.sha for c, _path, _old, _status in pairs})
         for start in range(0, len(pairs), BATCH):
             batch = pairs[start : start + BATCH]
             wanted = [f"{c.sha}:{p}" for c, p, _old, s in batch if s != "D"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from hardship_cli import gitlog
-from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
+from tests.workflow_fixtures import CONFIG, active_case, cli, git, make_root, ok, propose
 
 
 def test_an_action_is_one_commit_by_the_officer_with_trailers(tmp_path: Path) -> None:
@@ -67,6 +67,7 @@ ADD_CASE = ("add", "case", "--as", "李明", "--on", "2026-01-05", "--name", "�
 def test_outside_a_repository_the_action_is_refused_before_writing(tmp_path: Path) -> None:
     # Changed behaviour (issue 11): this used to write, exit 0 and warn.
     root = make_root(tmp_path, with_git=False)
+    (root / "hardship.yaml").write_text(CONFIG, encoding="utf-8")  # no `git: commit: false`
     result = cli(root, *ADD_CASE)
     assert result.code == 2
     assert f"hardship: {root} is not inside a git repository" in result.err
@@ -77,8 +78,7 @@ def test_outside_a_repository_the_action_is_refused_before_writing(tmp_path: Pat
 
 def test_a_root_that_runs_without_git_says_so_in_hardship_yaml(tmp_path: Path) -> None:
     root = make_root(tmp_path, with_git=False)
-    config = root / "hardship.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "git:\n  commit: false\n", "utf-8")
+    assert (root / "hardship.yaml").read_text(encoding="utf-8").endswith("git:\n  commit: false\n")
     result = cli(root, *ADD_CASE)
     assert result.code == 0, result.err
     assert "git" not in result.err
