@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hardship_cli import gitlog
 from tests.workflow_fixtures import GIT_ENV, cli, git, make_root, ok
 
 GRANT_ARGS = ("--kind", "living", "--amount", "300", "--fund", "union", "--reason", "生活困难")
@@ -306,6 +307,25 @@ def test_a_failing_commit_of_a_new_record_removes_it(tmp_path: Path) -> None:
     assert result.code == 1
     assert "git commit failed, so the action was not recorded: exit status 1" in result.err
     assert list((root / "grants").rglob("GR-*.yaml")) == []
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_kill_between_the_write_and_its_commit_puts_the_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root(tmp_path)
+    grant_id = propose(root, committed_case(root))
+    path = grant_file(root, grant_id)
+    raw, before = path.read_bytes(), head(root)
+
+    def interrupted(self: gitlog.Pending, message: gitlog.Message) -> str:
+        git(root, "add", "--", *self.rels)  # halfway: staged, not committed
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gitlog.Pending, "_commit", interrupted)
+    result = cli(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
+    assert result.code == 130
+    assert path.read_bytes() == raw and head(root) == before
     assert git(root, "status", "--porcelain") == ""
 
 
