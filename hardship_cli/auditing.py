@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import gitlog
+from . import gitlog, trail
 from .problems import ConfigError
 from .store import CONFIG_FILE, LAYOUT
 
@@ -100,8 +100,8 @@ def audit(root: Path, config: Config) -> Audit:
     if not gitlog.has_commits(top):
         return result
     specs = [_spec(prefix, folder) for folder in folders]
-    with gitlog.signers(config) as checked:
-        commits = gitlog.read_log(top, ["--", *specs], checked, files=True)
+    with trail.signers(config) as checked:
+        commits = trail.read_log(top, ["--", *specs], checked, files=True)
         pairs = [
             (c, path, old, status)
             for c in reversed(commits)
@@ -113,14 +113,14 @@ def audit(root: Path, config: Config) -> Audit:
             batch = pairs[start : start + BATCH]
             wanted = [f"{c.sha}:{p}" for c, p, _old, s in batch if s != "D"]
             wanted += [f"{c.sha}^:{old or p}" for c, p, old, s in batch if s != "A"]
-            blobs = gitlog.read_blobs(top, wanted)
+            blobs = trail.read_blobs(top, wanted)
             for c, path, old, status in batch:
                 after = None if status == "D" else blobs.get(f"{c.sha}:{path}")
                 before = None if status == "A" else blobs.get(f"{c.sha}^:{old or path}")
-                change = gitlog.compare(before, after)
+                change = trail.compare(before, after)
                 record_id = _record_id(path)
                 assert record_id is not None
-                for flag in gitlog.judge(c, record_id, change, config, checked):
+                for flag in trail.judge(c, record_id, change, config, checked):
                     result.findings.append(_finding(flag, c, _shown(path, prefix), record_id))
     return result
 
@@ -141,7 +141,7 @@ def _record_id(path: str) -> str | None:
     return stem if stem.split("-", 1)[0] in {LAYOUT[k][1] for k in LAYOUT} else None
 
 
-def _finding(flag: gitlog.Flag, commit: gitlog.Commit, path: str, record_id: str) -> Finding:
+def _finding(flag: trail.Flag, commit: trail.Commit, path: str, record_id: str) -> Finding:
     when = commit.committed[:10]
     what = (
         f"{commit.action} by {', '.join(commit.by) or '?'}"

@@ -25,7 +25,7 @@ def history(
 
     Example: hardship history GR-2026-0003
     """
-    from .. import gitlog
+    from .. import trail
     from ..actions import kind_of
     from ..intake import record_path
     from ..store import load_config
@@ -39,7 +39,7 @@ def history(
     if not (st.root / rel).exists():
         raise UsageError(f"no {kind} {record} in {st.root} ({rel})")
     config, _source, _problems = load_config(st.root)  # None: judged without the officers
-    events = gitlog.history(st.root, rel, record, config)
+    events = trail.history(st.root, rel, record, config)
     if format == "json":
         doc = {"record": record, "path": rel, "events": [e.to_json() for e in events]}
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
@@ -67,7 +67,7 @@ def history(
         if e.outside:
             print(_printable(f"    ! {e.subject}"))
         for flag in e.flags:
-            if flag.code not in gitlog.OUTSIDE:
+            if flag.code not in trail.OUTSIDE:
                 print(_printable(f"    ! {flag.message}"))
         for change in e.changes:
             print(_printable(f"    {change}"))
