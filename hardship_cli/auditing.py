@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import gitlog, trail
-from .problems import ConfigError
+from .problems import ConfigError, UsageError
 from .store import CONFIG_FILE, LAYOUT
 
 if TYPE_CHECKING:
@@ -85,7 +85,9 @@ _HINTS = {
 }
 
 
-def audit(root: Path, config: Config) -> Audit:
+def audit(root: Path, config: Config, since: str | None = None) -> Audit:
+    """Audit the root's working tree and its history (the commits after `since`, where
+    given: a point an auditor has already accepted)."""
     if not config.git.commit:
         raise ConfigError(
             "this root runs without git (hardship.yaml: git: commit: false): it has no audit "
@@ -100,8 +102,16 @@ def audit(root: Path, config: Config) -> Audit:
     if not gitlog.has_commits(top):
         return result
     specs = [_spec(prefix, folder) for folder in folders]
+    span = []
+    if since is not None:
+        if gitlog.run_git(["rev-parse", "--verify", "-q", f"{since}^{{commit}}"], top).returncode:
+            raise UsageError(
+                f"--since {since!r} is not a commit of this repository",
+                "give a commit hash or tag, e.g. the last audited commit",
+            )
+        span = [f"{since}..HEAD"]
     with trail.signers(config) as checked:
-        commits = trail.read_log(top, ["--", *specs], checked, files=True)
+        commits = trail.read_log(top, [*span, "--", *specs], checked, files=True)
         pairs = [
             (c, path, old, status)
             for c in reversed(commits)

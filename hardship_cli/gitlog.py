@@ -1,4 +1,4 @@
-"""Git as the audit trail: one commit per action, and a record's history read back.
+"""Git as the audit trail: one commit per action, checked before anything is written.
 
 Each action commits only the files it touched, authored by the acting officer, with a
 subject that reads like the union's register and trailers a program can query:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import yamlio
+from . import fastyaml
 from .gitlog import TRAILERS, has_commits, key_body, last_words, require_repo, run_git
 from .problems import HardshipError
 
@@ -502,10 +502,10 @@ def compare(before: bytes | None, after: bytes | None) -> Change:
     """What a commit did to a record's file: in words, which fields, the step dates."""
     if after is None:
         return Change(["file deleted"], deleted=True)
-    new = yamlio.parse(after, "new").data
+    new = fastyaml.parse(after, "new").data
     if before is None:
         return Change(["created"], created=True, dates=_new_dates({}, new))
-    old = yamlio.parse(before, "old").data
+    old = fastyaml.parse(before, "old").data
     if not isinstance(old, dict) or not isinstance(new, dict):
         return Change(["changed (the file did not parse as a record)"], {"?"})
     changes: list[str] = []

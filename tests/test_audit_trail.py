@@ -399,6 +399,13 @@ def test_audit_finds_hand_commits_swept_edits_and_steps_dated_after_their_commit
     messages = [f["message"].split(": ", 1)[1] for f in doc["findings"]]  # type: ignore[union-attr]
     assert messages[1] == "approve that also changed amount (no approve does)"
     assert messages[2].startswith("a step dated 2099-01-01 was committed on ")
+    # An auditor who accepted the history up to a point reads only what came after it.
+    assert cli(root, "audit", "--since", "HEAD~1").code == 1
+    assert cli(root, "audit", "--since", "HEAD").code == 0
+    nope = cli(root, "audit", "--since", "nope")
+    assert (nope.code, nope.err.splitlines()[0]) == (
+        2, "hardship: --since 'nope' is not a commit of this repository"
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------

@@ -93,6 +93,14 @@ def _printable(text: str) -> str:
 def audit(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Read only the commits after this one (a commit or tag already audited).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """What an auditor runs: records that differ from the last commit, record changes
     committed outside hardship, action commits whose author, trailers or change disagree,
@@ -114,7 +122,7 @@ def audit(
     if config is None:
         first = problems[0].format() if problems else ""
         raise ConfigError(f"hardship.yaml has problems: {first}", "run hardship validate")
-    result = run_audit(st.root, config)
+    result = run_audit(st.root, config, since)
     if format == "json":
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
