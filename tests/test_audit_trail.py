@@ -277,6 +277,39 @@ def test_git_missing_from_path_refuses_before_writing(
     assert git(root, "status", "--porcelain") == ""
 
 
+def test_no_identity_for_the_officer_refuses_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root(tmp_path)
+    grant_id = propose(root, committed_case(root))
+    config = root / "hardship.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("    email: zhouli@union.example\n", ""),
+        encoding="utf-8",
+    )
+    git(root, "commit", "-q", "-am", "周丽 has no email")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    code, err = refused_before_writing(root, grant_id)
+    assert (code, err.splitlines()[0]) == (
+        "2", "hardship: git has no identity for 周丽: hardship.yaml gives them no email and "
+        "git has no user.email; nothing was written",
+    )  # fmt: skip
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_report_says_when_git_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root(tmp_path)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    out = ok(root, "report", "monthly", "--month", "2026-03", "--lang", "en").out
+    assert "git is not installed: commit unknown" in out
+    assert "not in git" not in out
+
+
 def test_a_failing_commit_puts_the_file_back(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     grant_id = propose(root, committed_case(root))
