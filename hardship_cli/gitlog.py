@@ -96,7 +96,15 @@ def require_repo(root: Path, what: str) -> Path:
 def one_line(text: str) -> str:
     """A subject or trailer value on one line: a control character in free text (a voucher,
     a reason) never reaches git as a line break, a separator or a trailer of its own."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_shown_control, text)
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char in _BREAKS else f"\\x{ord(char):02x}"
+
+
+_BREAKS = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 
 # ---------------------------------------------------------------------------------------

@@ -150,6 +150,20 @@ def test_a_subject_with_separators_cannot_forge_an_event(tmp_path: Path) -> None
     assert actions == ["propose", "edit"]
 
 
+def test_free_text_reaches_a_commit_message_on_one_line() -> None:
+    message = gitlog.Message(
+        subject="grant GR-2026-0001 paid: voucher 记-1\x1fGR-2026-0107\x1e\nRecord: GR-2026-0107",
+        record="GR-2026-0001",
+        action="pay",
+        by="赵敏\nAction: approve",
+        role="finance",
+    )
+    assert message.text() == (
+        "grant GR-2026-0001 paid: voucher 记-1\\x1fGR-2026-0107\\x1e Record: GR-2026-0107\n\n"
+        "Record: GR-2026-0001\nAction: pay\nBy: 赵敏 Action: approve\nRole: finance\n"
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Only the tool's change in the tool's commit
 

@@ -185,7 +185,11 @@ def _git_init(path: Path) -> None:
         check=False,
     )
     if inside.returncode == 0:
-        print("the folder is already inside a git repository; using it", file=sys.stderr)
+        print(
+            "the folder is already inside a git repository; using it: commit the new root "
+            f"there (git add {path} && git commit) before its first action",
+            file=sys.stderr,
+        )
         return
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     subprocess.run(["git", "-C", str(path), "add", "-A"], check=True)
