@@ -163,11 +163,11 @@ def _write(
     records: Records,
     outcome: Outcome,
     write: Callable[[], None],
-) -> tuple[str | None, list[str]]:
+) -> str | None:
     """Write, and commit as the acting officer, or put the file back and say why."""
     if pending is None:
         write()
-        return None, []
+        return None
     assert records.config is not None
     officer = records.config.officer(outcome.by)
     pending.identify(
@@ -187,7 +187,7 @@ def _write(
         role=outcome.role.value if outcome.role else None,
         extra=extra,
     )
-    return pending.land(write, message), []
+    return pending.land(write, message)
 
 
 # ---------------------------------------------------------------------------------------
@@ -232,8 +232,8 @@ def change(
 
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
-        sha, notes = _write(pending, records, outcome, lambda: file.save(text))
-    return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings), *notes])
+        sha = _write(pending, records, outcome, lambda: file.save(text))
+    return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings)])
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,10 +275,8 @@ def add(
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
         pending = _prepare(root, records, rel, commit)
-        sha, notes = _write(
-            pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text)
-        )
-    return Done(outcome, rel, sha, [*(w.format() for w in warnings), *notes])
+        sha = _write(pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text))
+    return Done(outcome, rel, sha, [w.format() for w in warnings])
 
 
 def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:

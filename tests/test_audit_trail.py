@@ -546,6 +546,22 @@ def propose_signed(root: Path, case_id: str, key: Path, monkeypatch: pytest.Monk
     return grant_id
 
 
+def test_a_signing_key_that_is_not_a_public_key_is_a_configuration_error(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    config = root / "hardship.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - name: 王芳\n", "  - name: 王芳\n    signing_key: /home/wang/.ssh/id\n"),
+        encoding="utf-8",
+    )
+    result = cli(root, "validate")
+    assert result.code == 2
+    assert result.out.startswith(
+        "hardship.yaml:42: bad-value `officers.2.signing_key`: not an SSH public key: write it "
+        "as in the officer's .pub file (ssh-ed25519 AAAA... name)\n"
+    )
+
+
 def test_without_the_setting_nothing_is_signed_or_checked(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     grant_id = propose(root, committed_case(root))
