@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import gitlog
+from hardship_cli import gitlog, trail
 from tests.workflow_fixtures import GIT_ENV, cli, git, make_root, ok
 
 GRANT_ARGS = ("--kind", "living", "--amount", "300", "--fund", "union", "--reason", "生活困难")
@@ -411,6 +411,45 @@ def test_audit_of_a_fresh_demo_root_is_clean_and_finds_a_dirty_record(tmp_path: 
         f"last commit)\n    hint: see what changed (git diff HEAD -- {rel}); record it "
         f"through hardship, or restore it (git checkout HEAD -- {rel})\n"
     )
+
+
+def test_every_kind_of_action_is_as_its_commit_says(tmp_path: Path) -> None:
+    """Each action's change matches what trail.ACTION_FIELDS says it changes: an action
+    that comes to change another field shows here before it shows as a false flag."""
+    root = make_root(tmp_path)
+    case_id = committed_case(root)
+    ok(root, "review", "check", case_id, "--as", "李明", "--on", "2026-02-01")  # review
+    intake = ok(root, "add", "case", "--as", "李明", "--on", "2026-01-05", "--name", "王强",
+                "--employee-id", "0108", "--unit", "烟叶站", "--sex", "male",
+                "--birth-date", "1970-04-02", "--employment", "on_job",
+                "--household-income", "1000", "--level", "deep",
+                "--cause", "serious_illness").out.strip()  # fmt: skip
+    ok(root, "review", "check", intake, "--as", "李明", "--on", "2026-01-05")
+    ok(root, "review", "notice", intake, "--as", "李明", "--on", "2026-01-05")
+    ok(root, "review", "object", intake, "--as", "周丽", "--on", "2026-01-06", "--note", "收入不实")
+    ok(root, "review", "reject", intake, "--as", "王芳", "--on", "2026-01-20", "--note", "核实不符")
+    for step in (("pay", "--voucher", "记-1"), ("review", "cancel", "--note", "不再需要"),
+                 ("review", "reject", "--note", "不符合")):  # fmt: skip
+        grant_id = propose(root, case_id)
+        if step[0] == "pay":
+            ok(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
+        who = {"pay": "赵敏", "cancel": "李明", "reject": "周丽"}[step[-3]]
+        ok(root, *step[:-2], grant_id, "--as", who, *step[-2:], "--on", "2026-03-04")
+    drive = ok(root, "add", "campaign", "--as", "李明", "--title", "献爱心",
+               "--beneficiary", case_id, "--on", "2026-04-01").out.strip()  # fmt: skip
+    ok(root, "add", "donation", drive, "--as", "李明", "--donor", "机关", "--amount", "500",
+       "--on", "2026-04-02")  # fmt: skip
+    ok(root, "add", "visit", "--as", "王芳", "--occasion", "routine", "--visitor", "王芳",
+       "--case", case_id, "--on", "2026-04-03")  # fmt: skip
+    ok(root, "add", "referral", case_id, "--as", "李明", "--to", "civil_affairs",
+       "--purpose", "低保", "--on", "2026-04-04")  # fmt: skip
+    ok(root, "review", "referral", case_id, "1", "--as", "李明", "--status", "answered",
+       "--on", "2026-04-10")  # fmt: skip
+    ok(root, "close", case_id, "--as", "李明", "--reason", "moved", "--on", "2026-05-01")
+    actions = git(root, "log", "--format=%(trailers:key=Action,valueonly)").split()
+    assert set(actions) >= set(trail.ACTION_FIELDS) | {"file", "propose", "open", "visit"}
+    code, doc = audit(root)
+    assert (code, doc["findings"]) == (0, [])
 
 
 def test_audit_finds_hand_commits_swept_edits_and_steps_dated_after_their_commit(
