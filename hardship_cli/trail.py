@@ -243,7 +243,10 @@ def judge(
         )
     action = commit.action or ""
     if action == "init":
-        if not change.created:
+        # `hardship init` makes the repository's first commit, and only creates files.
+        if commit.parents:
+            flags.append(Flag("action-change", "an init commit that is not the repository's first"))
+        elif not change.created:
             flags.append(Flag("action-change", "an init commit that changed an existing record"))
         return flags
     if not commit.records:

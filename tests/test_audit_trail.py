@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hardship_cli import gitlog, trail
-from tests.workflow_fixtures import GIT_ENV, cli, git, make_root, ok
+from tests.workflow_fixtures import CONFIG, GIT_ENV, cli, git, make_root, ok
 
 GRANT_ARGS = ("--kind", "living", "--amount", "300", "--fund", "union", "--reason", "生活困难")
 
@@ -485,6 +485,11 @@ def test_audit_finds_hand_commits_swept_edits_and_steps_dated_after_their_commit
     messages = [f["message"].split(": ", 1)[1] for f in doc["findings"]]  # type: ignore[union-attr]
     assert messages[1] == "approve that also changed amount (no approve does)"
     assert messages[2].startswith("a step dated 2099-01-01 was committed on ")
+    # A record made by hand under the trailer of `hardship init` is no root creation.
+    grant_file(root, "GR-2026-0099").write_text(path.read_text(encoding="utf-8"), "utf-8")
+    git(root, "add", "grants")
+    hand_commit(root, "records root created\n\nAction: init\n", "hardship", "hardship@localhost")
+    assert codes(audit(root)[1])[-1] == ("action-change", "GR-2026-0099")
     # An auditor who accepted the history up to a point reads only what came after it.
     assert cli(root, "audit", "--since", "HEAD~1").code == 1
     assert cli(root, "audit", "--since", "HEAD").code == 0
@@ -492,6 +497,26 @@ def test_audit_finds_hand_commits_swept_edits_and_steps_dated_after_their_commit
     assert (nope.code, nope.err.splitlines()[0]) == (
         2, "hardship: --since 'nope' is not a commit of this repository"
     )  # fmt: skip
+
+
+def test_a_root_in_a_folder_of_its_repository(tmp_path: Path) -> None:
+    root = make_root(tmp_path, with_git=False)
+    (root / "hardship.yaml").write_text(CONFIG, encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "union records")
+    grant_id = propose(root, committed_case(root))
+    assert audit(root)[0] == 0
+    path = grant_file(root, grant_id)
+    path.write_text(path.read_text(encoding="utf-8").replace("300.00", "3000.00"), "utf-8")
+    code, doc = audit(root)
+    assert (code, [f["path"] for f in doc["findings"]]) == (1, [f"grants/2026/{grant_id}.yaml"])
+    refused = cli(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
+    assert f"grants/2026/{grant_id}.yaml was changed" in refused.err
+    git(tmp_path, "checkout", "--", ".")
+    ok(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
+    events = json.loads(ok(root, "history", grant_id, "--format", "json").out)["events"]
+    assert [(e["action"], e["flags"]) for e in events] == [("propose", []), ("approve", [])]
 
 
 # ---------------------------------------------------------------------------------------
