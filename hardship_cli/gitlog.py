@@ -158,6 +158,7 @@ class Pending:
     before: dict[Path, bytes | None]
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     sign_key: str | None = None
+    sign_format: str = "ssh"  # or openpgp
     author: Author | None = None
 
     def identify(self, author: Author, sign: bool = False) -> None:
@@ -181,6 +182,7 @@ class Pending:
         self.env = env
         self.author = author
         self.sign_key = signing_key_for(self.top, author) if sign else None
+        self.sign_format = "openpgp" if is_fingerprint(author.signing_key) else "ssh"
 
     def land(self, write: Callable[[], None], message: Message) -> str:
         """Write (the caller's atomic writes), then commit exactly these files. If the
@@ -197,7 +199,7 @@ class Pending:
         if added.returncode != 0:
             raise self._failed("git add", added)
         sign = (
-            ["-c", "gpg.format=ssh", "-c", f"user.signingkey={self.sign_key}"]
+            ["-c", f"gpg.format={self.sign_format}", "-c", f"user.signingkey={self.sign_key}"]
             if self.sign_key
             else []
         )
@@ -402,13 +404,18 @@ def _failed(rels: list[str], result: subprocess.CompletedProcess[str]) -> Hardsh
 
 
 # ---------------------------------------------------------------------------------------
-# Signing: each officer's public SSH key is in hardship.yaml; git checks signatures
-# against them through an allowed-signers file written for the occasion.
+# Signing: each officer's public SSH key (or OpenPGP fingerprint) is in hardship.yaml.
+
+
+def is_fingerprint(key: str | None) -> bool:
+    """An OpenPGP fingerprint (as the model stores it), not an SSH public key."""
+    return bool(key) and re.fullmatch(r"[0-9A-F]{40}", key or "") is not None
 
 
 def signing_key_for(top: Path, author: Author) -> str:
-    """The key git signs this officer's commit with: $HARDSHIP_SIGNING_KEY, else git's
-    user.signingkey; refused when it is not the key hardship.yaml lists for them."""
+    """The key git signs this officer's commit with. SSH: $HARDSHIP_SIGNING_KEY, else git's
+    user.signingkey, refused when it is not the key hardship.yaml lists for them. OpenPGP:
+    the fingerprint listed, whose secret key must be in this machine's keyring."""
     who = author.name
     if not author.signing_key:
         raise ConfigError(
@@ -417,6 +424,8 @@ def signing_key_for(top: Path, author: Author) -> str:
             f"add `signing_key: ssh-ed25519 AAAA...` (the public key of {who}) to {who} "
             "under officers",
         )
+    if is_fingerprint(author.signing_key):
+        return _openpgp_key(author.name, author.signing_key)
     if shutil.which("ssh-keygen") is None:
         raise ConfigError(
             "hardship.yaml requires signed commits, and signing needs ssh-keygen (OpenSSH), "
@@ -449,6 +458,29 @@ def signing_key_for(top: Path, author: Author) -> str:
             f"act as yourself (--as), or use {who}'s key",
         )
     return str(Path(key).expanduser()) if not literal else key
+
+
+def _openpgp_key(who: str, fingerprint: str) -> str:
+    if shutil.which("gpg") is None:
+        raise ConfigError(
+            f"hardship.yaml lists an OpenPGP key for {who}, and signing with it needs gpg "
+            "(GnuPG), which is not installed; nothing was written",
+            "install GnuPG (apt-get install gnupg)",
+        )
+    found = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-secret-keys", fingerprint],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    if found.returncode != 0:
+        raise ConfigError(
+            f"the OpenPGP key hardship.yaml lists for {who} ({fingerprint}) has no secret key "
+            "in this machine's GnuPG keyring: only its owner signs with it; nothing was written",
+            f"act as yourself (--as), or import {who}'s secret key on their own machine",
+        )
+    return fingerprint
 
 
 def key_body(key: str) -> str:

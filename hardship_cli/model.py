@@ -619,12 +619,16 @@ class Policy(Record):
 
 
 def parse_signing_key(value: Any) -> str:
-    """An OpenSSH public key, as in a .pub file: `ssh-ed25519 AAAA... comment`."""
+    """An OpenSSH public key, as in a .pub file (`ssh-ed25519 AAAA... comment`), or the
+    fingerprint of an OpenPGP key (40 hexadecimal digits, spaces allowed)."""
     text = parse_text(value).strip()
+    fingerprint = text.replace(" ", "").upper()
+    if re.fullmatch(r"[0-9A-F]{40}", fingerprint):
+        return fingerprint
     if not SIGNING_KEY_RE.match(text):
         raise ValueError(
             "not an SSH public key: write it as in the officer's .pub file "
-            "(ssh-ed25519 AAAA... name)"
+            "(ssh-ed25519 AAAA... name), or an OpenPGP key's 40-digit fingerprint"
         )
     return text
 
@@ -639,8 +643,8 @@ class Officer(Record):
     name: Name
     role: Role
     email: Text | None = None
-    # Their public SSH key: with `git: {sign: required}`, their actions' commits must be
-    # signed with the matching private key.
+    # Their public SSH key, or their OpenPGP key's fingerprint: with `git: {sign:
+    # required}`, their actions' commits must be signed with the matching private key.
     signing_key: SigningKey | None = None
 
 

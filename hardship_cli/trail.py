@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fastyaml
-from .gitlog import TRAILERS, has_commits, key_body, last_words, require_repo, run_git
+from .gitlog import (
+    TRAILERS,
+    has_commits,
+    is_fingerprint,
+    key_body,
+    last_words,
+    require_repo,
+    run_git,
+)
 from .problems import HardshipError
 
 if TYPE_CHECKING:
@@ -70,7 +78,7 @@ class Signers:
     """The officers' keys as git's allowed-signers principals (officer-1, ...)."""
 
     args: list[str]  # `-c gpg.ssh.allowedSignersFile=...` for git
-    names: dict[str, str]  # principal -> officer name
+    names: dict[str, str]  # principal (SSH) or fingerprint (OpenPGP) -> officer name
 
 
 @contextmanager
@@ -83,7 +91,9 @@ def signers(config: Config | None) -> Iterator[Signers | None]:
     lines: list[str] = []
     names: dict[str, str] = {}
     for number, officer in enumerate(config.officers, 1):
-        if officer.signing_key:
+        if is_fingerprint(officer.signing_key):
+            names[officer.signing_key or ""] = officer.name
+        elif officer.signing_key:
             principal = f"officer-{number}"
             names[principal] = officer.name
             lines.append(f'{principal} namespaces="git" {key_body(officer.signing_key)}')
@@ -113,6 +123,7 @@ class Commit:
     signature: str = ""  # git's %G? (where signatures are checked)
     signer: str = ""  # the allowed-signers principal
     key: str = ""  # the signing key's fingerprint
+    primary: str = ""  # its primary key's fingerprint (OpenPGP)
     files: list[tuple[str, str | None, str]] = field(default_factory=list)  # path, old, status
 
     @property
@@ -127,7 +138,7 @@ class Commit:
 _HEADER = ["%H", "%P", "%aN", "%aE", "%aI", "%cI", "%s"] + [
     f"%(trailers:key={key},valueonly,unfold,separator=%x1f)" for key in TRAILERS
 ]
-_SIGNATURE = ["%G?", "%GS", "%GF"]
+_SIGNATURE = ["%G?", "%GS", "%GF", "%GP"]
 _STATUS = re.compile(r"^[ACDMRTUXB][0-9]*$")
 
 
@@ -192,7 +203,7 @@ def _commit_of(values: list[str], signed: bool) -> Commit:
         role=(role.split("\x1f")[0].strip() or None) if role else None,
     )
     if signed:
-        commit.signature, commit.signer, commit.key = values[11:14]
+        commit.signature, commit.signer, commit.key, commit.primary = values[11:15]
     return commit
 
 
@@ -320,7 +331,8 @@ def _judge_change(action: str, change: Change) -> list[Flag]:
 _SIGNATURE_WORDS = {
     "N": "not signed",
     "B": "its signature does not verify (the commit was altered after signing?)",
-    "E": "its signature cannot be checked",
+    "E": "its signature cannot be checked (OpenPGP: import the officers' public keys into "
+    "this machine's GnuPG keyring)",
     "X": "signed with an expired signature",
     "Y": "signed with an expired key",
     "R": "signed with a revoked key",
@@ -330,13 +342,15 @@ _SIGNATURE_WORDS = {
 def _judge_signature(commit: Commit, checked: Signers) -> list[Flag]:
     name = commit.by[0] if len(commit.by) == 1 else None
     status = commit.signature or "N"
-    if status == "G":
-        signer = checked.names.get(commit.signer)
+    if status in ("G", "U"):  # a good signature; U: of a key nobody vouched for to git
+        if commit.key.startswith("SHA256:"):  # SSH: the allowed-signers principal
+            signer = checked.names.get(commit.signer) if status == "G" else None
+        else:  # OpenPGP: hardship.yaml's fingerprint is the trust
+            signer = checked.names.get(commit.primary) or checked.names.get(commit.key)
         if signer is not None and signer == name:
             return []
-        said = f"{signer}'s" if signer else f"an unknown ({commit.signer})"
-        return [Flag("signature", f"signed with {said} key, not {name}'s")]
-    if status == "U":
+        if signer is not None:
+            return [Flag("signature", f"signed with {signer}'s key, not {name}'s")]
         return [
             Flag(
                 "signature",

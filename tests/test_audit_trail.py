@@ -610,6 +610,76 @@ def propose_signed(root: Path, case_id: str, key: Path, monkeypatch: pytest.Monk
     return grant_id
 
 
+def gpg_key(home: Path, who: str) -> str:
+    """A throwaway OpenPGP signing key in a keyring of its own; its fingerprint."""
+    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", who, "ed25519",
+                    "sign", "never"], env={**os.environ, "GNUPGHOME": str(home)},
+                   capture_output=True, check=True)  # fmt: skip
+    listed = subprocess.run(["gpg", "--with-colons", "--list-secret-keys", who],
+                            env={**os.environ, "GNUPGHOME": str(home)},
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return next(ln.split(":")[9] for ln in listed.splitlines() if ln.startswith("fpr"))
+
+
+def test_openpgp_signed_approvals_verify_by_the_fingerprint_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    try:
+        wang = gpg_key(home, "王芳 <wangfang@union.example>")
+        li = gpg_key(home, "李明 <liming@union.example>")
+        root = make_root(tmp_path)
+        case_id = committed_case(root)
+        config = root / "hardship.yaml"
+        text = config.read_text(encoding="utf-8")
+        for name, fingerprint in (("王芳", wang), ("李明", li)):
+            spaced = " ".join(fingerprint[i : i + 4] for i in range(0, 40, 4))
+            listed = f"  - name: {name}\n    signing_key: {spaced}\n"
+            text = text.replace(f"  - name: {name}\n", listed)
+        config.write_text(text + "git:\n  sign: required\n", encoding="utf-8")
+        git(root, "commit", "-q", "-am", "signing required")
+        monkeypatch.setenv("GNUPGHOME", str(home))
+        grant_id = propose(root, case_id, "1500")
+        ok(root, "review", "approve", grant_id, "--as", "王芳", "--on", "2026-03-03")
+        assert git(root, "log", "-1", "--format=%G?:%GP") == f"G:{wang}\n"
+        history = json.loads(ok(root, "history", grant_id, "--format", "json").out)
+        assert [(e["action"], e["flags"]) for e in history["events"]] == [
+            ("propose", []),
+            ("approve", []),
+        ]
+        # 李明 signs an approval claimed for 王芳, by hand: flagged as his.
+        grant2 = propose(root, case_id, "1500")
+        ok(root, "review", "approve", grant2, "--as", "王芳", "--on", "2026-03-03", "--no-commit")
+        env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_NAME": "王芳",
+               "GIT_AUTHOR_EMAIL": "wangfang@union.example"}  # fmt: skip
+        subprocess.run(
+            ["git", "-c", f"user.signingkey={li}", "commit", "-S", "-q", "-a", "-m",
+             f"approve\n\nRecord: {grant2}\nAction: approve\nBy: 王芳\n"],
+            cwd=root, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        history = json.loads(ok(root, "history", grant2, "--format", "json").out)
+        assert history["events"][-1]["flags"] == [
+            {"code": "signature", "message": "signed with 李明's key, not 王芳's"}
+        ]
+        # Without 王芳's secret key on this machine, her approval is refused before writing.
+        grant3 = propose(root, case_id, "1500")
+        elsewhere = tmp_path / "other-gnupg"
+        elsewhere.mkdir(mode=0o700)
+        monkeypatch.setenv("GNUPGHOME", str(elsewhere))
+        refused = cli(root, "review", "approve", grant3, "--as", "王芳", "--on", "2026-03-03")
+        assert refused.code == 2
+        assert refused.err.startswith(
+            f"hardship: the OpenPGP key hardship.yaml lists for 王芳 ({wang}) has no secret key "
+            "in this machine's GnuPG keyring: only its owner signs with it; nothing was written"
+        )
+        assert git(root, "status", "--porcelain") == ""
+    finally:
+        for keyring in (home, tmp_path / "other-gnupg"):
+            subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True, check=False,
+                           env={**os.environ, "GNUPGHOME": str(keyring)})  # fmt: skip
+
+
 def test_a_signing_key_that_is_not_a_public_key_is_a_configuration_error(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     config = root / "hardship.yaml"
@@ -622,7 +692,8 @@ def test_a_signing_key_that_is_not_a_public_key_is_a_configuration_error(tmp_pat
     assert result.code == 2
     assert result.out.startswith(
         "hardship.yaml:42: bad-value `officers.2.signing_key`: not an SSH public key: write it "
-        "as in the officer's .pub file (ssh-ed25519 AAAA... name)\n"
+        "as in the officer's .pub file (ssh-ed25519 AAAA... name), or an OpenPGP key's "
+        "40-digit fingerprint\n"
     )
 
 
