@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import gitlog, trail
-from .problems import ConfigError, UsageError
+from .problems import ConfigError, UsageError, printable
 from .store import CONFIG_FILE, LAYOUT
 
 if TYPE_CHECKING:
@@ -41,9 +41,10 @@ class Finding:
     record: str | None = None
 
     def format(self) -> str:
-        text = f"{self.path}: {self.code} {self.message}"
+        """`path: CODE message`, then the hint; control characters shown escaped."""
+        text = printable(f"{self.path}: {self.code} {self.message}")
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError
+from ..problems import UsageError, printable
 
 
 def history(
@@ -63,14 +63,14 @@ def history(
             who = f"{e.by or e.author}" + (f" ({e.role})" if e.role else "")
             action = e.action or ""
         flagged += bool(e.flags) and not e.outside
-        print(_printable(f"{when}  {e.commit[:8]}  {action:<9} {who}"))
+        print(printable(f"{when}  {e.commit[:8]}  {action:<9} {who}"))
         if e.outside:
-            print(_printable(f"    ! {e.subject}"))
+            print(printable(f"    ! {e.subject}"))
         for flag in e.flags:
             if flag.code not in trail.OUTSIDE:
-                print(_printable(f"    ! {flag.message}"))
+                print(printable(f"    ! {flag.message}"))
         for change in e.changes:
-            print(_printable(f"    {change}"))
+            print(printable(f"    {change}"))
     if outside:
         print(
             f"{outside} change(s) to {record} were made outside hardship; check them",
@@ -81,13 +81,6 @@ def history(
             f"{flagged} commit(s) of {record} are flagged (!); hardship audit lists them all",
             file=sys.stderr,
         )
-
-
-def _printable(text: str) -> str:
-    """Control characters shown, never obeyed (a subject is free text from a commit)."""
-    from ..gitlog import one_line
-
-    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 def audit(
@@ -128,7 +121,7 @@ def audit(
         sys.stdout.write("\n")
     else:
         for finding in result.findings:
-            print(_printable(finding.format()))
+            print(finding.format())
     signed = ", signatures checked" if result.signing_required else ""
     print(
         f"{result.commits} commit(s) of records read{signed}: {len(result.findings)} finding(s)",
