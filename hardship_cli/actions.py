@@ -10,6 +10,13 @@ commands never interleave (ID allocation, the budget guard, git's index):
    back and compared with what was meant, and a file changed since it was read is not
    overwritten; the write is atomic;
 5. commit only the files touched, authored by the acting officer (``gitlog``).
+
+Before step 2, git is asked whether the action could be committed (``gitlog.prepare``: git
+present, no lock, no merge under way, the record's file as last committed), and before
+step 4 whether the officer can be its author (and signer): an action that could not be
+committed is not written, and one whose commit fails is put back (``Pending.land``).
+Running without git is the root's choice (``git: {commit: false}``) or the command's
+(``--no-commit``), never an accident of PATH.
 """
 
 from __future__ import annotations
@@ -142,13 +149,35 @@ def _refuse_new_errors(errors: list[Problem]) -> None:
         )
 
 
-def _commit(
-    root: Path, records: Records, rel: str, outcome: Outcome, commit: bool
-) -> tuple[str | None, list[str]]:
-    if not commit:
-        return None, []
+def _prepare(root: Path, records: Records, rel: str, commit: bool) -> gitlog.Pending | None:
+    """Can the action be committed? Checked before anything is decided or written; None
+    when it is not to be committed (--no-commit, or a root that runs without git)."""
+    assert records.config is not None
+    if not commit or not records.config.git.commit:
+        return None
+    return gitlog.prepare(root, [root / rel])
+
+
+def _write(
+    pending: gitlog.Pending | None,
+    records: Records,
+    outcome: Outcome,
+    write: Callable[[], None],
+) -> str | None:
+    """Write, and commit as the acting officer, or put the file back and say why."""
+    if pending is None:
+        write()
+        return None
     assert records.config is not None
     officer = records.config.officer(outcome.by)
+    pending.identify(
+        gitlog.Author(
+            outcome.by,
+            officer.email if officer else None,
+            officer.signing_key if officer else None,
+        ),
+        sign=records.config.git.sign == "required",
+    )
     extra = {"Override": "yes"} if outcome.override else {}
     message = gitlog.Message(
         subject=outcome.subject,
@@ -158,10 +187,7 @@ def _commit(
         role=outcome.role.value if outcome.role else None,
         extra=extra,
     )
-    sha, warning = gitlog.commit(
-        root, [root / rel], message, outcome.by, officer.email if officer else None
-    )
-    return sha, [warning] if warning else []
+    return pending.land(write, message)
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,6 +217,7 @@ def change(
                 else "its file has problems: run hardship validate",
             )
         rel = source.path
+        pending = _prepare(root, records, rel, commit)
         file = yamlio.RecordFile(root / rel, rel)
         current, fresh_source = typed(model, file.raw, rel)
         _table(records, kind)[record_id] = current
@@ -205,9 +232,8 @@ def change(
 
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
-        file.save(text)
-        sha, notes = _commit(root, records, rel, outcome, commit)
-    return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings), *notes])
+        sha = _write(pending, records, outcome, lambda: file.save(text))
+    return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings)])
 
 
 # ---------------------------------------------------------------------------------------
@@ -248,9 +274,9 @@ def add(
 
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
-        yamlio.atomic_create(root / rel, text)
-        sha, notes = _commit(root, records, rel, outcome, commit)
-    return Done(outcome, rel, sha, [*(w.format() for w in warnings), *notes])
+        pending = _prepare(root, records, rel, commit)
+        sha = _write(pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text))
+    return Done(outcome, rel, sha, [w.format() for w in warnings])
 
 
 def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:

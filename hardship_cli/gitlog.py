@@ -1,4 +1,4 @@
-"""Git as the audit trail: one commit per action, and a record's history read back.
+"""Git as the audit trail: one commit per action, checked before anything is written.
 
 Each action commits only the files it touched, authored by the acting officer, with a
 subject that reads like the union's register and trailers a program can query:
@@ -10,8 +10,12 @@ subject that reads like the union's register and trailers a program can query:
     By: 王芳
     Role: chair
 
-A change to a record file whose commit carries no such trailers was made outside the
-tool (a hand edit); `history` shows it, flagged, so that an auditor sees it.
+An action is checked before anything is written (`prepare`: git present, the root in a
+repository, no lock, no merge or rebase under way, an identity, the record's file as last
+committed, a signing key where the root requires one); then its files are written and
+committed together, or put back as they were (`Pending.land`).
+
+Reading the trail back (a record's history, each commit judged) is `trail`'s.
 """
 
 from __future__ import annotations
@@ -20,24 +24,22 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from . import yamlio
-from .problems import HardshipError
+from .problems import ConfigError, HardshipError, Refused
 
 TRAILERS = ("Record", "Action", "By", "Role")
-# Values shown in a history line; other fields are named, never shown (they may be
-# sensitive: ID numbers, phones, accounts, diagnoses).
-SHOWN_FIELDS = frozenset(
-    {"status", "level", "amount", "kind", "fund", "case", "review_due", "target", "occasion"}
-)
+# Where the acting officer's private key is on this machine (else git's user.signingkey).
+SIGNING_KEY_ENV = "HARDSHIP_SIGNING_KEY"
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _git(
+def run_git(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -48,18 +50,61 @@ def _git(
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",
         check=False,
     )
 
 
+def git_installed() -> bool:
+    return shutil.which("git") is not None
+
+
 def repo_top(root: Path) -> Path | None:
     """The top of the git work tree holding `root`, or None (not a repository, no git)."""
-    if shutil.which("git") is None:
+    if not git_installed():
         return None
-    result = _git(["rev-parse", "--show-toplevel"], root)
+    result = run_git(["rev-parse", "--show-toplevel"], root)
     if result.returncode != 0:
         return None
     return Path(result.stdout.strip())
+
+
+def has_commits(top: Path) -> bool:
+    return run_git(["rev-parse", "--verify", "-q", "HEAD"], top).returncode == 0
+
+
+def require_repo(root: Path, what: str) -> Path:
+    """The top of the repository holding `root`; a plain error when git is missing or the
+    root is not in a repository (`what` says what could not be done)."""
+    if not git_installed():
+        raise ConfigError(
+            f"git is not installed (no git on PATH): {what}",
+            "install git; to run a root without an audit trail on purpose, set "
+            "`git: {commit: false}` in hardship.yaml (or pass --no-commit)",
+        )
+    top = repo_top(root)
+    if top is None:
+        raise ConfigError(
+            f"{root} is not inside a git repository: {what}",
+            "git init the root and commit it (hardship init does this); to run without an "
+            "audit trail on purpose, set `git: {commit: false}` in hardship.yaml (or pass "
+            "--no-commit)",
+        )
+    return top
+
+
+def one_line(text: str) -> str:
+    """A subject or trailer value on one line: a control character in free text (a voucher,
+    a reason) never reaches git as a line break, a separator or a trailer of its own."""
+    return _CONTROL.sub(_shown_control, text)
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char in _BREAKS else f"\\x{ord(char):02x}"
+
+
+_BREAKS = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,44 +122,268 @@ class Message:
     body: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        parts = [self.subject.replace("\n", " ")]
+        parts = [one_line(self.subject)]
         if self.body:
-            parts.append("\n".join(self.body))
-        trailers = [f"Record: {self.record}", f"Action: {self.action}", f"By: {self.by}"]
+            parts.append("\n".join(one_line(line) for line in self.body))
+        trailers = [
+            f"Record: {one_line(self.record)}",
+            f"Action: {one_line(self.action)}",
+            f"By: {one_line(self.by)}",
+        ]
         if self.role:
-            trailers.append(f"Role: {self.role}")
-        trailers.extend(f"{k}: {v}" for k, v in self.extra.items())
+            trailers.append(f"Role: {one_line(self.role)}")
+        trailers.extend(f"{k}: {one_line(v)}" for k, v in self.extra.items())
         parts.append("\n".join(trailers))
         return "\n\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who an action's commit is by: the acting officer, as hardship.yaml lists them."""
+
+    name: str
+    email: str | None = None
+    signing_key: str | None = None  # their public key, where listed
+
+
+@dataclass
+class Pending:
+    """An action's commit, checked before anything is written. Write the files, then
+    `land` commits them; a commit that fails puts the files back as they were."""
+
+    top: Path
+    paths: list[Path]
+    rels: list[str]  # relative to the top of the repository
+    shown: list[str]  # as the person at the terminal knows them (relative to the root)
+    before: dict[Path, bytes | None]
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    sign_key: str | None = None
+    sign_format: str = "ssh"  # or openpgp
+    author: Author | None = None
+
+    def identify(self, author: Author, sign: bool = False) -> None:
+        """Check that git can commit as `author` (and sign as them, where required)."""
+        env = dict(os.environ)
+        configured = run_git(["config", "user.email"], self.top).stdout.strip()
+        email = author.email or configured
+        if not email:
+            raise ConfigError(
+                f"git has no identity for {author.name}: hardship.yaml gives them no email "
+                "and git has no user.email; nothing was written",
+                f"add `email:` to {author.name} under officers in hardship.yaml "
+                "(or git config user.email ADDRESS)",
+            )
+        env["GIT_AUTHOR_NAME"] = author.name
+        env["GIT_AUTHOR_EMAIL"] = email
+        if not configured:
+            # No identity configured on this machine: the officer commits as themselves.
+            env.setdefault("GIT_COMMITTER_NAME", author.name)
+            env.setdefault("GIT_COMMITTER_EMAIL", email)
+        self.env = env
+        self.author = author
+        self.sign_key = signing_key_for(self.top, author) if sign else None
+        self.sign_format = "openpgp" if is_fingerprint(author.signing_key) else "ssh"
+
+    def land(self, write: Callable[[], None], message: Message) -> str:
+        """Write (the caller's atomic writes), then commit exactly these files. If the
+        commit fails or is interrupted, the files are put back and the error says so."""
+        write()
+        try:
+            return self._commit(message)
+        except BaseException:
+            self.restore()
+            raise
+
+    def _commit(self, message: Message) -> str:
+        added = run_git(["add", "--", *self.rels], self.top, self.env)
+        if added.returncode != 0:
+            raise self._failed("git add", added)
+        sign = (
+            ["-c", f"gpg.format={self.sign_format}", "-c", f"user.signingkey={self.sign_key}"]
+            if self.sign_key
+            else []
+        )
+        done = run_git(
+            [*sign, "commit", *(["-S"] if self.sign_key else []), "-q", "-F", "-", "--only",
+             "--", *self.rels],
+            self.top,
+            self.env,
+            stdin=message.text(),
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise self._failed("git commit", done)
+        head = run_git(["rev-parse", "--short=12", "HEAD"], self.top)
+        return head.stdout.strip()
+
+    def restore(self) -> list[str]:
+        """Put every file back as it was before the action (its bytes as last committed;
+        a new file removed), and out of git's index. Files already committed (the commit
+        landed) are left alone. Returns what could not be undone, in words."""
+        left: list[str] = []
+        status = file_status(self.top, self.rels)
+        if not status:
+            return left  # clean: committed, or as it was
+        new = [r for p, r in zip(self.paths, self.rels, strict=True) if self.before[p] is None]
+        old = [r for p, r in zip(self.paths, self.rels, strict=True) if self.before[p] is not None]
+        if new:
+            done = run_git(["rm", "--cached", "-q", "--ignore-unmatch", "--", *new], self.top)
+            if done.returncode != 0:
+                left.append(f"git rm --cached failed: {last_words(done)}")
+        if old:
+            done = run_git(["reset", "-q", "--", *old], self.top)
+            if done.returncode != 0:
+                left.append(f"git reset failed: {last_words(done)}")
+        for path, raw in self.before.items():
+            if raw is None:
+                path.unlink(missing_ok=True)
+            else:
+                yamlio.atomic_write(path, raw)
+        return left
+
+    def _failed(self, step: str, result: subprocess.CompletedProcess[str]) -> Refused:
+        left = self.restore()
+        where = ", ".join(self.shown)
+        message = (
+            f"{step} failed, so the action was not recorded: {last_words(result)}\n"
+            f"{where} {'is' if len(self.shown) == 1 else 'are'} back as before; nothing changed"
+        )
+        if left:
+            message += " in the files, but " + "; ".join(left)
+        return Refused(message, "correct what git says, then run the command again")
+
+
+def last_words(result: subprocess.CompletedProcess[str], lines: int = 3) -> str:
+    said = [ln.strip() for ln in (result.stderr or result.stdout).splitlines() if ln.strip()]
+    return " / ".join(said[-lines:]) if said else f"exit status {result.returncode}"
+
+
+def prepare(root: Path, paths: Iterable[Path]) -> Pending:
+    """Before an action writes `paths`: check that git can commit them, and that each is
+    as last committed (a hand edit is never swept into an officer's commit). Raises a plain
+    error naming the cause; nothing has been written. Call `identify` once the acting
+    officer is known, then `land`."""
+    top = require_repo(root, "this root keeps its audit trail in git; nothing was written")
+    files = [Path(p) for p in paths]
+    rels = [os.path.relpath(p.resolve(), top.resolve()) for p in files]
+    shown = [os.path.relpath(p.resolve(), root.resolve()) for p in files]
+    check_can_commit(top)
+    dirty = file_status(top, rels)
+    for rel, show in zip(rels, shown, strict=True):
+        if rel in dirty:
+            raise _not_as_committed(show, dirty[rel])
+    before = {p: (p.read_bytes() if p.exists() else None) for p in files}
+    return Pending(top, files, rels, shown, before)
+
+
+def check_can_commit(top: Path) -> None:
+    """No lock on git's index, and no merge, rebase, cherry-pick or revert under way."""
+    names = ["index.lock", "MERGE_HEAD", "rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD",
+             "REVERT_HEAD"]  # fmt: skip
+    args = [a for name in names for a in ("--git-path", name)]
+    found = run_git(["rev-parse", *args], top)
+    if found.returncode != 0:
+        raise HardshipError(f"git rev-parse failed: {last_words(found)}")
+    where = {name: top / line for name, line in zip(names, found.stdout.splitlines(), strict=False)}
+    lock = where.get("index.lock")
+    if lock is not None and lock.exists():
+        raise Refused(
+            f"git's index is locked ({lock} exists): another git command is running, or one "
+            "was stopped halfway; nothing was written",
+            f"wait for it to finish; if no git command is running, delete {lock}",
+        )
+    doing = {
+        "MERGE_HEAD": ("a merge", "git commit to finish it, or git merge --abort"),
+        "rebase-merge": ("a rebase", "git rebase --continue or git rebase --abort"),
+        "rebase-apply": ("a rebase", "git rebase --continue or git rebase --abort"),
+        "CHERRY_PICK_HEAD": ("a cherry-pick", "git cherry-pick --continue or --abort"),
+        "REVERT_HEAD": ("a revert", "git revert --continue or --abort"),
+    }
+    for name, (what, how) in doing.items():
+        path = where.get(name)
+        if path is not None and path.exists():
+            raise Refused(
+                f"{what} is in progress in {top}: an action cannot be committed on its own "
+                "during it; nothing was written",
+                f"finish or abandon it first ({how}), then run the command again",
+            )
+
+
+def file_status(top: Path, rels: list[str]) -> dict[str, str]:
+    """git's two-letter status of each of these files that differs from HEAD."""
+    if not rels:
+        return {}
+    done = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels], top)
+    if done.returncode != 0:
+        raise HardshipError(f"git status failed: {last_words(done)}")
+    found: dict[str, str] = {}
+    tokens = done.stdout.split("\0")
+    i = 0
+    while i < len(tokens):
+        entry = tokens[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        found[path] = code
+        if code[0] in "RC":
+            i += 1  # the old path of a rename
+    return found
+
+
+def describe_status(code: str) -> str:
+    if code == "??":
+        return "is a new file that was never committed"
+    if "D" in code:
+        return "is deleted, and the deletion is not committed"
+    if code[0] not in " ?" and code[1] == " ":
+        return "has changes staged in git but not committed"
+    return "was changed and the change is not committed"
+
+
+def _not_as_committed(path: str, code: str) -> Refused:
+    how = (
+        f"commit it (git add {path} && git commit) or move it out of the root"
+        if code == "??"
+        else f"look at it (git diff HEAD -- {path}); commit it (git commit {path}) or "
+        f"restore it (git checkout HEAD -- {path})"
+    )
+    return Refused(
+        f"{path} {describe_status(code)}: an action commits only its own change, so it "
+        "was refused; nothing was written",
+        how,
+    )
 
 
 def commit(
     root: Path, paths: Iterable[Path], message: Message, author: str, email: str | None
 ) -> tuple[str | None, str | None]:
-    """Commit exactly `paths` as `author`. Returns (short hash, None), or (None, warning)
-    when the root is not inside a git repository."""
+    """Commit files already written (import, reports): (short hash, None), or (None,
+    warning) when the root is not inside a git repository. Actions use `prepare` and
+    `Pending.land`, which check before writing and put the files back on failure."""
     top = repo_top(root)
     if top is None:
-        return None, (
-            "warning: the records root is not inside a git repository: the change is "
-            "written but not committed, so it has no audit trail (git init the root)"
+        said = (
+            "git is not installed"
+            if not git_installed()
+            else ("the records root is not inside a git repository")
         )
-    rels = [os.path.relpath(Path(p).resolve(), top.resolve()) for p in paths]
-    env = dict(os.environ)
-    env["GIT_AUTHOR_NAME"] = author
-    env["GIT_AUTHOR_EMAIL"] = email or ""
-    if _git(["config", "user.email"], top).returncode != 0:
-        # No identity configured on this machine: the officer commits as themselves.
-        env.setdefault("GIT_COMMITTER_NAME", author)
-        env.setdefault("GIT_COMMITTER_EMAIL", email or "")
-    added = _git(["add", "--", *rels], top, env)
+        return None, (
+            f"warning: {said}: the change is written but not committed, so it has no audit "
+            "trail (install git; git init the root)"
+        )
+    files = [Path(p) for p in paths]
+    rels = [os.path.relpath(p.resolve(), top.resolve()) for p in files]
+    pending = Pending(top, files, rels, rels, {})
+    pending.identify(Author(author, email))
+    env = pending.env
+    added = run_git(["add", "--", *rels], top, env)
     if added.returncode != 0:
         raise _failed(rels, added)
-    done = _git(["commit", "-F", "-", "--only", "--", *rels], top, env, stdin=message.text())
+    done = run_git(["commit", "-F", "-", "--only", "--", *rels], top, env, stdin=message.text())
     if done.returncode != 0:
         raise _failed(rels, done)
-    match = re.search(r"\[[^\]]*?([0-9a-f]{7,40})\]", done.stdout)
-    return (match.group(1) if match else None), None
+    head = run_git(["rev-parse", "--short=12", "HEAD"], top)
+    return head.stdout.strip() or None, None
 
 
 def has_changes(path: Path) -> bool:
@@ -123,195 +392,120 @@ def has_changes(path: Path) -> bool:
     if top is None:
         return False
     rel = os.path.relpath(path.resolve(), top.resolve())
-    return bool(_git(["status", "--porcelain", "--", rel], top).stdout.strip())
+    return bool(run_git(["status", "--porcelain", "--", rel], top).stdout.strip())
 
 
 def _failed(rels: list[str], result: subprocess.CompletedProcess[str]) -> HardshipError:
-    said = (result.stderr or result.stdout).strip().splitlines()
     return HardshipError(
-        f"the change was written to {', '.join(rels)} but git did not commit it"
-        + (f": {said[-1]}" if said else ""),
+        f"the change was written to {', '.join(rels)} but git did not commit it: "
+        f"{last_words(result)}",
         "commit it by hand (git commit), with the same trailers, or undo it (git checkout)",
     )
 
 
 # ---------------------------------------------------------------------------------------
-# A record's history
+# Signing: each officer's public SSH key (or OpenPGP fingerprint) is in hardship.yaml.
 
 
-@dataclass
-class Event:
-    commit: str
-    when: str  # ISO date-time of the commit's author date
-    author: str
-    subject: str
-    path: str
-    record: str | None
-    action: str | None
-    by: str | None
-    role: str | None
-    changes: list[str]
-    outside: bool  # made outside the tool: no trailers, or the trailers name another record
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "commit": self.commit,
-            "when": self.when,
-            "author": self.author,
-            "action": self.action,
-            "by": self.by,
-            "role": self.role,
-            "record": self.record,
-            "path": self.path,
-            "subject": self.subject,
-            "changes": self.changes,
-            "outside_tool": self.outside,
-        }
+def is_fingerprint(key: str | None) -> bool:
+    """An OpenPGP fingerprint (as the model stores it), not an SSH public key."""
+    return bool(key) and re.fullmatch(r"[0-9A-F]{40}", key or "") is not None
 
 
-_LOG_FORMAT = "%x1e%H%x1f%aN%x1f%aI%x1f%s%x1f" + "%x1f".join(
-    f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILERS
-)
-
-
-def history(root: Path, rel: str, record_id: str) -> list[Event]:
-    """Every commit that changed the record's file (following renames), oldest first."""
-    top = repo_top(root)
-    if top is None:
-        raise HardshipError(
-            "the records root is not inside a git repository: there is no history",
-            "git init the root; from then on every action is a commit",
-            exit_code=2,
+def signing_key_for(top: Path, author: Author) -> str:
+    """The key git signs this officer's commit with. SSH: $HARDSHIP_SIGNING_KEY, else git's
+    user.signingkey, refused when it is not the key hardship.yaml lists for them. OpenPGP:
+    the fingerprint listed, whose secret key must be in this machine's keyring."""
+    who = author.name
+    if not author.signing_key:
+        raise ConfigError(
+            f"hardship.yaml requires signed commits (git: sign: required) but lists no "
+            f"signing_key for {who}; nothing was written",
+            f"add `signing_key: ssh-ed25519 AAAA...` (the public key of {who}) to {who} "
+            "under officers",
         )
-    path = os.path.relpath((root / rel).resolve(), top.resolve())
-    result = _git(["log", "--follow", f"--format={_LOG_FORMAT}", "--name-status", "--", path], top)
-    if result.returncode != 0:
-        raise HardshipError(f"git log failed: {result.stderr.strip()[:200]}")
-    events: list[Event] = []
-    wanted: list[tuple[str, str | None]] = []
-    for chunk in result.stdout.split("\x1e"):
-        if not chunk.strip():
-            continue
-        header, _, rest = chunk.partition("\n")
-        sha, author, when, subject, rec, action, by, role = (header.split("\x1f") + [""] * 8)[:8]
-        new_path, old_path = path, None
-        for line in rest.splitlines():
-            cols = line.split("\t")
-            if len(cols) >= 2 and cols[0]:
-                status = cols[0][0]
-                if status == "R" and len(cols) >= 3:
-                    old_path, new_path = cols[1], cols[2]
-                elif status == "A":
-                    new_path, old_path = cols[1], None
-                else:
-                    new_path = old_path = cols[1]
-        events.append(
-            Event(
-                commit=sha,
-                when=when,
-                author=author,
-                subject=subject,
-                path=new_path,
-                record=rec or None,
-                action=action or None,
-                by=by or None,
-                role=role or None,
-                changes=[],
-                outside=not action or (bool(rec) and rec != record_id),
-            )
+    if is_fingerprint(author.signing_key):
+        return _openpgp_key(author.name, author.signing_key)
+    if shutil.which("ssh-keygen") is None:
+        raise ConfigError(
+            "hardship.yaml requires signed commits, and signing needs ssh-keygen (OpenSSH), "
+            "which is not installed; nothing was written",
+            "install OpenSSH's client (apt-get install openssh-client)",
         )
-        wanted.append((new_path, old_path))
-    blobs = _blobs(
-        top,
-        [f"{e.commit}:{new}" for e, (new, _old) in zip(events, wanted, strict=True)]
-        + [f"{e.commit}^:{old}" for e, (_new, old) in zip(events, wanted, strict=True) if old],
-    )
-    for event, (new, old) in zip(events, wanted, strict=True):
-        after = blobs.get(f"{event.commit}:{new}")
-        before = blobs.get(f"{event.commit}^:{old}") if old else None
-        event.changes = describe_change(before, after)
-    events.reverse()
-    return events
+    key = os.environ.get(SIGNING_KEY_ENV, "").strip()
+    source = f"${SIGNING_KEY_ENV}"
+    if not key:
+        key = run_git(["config", "user.signingkey"], top).stdout.strip()
+        source = "git's user.signingkey"
+    if not key:
+        raise ConfigError(
+            f"hardship.yaml requires signed commits, and no signing key for {who} is set on "
+            "this machine; nothing was written",
+            f"set {SIGNING_KEY_ENV} to the file of {who}'s private SSH key "
+            "(or git config user.signingkey FILE)",
+        )
+    literal = key.startswith(("key::", "ssh-", "ecdsa-", "sk-"))
+    if not literal and not Path(key).expanduser().exists():
+        raise ConfigError(
+            f"{source} names {key}, which does not exist; nothing was written",
+            f"point {SIGNING_KEY_ENV} at the file of {who}'s private SSH key",
+        )
+    public = _public_key(key)
+    if public is not None and key_body(public) != key_body(author.signing_key):
+        raise Refused(
+            f"the signing key on this machine ({source}) is not the one hardship.yaml lists "
+            f"for {who}: only {who}'s key signs {who}'s actions; nothing was written",
+            f"act as yourself (--as), or use {who}'s key",
+        )
+    return str(Path(key).expanduser()) if not literal else key
 
 
-def _blobs(top: Path, specs: list[str]) -> dict[str, bytes | None]:
-    """Many `commit:path` contents in one git process."""
-    if not specs:
-        return {}
-    proc = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=top,
-        input=("\n".join(specs) + "\n").encode("utf-8"),
+def _openpgp_key(who: str, fingerprint: str) -> str:
+    if shutil.which("gpg") is None:
+        raise ConfigError(
+            f"hardship.yaml lists an OpenPGP key for {who}, and signing with it needs gpg "
+            "(GnuPG), which is not installed; nothing was written",
+            "install GnuPG (apt-get install gnupg)",
+        )
+    found = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-secret-keys", fingerprint],
         capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
         check=False,
     )
-    out = proc.stdout
-    found: dict[str, bytes | None] = {}
-    pos = 0
-    for spec in specs:
-        end = out.find(b"\n", pos)
-        if end < 0:
-            break
-        header = out[pos:end].decode("utf-8", "replace")
-        pos = end + 1
-        parts = header.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            size = int(parts[2])
-            found[spec] = out[pos : pos + size]
-            pos += size + 1
-        else:
-            found[spec] = None
-    return found
+    if found.returncode != 0:
+        raise ConfigError(
+            f"the OpenPGP key hardship.yaml lists for {who} ({fingerprint}) has no secret key "
+            "in this machine's GnuPG keyring: only its owner signs with it; nothing was written",
+            f"act as yourself (--as), or import {who}'s secret key on their own machine",
+        )
+    return fingerprint
 
 
-def describe_change(before: bytes | None, after: bytes | None) -> list[str]:
-    """The fields a commit changed, in words: `status: proposed -> approved`,
-    `approvals: +1`, `paid added`, `worker.phone changed` (values of sensitive fields are
-    never shown: only the fields in SHOWN_FIELDS show their values)."""
-    if after is None:
-        return ["file deleted"]
-    if before is None:
-        return ["created"]
-    old = yamlio.parse(before, "old").data
-    new = yamlio.parse(after, "new").data
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return ["changed (the file did not parse as a record)"]
-    changes: list[str] = []
-    for key in _ordered_union(old, new):
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            for sub in _ordered_union(a, b):
-                _compare(f"{key}.{sub}", a.get(sub), b.get(sub), changes)
-        else:
-            _compare(key, a, b, changes)
-    return changes
+def key_body(key: str) -> str:
+    """`type base64` of a public key, without its comment."""
+    parts = key.removeprefix("key::").split()
+    return " ".join(parts[:2])
 
 
-def _compare(key: str, a: Any, b: Any, changes: list[str]) -> None:
-    if a == b:
-        return
-    leaf = key.rsplit(".", 1)[-1]
-    if isinstance(a, list) or isinstance(b, list):
-        la = a if isinstance(a, list) else []
-        lb = b if isinstance(b, list) else []
-        if lb[: len(la)] == la and len(lb) > len(la):
-            changes.append(f"{key}: +{len(lb) - len(la)}")
-        else:
-            changes.append(f"{key} changed")
-    elif a is None:
-        changes.append(f"{key} added" + (f": {b}" if leaf in SHOWN_FIELDS else ""))
-    elif b is None:
-        changes.append(f"{key} removed")
-    elif leaf in SHOWN_FIELDS and isinstance(a, str) and isinstance(b, str):
-        changes.append(f"{key}: {a} -> {b}")
-    else:
-        changes.append(f"{key} changed")
-
-
-def _ordered_union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    keys = list(b)
-    keys += [k for k in a if k not in b]
-    return keys
+def _public_key(key: str) -> str | None:
+    """The public half of a signing key, where it can be known without a passphrase."""
+    if key.startswith(("key::", "ssh-", "ecdsa-", "sk-")):
+        return key.removeprefix("key::")
+    path = Path(key).expanduser()
+    candidates = [path] if path.suffix == ".pub" else [Path(f"{path}.pub")]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8", errors="replace").strip()
+    derived = subprocess.run(
+        ["ssh-keygen", "-y", "-P", "", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    return derived.stdout.strip() if derived.returncode == 0 and derived.stdout.strip() else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -325,7 +519,7 @@ def last_changed(root: Path, folder: str) -> dict[str, date]:
     if top is None:
         return {}
     base = os.path.relpath((root / folder).resolve(), top.resolve())
-    result = _git(["log", "--format=%x1e%cI", "--name-only", "--", base], top)
+    result = run_git(["log", "--format=%x1e%cI", "--name-only", "--", base], top)
     if result.returncode != 0:
         return {}
     prefix = os.path.relpath(root.resolve(), top.resolve())

@@ -21,6 +21,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "stamp.generated": ("生成日期", "Generated on"),
     "stamp.records": ("档案版本", "Records at"),
     "stamp.not_in_git": ("未纳入 git 版本管理", "not in git"),
+    "stamp.git_missing": ("未安装 git，无法核对记录版本", "git is not installed: commit unknown"),
     "stamp.dirty": ("含未提交的修改", "with uncommitted changes"),
     "stamp.tool": ("由 hardship 生成", "made by hardship"),
     "org.parent": ("上报单位", "Reported to"),

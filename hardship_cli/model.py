@@ -618,10 +618,41 @@ class Policy(Record):
     case_approvers: list[Role] = Field(default_factory=lambda: [Role.chair, Role.leader])
 
 
+def parse_signing_key(value: Any) -> str:
+    """An OpenSSH public key, as in a .pub file (`ssh-ed25519 AAAA... comment`), or the
+    fingerprint of an OpenPGP key (40 hexadecimal digits, spaces allowed)."""
+    text = parse_text(value).strip()
+    fingerprint = text.replace(" ", "").upper()
+    if re.fullmatch(r"[0-9A-F]{40}", fingerprint):
+        return fingerprint
+    if not SIGNING_KEY_RE.match(text):
+        raise ValueError(
+            "not an SSH public key: write it as in the officer's .pub file "
+            "(ssh-ed25519 AAAA... name), or an OpenPGP key's 40-digit fingerprint"
+        )
+    return text
+
+
+SIGNING_KEY_RE = re.compile(
+    r"^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+=*( .*)?$"
+)
+SigningKey = Annotated[str, BeforeValidator(parse_signing_key), WithJsonSchema({"type": "string"})]
+
+
 class Officer(Record):
     name: Name
     role: Role
     email: Text | None = None
+    # Their public SSH key, or their OpenPGP key's fingerprint: with `git: {sign:
+    # required}`, their actions' commits must be signed with the matching private key.
+    signing_key: SigningKey | None = None
+
+
+class GitPolicy(Record):
+    """How actions reach git, the audit trail."""
+
+    commit: Bool = True  # false: this root runs without git, on purpose (no audit trail)
+    sign: Literal["off", "required"] = "off"  # required: every action commit is signed
 
 
 class ImportLimits(Record):
@@ -645,6 +676,7 @@ class Config(Record):
     holidays: list[IsoDate] = Field(default_factory=list)  # public holidays, for notice days
     workdays: list[IsoDate] = Field(default_factory=list)  # weekend days worked (调休)
     imports: ImportLimits = Field(default_factory=ImportLimits)
+    git: GitPolicy = Field(default_factory=GitPolicy)
 
     def standard_on(self, day: date) -> Standard | None:
         """The standard in force on a day: the latest whose `from` is not after it."""

@@ -145,5 +145,6 @@ def stamp(all_units: list[Unit], stamp_of: Callable[[Path], dict[str, Any]]) -> 
     for unit in all_units:
         one = stamp_of(unit.root)
         dirty = dirty or bool(one.get("dirty"))
-        parts.append(f"{unit.label} {unit.name} {one.get('commit') or 'not in git'}")
+        missing = "git not installed" if one.get("git_missing") else "not in git"
+        parts.append(f"{unit.label} {unit.name} {one.get('commit') or missing}")
     return {"commit": "; ".join(parts), "dirty": dirty, "units": parts}

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from hardship_cli import gitlog
-from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
+from tests.workflow_fixtures import CONFIG, active_case, cli, git, make_root, ok, propose
 
 
 def test_an_action_is_one_commit_by_the_officer_with_trailers(tmp_path: Path) -> None:
@@ -34,11 +34,11 @@ def test_an_action_is_one_commit_by_the_officer_with_trailers(tmp_path: Path) ->
 def test_only_the_files_of_the_action_are_committed(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     case_id = active_case(root)
+    grant_id = propose(root, case_id, "400", kind="living")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "case")
+    git(root, "commit", "-q", "-m", "case and grant")
     (root / "notes.txt").write_text("work in progress\n", encoding="utf-8")
     git(root, "add", "notes.txt")  # staged by someone, not part of the action
-    grant_id = propose(root, case_id, "400", kind="living")  # uncommitted new file
     ok(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
     files = git(root, "show", "--name-only", "--format=", "HEAD").split()
     assert files == [f"grants/2026/{grant_id}.yaml"]
@@ -57,15 +57,31 @@ def test_no_commit_leaves_the_change_uncommitted(tmp_path: Path) -> None:
     assert f"?? cases/{case_id}.yaml" in git(root, "status", "--short")
 
 
-def test_outside_a_repository_only_a_warning(tmp_path: Path) -> None:
+ADD_CASE = ("add", "case", "--as", "李明", "--on", "2026-01-05", "--name", "张伟",
+            "--employee-id", "0107", "--unit", "烟叶站", "--sex", "male",
+            "--birth-date", "1975-04-02", "--employment", "on_job",
+            "--household-income", "700", "--level", "deep",
+            "--cause", "serious_illness")  # fmt: skip
+
+
+def test_outside_a_repository_the_action_is_refused_before_writing(tmp_path: Path) -> None:
+    # Changed behaviour (issue 11): this used to write, exit 0 and warn.
     root = make_root(tmp_path, with_git=False)
-    result = cli(root, "add", "case", "--as", "李明", "--on", "2026-01-05", "--name", "张伟",
-                 "--employee-id", "0107", "--unit", "烟叶站", "--sex", "male",
-                 "--birth-date", "1975-04-02", "--employment", "on_job",
-                 "--household-income", "700", "--level", "deep",
-                 "--cause", "serious_illness")  # fmt: skip
-    assert result.code == 0
-    assert "warning: the records root is not inside a git repository" in result.err
+    (root / "hardship.yaml").write_text(CONFIG, encoding="utf-8")  # no `git: commit: false`
+    result = cli(root, *ADD_CASE)
+    assert result.code == 2
+    assert f"hardship: {root} is not inside a git repository" in result.err
+    assert "nothing was written" in result.err
+    assert "git: {commit: false}" in result.err
+    assert not (root / "cases" / "HS-2026-0001.yaml").exists()
+
+
+def test_a_root_that_runs_without_git_says_so_in_hardship_yaml(tmp_path: Path) -> None:
+    root = make_root(tmp_path, with_git=False)
+    assert (root / "hardship.yaml").read_text(encoding="utf-8").endswith("git:\n  commit: false\n")
+    result = cli(root, *ADD_CASE)
+    assert result.code == 0, result.err
+    assert "git" not in result.err
     assert (root / "cases" / "HS-2026-0001.yaml").exists()
 
 

@@ -574,6 +574,8 @@ def test_an_approval_on_a_read_only_root_says_so(
     union: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     grant_id = propose(union, "HS-2026-0001", "300")
+    git(union, "add", "-A")  # an action touches only a record as last committed (issue 11)
+    git(union, "commit", "-q", "-m", "case and grant")
     rel = union / "grants" / "2026" / f"{grant_id}.yaml"
     before = rel.read_bytes()
     failing(monkeypatch, "replace", errno.EROFS, union)

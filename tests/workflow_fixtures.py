@@ -140,10 +140,12 @@ def git(root: Path, *args: str) -> str:
 
 
 def make_root(base: Path, with_git: bool = True, budget: str | None = BUDGET_2026) -> Path:
+    """Without git, the root says so in hardship.yaml, as `hardship init --no-git` does."""
     root = base / "union"
     result = cli(None, "init", str(root), "--no-git")
     assert result.code == 0, result.err
-    (root / "hardship.yaml").write_text(CONFIG, encoding="utf-8")
+    no_git = "" if with_git else "git:\n  commit: false\n"
+    (root / "hardship.yaml").write_text(CONFIG + no_git, encoding="utf-8")
     if budget is not None:
         (root / "budgets" / "2026.yaml").write_text(budget, encoding="utf-8")
     if with_git:

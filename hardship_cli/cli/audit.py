@@ -1,4 +1,5 @@
-"""hardship history and hardship due: the audit trail of a record, and what is due."""
+"""hardship history, audit and due: the audit trail of a record and of the root, and
+what is due."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError
+from ..problems import UsageError, printable
 
 
 def history(
@@ -17,13 +18,17 @@ def history(
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """The record's timeline from git: when, who, which action, which fields changed.
-    Changes made outside hardship (commits without its trailers) are flagged.
+    Changes made outside hardship (commits without its trailers) are flagged, and so are
+    commits whose author is not their By: officer, whose change is not what their action
+    does, whose steps are dated after the commit, or (where hardship.yaml requires it)
+    that are not signed with their officer's key.
 
     Example: hardship history GR-2026-0003
     """
-    from .. import gitlog
+    from .. import trail
     from ..actions import kind_of
     from ..intake import record_path
+    from ..store import load_config
     from .main import state
 
     if format not in ("text", "json"):
@@ -33,7 +38,8 @@ def history(
     rel = record_path(kind, record)
     if not (st.root / rel).exists():
         raise UsageError(f"no {kind} {record} in {st.root} ({rel})")
-    events = gitlog.history(st.root, rel, record)
+    config, _source, _problems = load_config(st.root)  # None: judged without the officers
+    events = trail.history(st.root, rel, record, config)
     if format == "json":
         doc = {"record": record, "path": rel, "events": [e.to_json() for e in events]}
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
@@ -42,7 +48,7 @@ def history(
     if not events:
         print(f"{record} has no history in git yet (never committed)", file=sys.stderr)
         return
-    outside = 0
+    outside = flagged = 0
     for e in events:
         when = e.when[:16].replace("T", " ")
         if e.outside:
@@ -56,16 +62,72 @@ def history(
         else:
             who = f"{e.by or e.author}" + (f" ({e.role})" if e.role else "")
             action = e.action or ""
-        print(f"{when}  {e.commit[:8]}  {action:<9} {who}")
+        flagged += bool(e.flags) and not e.outside
+        print(printable(f"{when}  {e.commit[:8]}  {action:<9} {who}"))
         if e.outside:
-            print(f"    ! {e.subject}")
+            print(printable(f"    ! {e.subject}"))
+        for flag in e.flags:
+            if flag.code not in trail.OUTSIDE:
+                print(printable(f"    ! {flag.message}"))
         for change in e.changes:
-            print(f"    {change}")
+            print(printable(f"    {change}"))
     if outside:
         print(
             f"{outside} change(s) to {record} were made outside hardship; check them",
             file=sys.stderr,
         )
+    if flagged:
+        print(
+            f"{flagged} commit(s) of {record} are flagged (!); hardship audit lists them all",
+            file=sys.stderr,
+        )
+
+
+def audit(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Read only the commits after this one (a commit or tag already audited).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """What an auditor runs: records that differ from the last commit, record changes
+    committed outside hardship, action commits whose author, trailers or change disagree,
+    steps dated after the commit that recorded them, and, where hardship.yaml requires
+    signing, action commits not signed with their officer's key. Exit 0 when the trail is
+    clean, 1 when anything is found.
+
+    Example: hardship audit --format json
+    """
+    from ..auditing import audit as run_audit
+    from ..problems import EXIT_OK, EXIT_PROBLEMS, ConfigError
+    from ..store import load_config
+    from .main import state
+
+    if format not in ("text", "json"):
+        raise UsageError(f"--format {format!r}: use text or json")
+    st = state(ctx)
+    config, _source, problems = load_config(st.root)
+    if config is None:
+        first = problems[0].format() if problems else ""
+        raise ConfigError(f"hardship.yaml has problems: {first}", "run hardship validate")
+    result = run_audit(st.root, config, since)
+    if format == "json":
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for finding in result.findings:
+            print(finding.format())
+    signed = ", signatures checked" if result.signing_required else ""
+    print(
+        f"{result.commits} commit(s) of records read{signed}: {len(result.findings)} finding(s)",
+        file=sys.stderr,
+    )
+    raise typer.Exit(EXIT_PROBLEMS if result.findings else EXIT_OK)
 
 
 def due(
@@ -148,4 +210,5 @@ def due(
 
 def register(app: typer.Typer) -> None:
     app.command()(history)
+    app.command()(audit)
     app.command()(due)

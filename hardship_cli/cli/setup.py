@@ -89,7 +89,14 @@ def demo_source() -> Path:
 def init(
     path: Annotated[Path, typer.Argument(help="Folder of the new records root.")],
     demo: Annotated[bool, typer.Option("--demo", help="Copy the demo records in.")] = False,
-    no_git: Annotated[bool, typer.Option("--no-git", help="Do not run git init.")] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option(
+            "--no-git",
+            help="Run this root without git, on purpose: no repository, actions not committed, "
+            "no audit trail (hardship.yaml gets `git: {commit: false}`).",
+        ),
+    ] = False,
 ) -> None:
     """Make a new records root: configuration with commented defaults, folders, schemas,
     editor settings, and a git repository (git history is the audit trail).
@@ -139,14 +146,37 @@ def init(
     gitignore = path / ".gitignore"
     if not gitignore.exists():
         atomic_write(gitignore, ROOT_GITIGNORE)
+    if no_git:
+        _without_git(path / "hardship.yaml")
     print(f"created records root {printable(str(path))}", file=sys.stderr)
     if not no_git:
         _git_init(path)
 
 
+def _without_git(config: Path) -> None:
+    """Say in hardship.yaml that this root runs without git, so that its actions are not
+    refused for want of a repository (and a reader sees that the choice was made)."""
+    from ..yamlio import atomic_write
+
+    text = config.read_text(encoding="utf-8")
+    if any(line.startswith("git:") for line in text.splitlines()):
+        return  # the copied configuration says it already
+    text += ("" if text.endswith("\n") else "\n") + (
+        "\n# This root runs without git (hardship init --no-git): actions are written but not\n"
+        "# committed, so there is no audit trail. Remove these lines once the root is in git.\n"
+        "git:\n  commit: false\n"
+    )
+    atomic_write(config, text)
+
+
 def _git_init(path: Path) -> None:
     if shutil.which("git") is None:
-        print("warning: git is not installed; the root has no audit trail", file=sys.stderr)
+        print(
+            "warning: git is not installed, so the root has no repository yet; its actions "
+            "will be refused until it has one (install git, then git init and commit it), "
+            "or make a root without git on purpose: hardship init --no-git",
+            file=sys.stderr,
+        )
         return
     inside = subprocess.run(
         ["git", "-C", str(path), "rev-parse", "--is-inside-work-tree"],
@@ -155,7 +185,11 @@ def _git_init(path: Path) -> None:
         check=False,
     )
     if inside.returncode == 0:
-        print("the folder is already inside a git repository; using it", file=sys.stderr)
+        print(
+            "the folder is already inside a git repository; using it: commit the new root "
+            f"there (git add {path} && git commit) before its first action",
+            file=sys.stderr,
+        )
         return
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     subprocess.run(["git", "-C", str(path), "add", "-A"], check=True)

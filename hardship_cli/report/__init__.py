@@ -113,6 +113,11 @@ def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
     from .. import gitlog
 
     folder = path.resolve().parent
+    if not gitlog.git_installed():
+        raise UsageError(
+            "git is not installed (no git on PATH): the report cannot be committed",
+            "install git, or drop --commit",
+        )
     if gitlog.repo_top(folder) is None:
         raise UsageError(
             f"{path} is not inside a git repository",

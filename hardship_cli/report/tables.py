@@ -216,7 +216,7 @@ def records_stamp(root: Path) -> dict[str, Any]:
     """The git commit of the records (the last one that touched the root, reports aside),
     and whether the records have changes not yet committed."""
     if shutil.which("git") is None:
-        return {"commit": None, "dirty": False}
+        return {"commit": None, "dirty": False, "git_missing": True}
 
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)

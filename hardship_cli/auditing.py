@@ -1,0 +1,197 @@
+"""What an auditor runs: is the git history of a records root the whole story?
+
+`audit` reads the root's working tree and its whole history once, and finds:
+
+- records that differ from the last commit (changed, new or deleted, not committed);
+- commits that changed a record without trailers (made outside hardship, by hand);
+- action commits whose trailers disagree with their author or with their change (an
+  action on another record, an author who is not the `By:` officer, an approval that added
+  no approval, an approval that also changed the amount);
+- steps dated after the commit that recorded them;
+- where hardship.yaml requires signing: action commits unsigned, or not signed with the
+  key hardship.yaml lists for their officer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import gitlog, trail
+from .problems import ConfigError, UsageError, printable
+from .store import CONFIG_FILE, LAYOUT
+
+if TYPE_CHECKING:
+    from .model import Config
+
+# Files whose uncommitted changes matter besides the records: the rules and the money.
+WATCHED = (CONFIG_FILE, "budgets")
+BATCH = 2000  # blobs read per git process
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    path: str  # relative to the root
+    message: str
+    hint: str = ""
+    commit: str | None = None
+    record: str | None = None
+
+    def format(self) -> str:
+        """`path: CODE message`, then the hint; control characters shown escaped."""
+        text = printable(f"{self.path}: {self.code} {self.message}")
+        if self.hint:
+            text += f"\n    hint: {printable(self.hint)}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "path": self.path,
+            "record": self.record,
+            "commit": self.commit,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Audit:
+    root: Path
+    commits: int = 0  # commits that changed a record
+    signing_required: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "commits": self.commits,
+            "signing_required": self.signing_required,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+_HINTS = {
+    "no-trailers": "ask who made it and why; if it was right, record it through hardship",
+    "other-record": "a hand edit was swept into another action's commit: check the change",
+    "author": "the commit claims an officer's action it was not made by: ask both",
+    "not-officer": "the By: name is not in hardship.yaml's officers",
+    "trailers": "the commit's trailers are incomplete: it was not made by hardship",
+    "action-change": "the change is not what the action does: check the record's history",
+    "dated-after-commit": "a step cannot be recorded before it happens: check the date",
+    "signature": "only the officer's own key signs their actions: ask them",
+}
+
+
+def audit(root: Path, config: Config, since: str | None = None) -> Audit:
+    """Audit the root's working tree and its history (the commits after `since`, where
+    given: a point an auditor has already accepted)."""
+    if not config.git.commit:
+        raise ConfigError(
+            "this root runs without git (hardship.yaml: git: commit: false): it has no audit "
+            "trail to audit",
+            "to keep one, remove that setting, git init the root and commit it",
+        )
+    top = gitlog.require_repo(root, "there is no audit trail to audit")
+    prefix = os.path.relpath(root.resolve(), top.resolve())
+    folders = [LAYOUT[kind][0] for kind in LAYOUT]
+    result = Audit(root, signing_required=config.git.sign == "required")
+    result.findings += uncommitted(top, prefix, [*folders, *WATCHED])
+    if not gitlog.has_commits(top):
+        return result
+    specs = [_spec(prefix, folder) for folder in folders]
+    span = []
+    if since is not None:
+        if gitlog.run_git(["rev-parse", "--verify", "-q", f"{since}^{{commit}}"], top).returncode:
+            raise UsageError(
+                f"--since {since!r} is not a commit of this repository",
+                "give a commit hash or tag, e.g. the last audited commit",
+            )
+        span = [f"{since}..HEAD"]
+    with trail.signers(config) as checked:
+        commits = trail.read_log(top, [*span, "--", *specs], checked, files=True)
+        pairs = [
+            (c, path, old, status)
+            for c in reversed(commits)
+            for path, old, status in c.files
+            if _record_id(path) is not None
+        ]
+        result.commits = len({c.sha for c, _path, _old, _status in pairs})
+        for start in range(0, len(pairs), BATCH):
+            batch = pairs[start : start + BATCH]
+            wanted = [f"{c.sha}:{p}" for c, p, _old, s in batch if s != "D"]
+            wanted += [f"{c.sha}^:{old or p}" for c, p, old, s in batch if s != "A"]
+            blobs = trail.read_blobs(top, wanted)
+            for c, path, old, status in batch:
+                after = None if status == "D" else blobs.get(f"{c.sha}:{path}")
+                before = None if status == "A" else blobs.get(f"{c.sha}^:{old or path}")
+                change = trail.compare(before, after)
+                record_id = _record_id(path)
+                assert record_id is not None
+                for flag in trail.judge(c, record_id, change, config, checked):
+                    result.findings.append(_finding(flag, c, _shown(path, prefix), record_id))
+    return result
+
+
+def _spec(prefix: str, folder: str) -> str:
+    return folder if prefix == "." else f"{prefix}/{folder}"
+
+
+def _shown(path: str, prefix: str) -> str:
+    return path if prefix == "." else os.path.relpath(path, prefix)
+
+
+def _record_id(path: str) -> str | None:
+    name = Path(path).name
+    if not name.endswith((".yaml", ".yml")):
+        return None
+    stem = name.rsplit(".", 1)[0]
+    return stem if stem.split("-", 1)[0] in {LAYOUT[k][1] for k in LAYOUT} else None
+
+
+def _finding(flag: trail.Flag, commit: trail.Commit, path: str, record_id: str) -> Finding:
+    when = commit.committed[:10]
+    what = (
+        f"{commit.action} by {', '.join(commit.by) or '?'}"
+        if commit.has_trailers
+        else f"by {commit.author}"
+    )
+    return Finding(
+        flag.code,
+        path,
+        f"commit {commit.sha[:10]} ({when}, {what}): {flag.message}",
+        _HINTS.get(flag.code, ""),
+        commit.sha,
+        record_id,
+    )
+
+
+def uncommitted(top: Path, prefix: str, names: list[str]) -> list[Finding]:
+    """Record, configuration and budget files that differ from the last commit."""
+    rels = [_spec(prefix, name) for name in names]
+    existing = [r for r in rels if (top / r).exists()]
+    found: list[Finding] = []
+    for path, code in sorted(gitlog.file_status(top, existing).items()):
+        if not path.endswith((".yaml", ".yml")):
+            continue
+        shown = _shown(path, prefix)
+        hint = (
+            f"commit it (git add {shown} && git commit), or move it out of the root"
+            if code == "??"
+            else f"see what changed (git diff HEAD -- {shown}); record it through hardship, or "
+            f"restore it (git checkout HEAD -- {shown})"
+        )
+        found.append(
+            Finding(
+                "uncommitted",
+                shown,
+                f"{gitlog.describe_status(code)} (differs from the last commit)",
+                hint,
+                None,
+                _record_id(path),
+            )
+        )
+    return found
