@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -195,23 +196,38 @@ class Pending:
             raise
 
     def _commit(self, message: Message) -> str:
-        added = run_git(["add", "--", *self.rels], self.top, self.env)
+        try:
+            return self.commit(message)
+        except GitFailed as failed:
+            raise self._failed(failed.step, failed.result) from None
+
+    def commit(self, message: Message) -> str:
+        """Commit exactly these files (written already) as the identified officer, signed
+        where required; the short hash. Raises GitFailed, leaving the files as they are
+        (an import puts its own files back). The paths go to git on its standard input,
+        not its command line, so that an import of any number of files fits."""
+        listed = "\0".join(self.rels)
+        paths = ["--pathspec-from-file=-", "--pathspec-file-nul"]
+        added = run_git(["add", *paths], self.top, self.env, stdin=listed)
         if added.returncode != 0:
-            raise self._failed("git add", added)
+            raise GitFailed("git add", added)
         sign = (
             ["-c", f"gpg.format={self.sign_format}", "-c", f"user.signingkey={self.sign_key}"]
             if self.sign_key
             else []
         )
-        done = run_git(
-            [*sign, "commit", *(["-S"] if self.sign_key else []), "-q", "-F", "-", "--only",
-             "--", *self.rels],
-            self.top,
-            self.env,
-            stdin=message.text(),
-        )  # fmt: skip
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt") as text:
+            text.write(message.text())
+            text.flush()
+            done = run_git(
+                [*sign, "commit", *(["-S"] if self.sign_key else []), "-q", "-F", text.name,
+                 "--only", *paths],
+                self.top,
+                self.env,
+                stdin=listed,
+            )  # fmt: skip
         if done.returncode != 0:
-            raise self._failed("git commit", done)
+            raise GitFailed("git commit", done)
         head = run_git(["rev-parse", "--short=12", "HEAD"], self.top)
         return head.stdout.strip()
 
@@ -250,6 +266,15 @@ class Pending:
         if left:
             message += " in the files, but " + "; ".join(left)
         return Refused(message, "correct what git says, then run the command again")
+
+
+class GitFailed(HardshipError):
+    """A git step of a commit failed: which step, and what git said."""
+
+    def __init__(self, step: str, result: subprocess.CompletedProcess[str]) -> None:
+        super().__init__(f"{step} failed: {last_words(result)}")
+        self.step = step
+        self.result = result
 
 
 def last_words(result: subprocess.CompletedProcess[str], lines: int = 3) -> str:

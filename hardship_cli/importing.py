@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from . import gitlog, intake, sheets, store, yamlio
 from .actions import load, lock, verify
+from .gitlog import Pending
 from .model import Case, Config, ImportLimits
 from .problems import (
     EXIT_INTERRUPTED,
@@ -119,10 +120,31 @@ def _import(
         writes = _checked(root, records, actions, day)
         done = Imported(actions, {w.action.row: w.case_id for w in writes})
         if writes:
+            pending = _prepare(root, records, writes, by) if commit else None
             done.commit, done.notes = _write_and_commit(
-                root, records, actions, writes, by, sheet_name, commit
+                root, records, actions, writes, by, sheet_name, pending
             )
     return done
+
+
+def _prepare(root: Path, records: Records, writes: list[_Write], by: str) -> Pending | None:
+    """Can the import be committed, by this officer (signed where the root asks)? Asked
+    before a file is written, as for every action: a root runs without git only by its
+    own choice (`git: {commit: false}`), never because git is missing. None when the
+    root runs without git."""
+    config = records.config
+    assert config is not None
+    if not config.git.commit:
+        return None
+    pending = gitlog.prepare(root, [root / w.rel for w in writes])
+    officer = config.officer(by)
+    pending.identify(
+        gitlog.Author(
+            by, officer.email if officer else None, officer.signing_key if officer else None
+        ),
+        sign=config.git.sign == "required",
+    )
+    return pending
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,8 +311,7 @@ def _short(problem: Problem) -> str:
 
 class _NotCommitted(Exception):
     def __init__(self, said: str) -> None:
-        # gitlog says which files it wrote (thousands, here) and then git's own words.
-        self.reason = said.rpartition("did not commit it")[2].lstrip(": ") or "no reason given"
+        self.reason = said or "no reason given"  # git's own last words
         super().__init__(self.reason)
 
 
@@ -409,9 +430,10 @@ def _write_and_commit(
     writes: list[_Write],
     by: str,
     sheet_name: str,
-    commit: bool,
+    pending: Pending | None,
 ) -> tuple[str | None, list[str]]:
     undo = _Undo(root)
+    commit = pending is not None
     head = _head(root) if commit else None
     with _terminate_as_interrupt():
         try:
@@ -422,14 +444,14 @@ def _write_and_commit(
                 place(root / write.rel, temp, write, undo)
             for folder in {(root / w.rel).parent for w in writes}:
                 yamlio._fsync_dir(folder)
-            if not commit:
+            if pending is None:
                 return None, []
             undo.staged = [root / w.rel for w in writes]
             try:
-                sha, warning = _commit(root, records, actions, writes, by, sheet_name)
-            except HardshipError as exc:
-                raise _NotCommitted(exc.message) from None
-            return sha, [warning] if warning else []
+                sha = pending.commit(_message(records, actions, writes, by, sheet_name))
+            except gitlog.GitFailed as exc:
+                raise _NotCommitted(gitlog.last_words(exc.result)) from None
+            return sha, []
         except BaseException as exc:
             if commit and undo.staged and _head(root) != head:
                 # The commit was made before the stop: the import is whole, nothing to undo.
@@ -517,14 +539,13 @@ def place(path: Path, temp: Path, write: _Write, undo: _Undo) -> None:
     undo.temps.remove(temp)
 
 
-def _commit(
-    root: Path,
+def _message(
     records: Records,
     actions: list[Action],
     writes: list[_Write],
     by: str,
     sheet_name: str,
-) -> tuple[str | None, str | None]:
+) -> gitlog.Message:
     assert records.config is not None
     officer = records.config.officer(by)
     created = sum(1 for w in writes if w.file is None)
@@ -543,9 +564,7 @@ def _commit(
         role=officer.role.value if officer else None,
         body=body,
     )
-    return gitlog.commit(
-        root, [root / w.rel for w in writes], message, by, officer.email if officer else None
-    )
+    return message
 
 
 # ---------------------------------------------------------------------------------------

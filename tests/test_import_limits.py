@@ -399,11 +399,11 @@ def test_ctrl_c_during_the_commit_undoes_the_files_and_git_s_index(tmp_path: Pat
     sheet, _employee = updating_sheet(root, tmp_path, 3)
     head = git(root, "rev-parse", "HEAD")
 
-    def commit(root_: Path, paths, *args, **kwargs):
-        git(root_, "add", "--", *map(str, paths))  # git had staged them when Ctrl-C came
+    def commit(pending: gitlog.Pending, message: gitlog.Message) -> str:
+        git(pending.top, "add", "--", *pending.rels)  # git had staged them when Ctrl-C came
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gitlog, "commit", commit)
+    monkeypatch.setattr(gitlog.Pending, "commit", commit)
     result = import_(root, sheet)
     assert result.code == 130
     assert "3 new file(s) removed, 1 file(s) given back their old content" in result.err
@@ -539,3 +539,54 @@ def test_new_case_text_is_what_ruamel_writes(name, unit, notes, employee):
     except Exception:  # noqa: BLE001 - text the model refuses is not written at all
         return
     assert importing.new_case_text(case, "../x") == yamlio.new_record_text(case, "../x")
+
+
+# ---------------------------------------------------------------------------------------
+# The import is an action like any other: git is asked before a file is written
+
+
+def test_git_missing_from_path_refuses_the_import_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = demo_root(tmp_path)
+    sheet = csv_sheet(tmp_path / "s.csv", 3)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = import_(root, sheet)
+    assert result.code == 2
+    assert result.err.startswith(
+        "hardship: git is not installed (no git on PATH): this root keeps its audit trail in "
+        "git; nothing was written\n"
+    )
+    monkeypatch.undo()
+    assert clean(root)
+
+
+def test_a_hand_edited_case_blocks_the_import_that_would_sweep_it(tmp_path: Path) -> None:
+    root = demo_root(tmp_path)
+    sheet, employee = updating_sheet(root, tmp_path, 0)
+    updated = next(
+        p for p in sorted((root / "cases").iterdir())
+        if f'employee_id: "{employee}"' in p.read_text("utf-8")
+    )
+    edited = updated.read_text("utf-8") + "# edited by hand\n"
+    updated.write_text(edited, encoding="utf-8")
+    result = import_(root, sheet)
+    assert result.code == 1
+    assert f"cases/{updated.name} was changed and the change is not committed" in result.err
+    assert updated.read_text("utf-8") == edited
+    status = git(root, "status", "--porcelain", "--untracked-files=all")
+    assert status == f" M cases/{updated.name}\n"
+
+
+def test_an_import_on_a_root_without_git_by_choice_writes_without_a_commit(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "unit"
+    assert hardship("init", root, "--demo", "--no-git").code == 0
+    sheet = csv_sheet(tmp_path / "s.csv", 2)
+    result = import_(root, sheet)
+    assert result.code == 0, result.err
+    assert not (root / ".git").exists()
+    assert len(list((root / "cases").glob("HS-2026-*.yaml"))) >= 2
