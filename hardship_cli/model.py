@@ -2,7 +2,9 @@
 
 Every scalar arrives from YAML as a string (see ``yamlio``); the types below turn a string
 into what the schema asks for, strictly: money is a ``Decimal`` with at most two decimals
-and never negative, a date is an ISO date, a number is digits. Nothing is guessed.
+and never negative (and more than zero where it is an amount given), a date is an ISO date,
+a number is digits, text holds no control character (tabs and line breaks only in prose:
+notes, findings). Nothing is guessed.
 """
 
 from __future__ import annotations

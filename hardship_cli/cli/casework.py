@@ -36,7 +36,10 @@ AsOption = Annotated[
 OnOption = Annotated[
     str | None,
     typer.Option(
-        "--on", help="Date of the action (YYYY-MM-DD); default: today.", show_default=False
+        "--on",
+        help="Date of the action (YYYY-MM-DD): today or earlier, not before the step it "
+        "follows; default: today.",
+        show_default=False,
     ),
 ]
 TodayOption = Annotated[
