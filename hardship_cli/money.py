@@ -125,17 +125,35 @@ class FundUse:
 def fund_uses(budget: Budget | None, grants: Iterable[GrantLike], year: int) -> list[FundUse]:
     """Use of every fund source in a year: those the budget plans, then any other that
     gave help (the fixed funds first, then the drives)."""
-    committed: dict[str, Decimal] = {}
-    spent: dict[str, Decimal] = {}
+    return fund_uses_by_year({year: budget} if budget else {}, grants, {year}).get(year, [])
+
+
+def fund_uses_by_year(
+    budgets: dict[int, Budget], grants: Iterable[GrantLike], years: set[int]
+) -> dict[int, list[FundUse]]:
+    """fund_uses of each of `years` in one pass over the grants (a city's 100,000)."""
+    committed: dict[tuple[int, str], Decimal] = {}
+    spent: dict[tuple[int, str], Decimal] = {}
+    paid = GrantStatus.paid
     for g in grants:
-        if g.year != year or not counts(g):
+        if g.year not in years or g.status not in COUNTING:
             continue
-        bucket = spent if g.status == GrantStatus.paid else committed
-        bucket[g.fund] = bucket.get(g.fund, ZERO) + g.amount
-    planned = dict(budget.sources) if budget else {}
-    used = set(planned) | set(committed) | set(spent)
-    order = [f for f in FIXED_FUNDS if f in used] + sorted(used - set(FIXED_FUNDS))
-    return [FundUse(f, planned.get(f), committed.get(f, ZERO), spent.get(f, ZERO)) for f in order]
+        bucket = spent if g.status == paid else committed
+        key = (g.year, g.fund)
+        bucket[key] = bucket.get(key, ZERO) + g.amount
+    found: dict[int, list[FundUse]] = {}
+    for year in sorted(years):
+        budget = budgets.get(year)
+        planned = dict(budget.sources) if budget else {}
+        used = set(planned) | {f for y, f in (*committed, *spent) if y == year}
+        if not used:
+            continue
+        order = [f for f in FIXED_FUNDS if f in used] + sorted(used - set(FIXED_FUNDS))
+        found[year] = [
+            FundUse(f, planned.get(f), committed.get((year, f), ZERO), spent.get((year, f), ZERO))
+            for f in order
+        ]
+    return found
 
 
 def case_year_total(

@@ -14,7 +14,7 @@ from ..money import (
     budget_grants,
     cap_limits,
     counts,
-    fund_uses,
+    fund_uses_by_year,
     line_uses,
     per_case_year_breach,
     per_grant_breach,
@@ -177,20 +177,18 @@ def fund_sources_not_overspent(records: Records, config: Config, today: date) ->
     """Each fund source of a year's budget (`sources`) gives no more than planned, as
     approval checks it; passed by an override, a warning."""
     problems = []
-    by_year: dict[int, list[GrantFacts]] = defaultdict(list)
-    for g in records.grant_facts().values():
-        if g.status in COUNTING and g.campaign is None:
-            by_year[g.year].append(g)
-    for year in sorted(by_year):
-        budget = records.budgets.get(year)
-        if budget is None or not budget.sources:
-            continue
+    planned = {year for year, budget in records.budgets.items() if budget.sources}
+    grants = records.grant_facts().values()
+    uses = fund_uses_by_year(records.budgets, grants, planned)
+    for year, funds in sorted(uses.items()):
         src = records.source(f"budget:{year}")
-        for use in fund_uses(budget, by_year[year], year):
+        for use in funds:
             if not use.overspent or use.planned is None:
                 continue
             passed = sorted(
-                g.id for g in by_year[year] if g.fund == use.fund and g.override_by is not None
+                g.id
+                for g in budget_grants(grants, year)
+                if g.fund == use.fund and g.override_by is not None
             )
             message = (
                 f"fund source {use.fund} {year} is overspent: planned {yuan(use.planned)}, "
