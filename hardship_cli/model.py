@@ -850,7 +850,17 @@ def active_since(case: Case) -> date | None:
 
 
 def last_dated(record: Case | Grant) -> date:
-    """The latest day a record's steps are dated."""
+    """The latest day a record's steps are dated (the latest of `dates()`, worked out
+    without them: the facts of 100,000 grants are made with it)."""
+    if isinstance(record, Grant):
+        last = record.proposed.on
+        for step in record.approvals:
+            if step.on > last:
+                last = step.on
+        for part in (record.paid, record.ended, record.override):
+            if part is not None and part.on > last:
+                last = part.on
+        return last
     return max(day for _loc, day in record.dates())
 
 
