@@ -23,6 +23,10 @@ from pathlib import Path
 
 FIRST_YEAR = 2017
 LAST_YEAR = 2026
+# The benchmark's today (bench/run.py): no step is dated after it. Help is proposed early
+# enough to be approved (within 7 days) and paid (within 10 more) by then.
+TODAY = date(2026, 11, 29)
+LAST_PROPOSED = TODAY - timedelta(days=17)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -299,7 +303,7 @@ def _case_yaml(
 def _grant_yaml(rng: random.Random, grant_id: str, case: CaseInfo, year: int, spent: dict) -> str:
     assert case.active_on is not None
     start = max(case.active_on + timedelta(days=1), date(year, 1, 1))
-    proposed = _day(rng, start, date(year, 12, 10))
+    proposed = _day(rng, start, min(date(year, 12, 10), LAST_PROPOSED))
     kind = rng.choices([k for k, _ in KIND_WEIGHTS], [w for _, w in KIND_WEIGHTS])[0]
     low, high = AMOUNTS[kind]
     amount = Decimal(rng.randint(low, high) * 10) / 10
@@ -361,7 +365,7 @@ def _grant_yaml(rng: random.Random, grant_id: str, case: CaseInfo, year: int, sp
 
 
 def _visit_yaml(rng: random.Random, visit_id: str, year: int, cases: list[CaseInfo]) -> str:
-    on = _day(rng, date(year, 1, 10), date(year, 12, 20))
+    on = _day(rng, date(year, 1, 10), min(date(year, 12, 20), TODAY))
     chosen = rng.sample(cases, min(len(cases), rng.randint(1, 3)))
     lines = [
         f"id: {visit_id}",
@@ -417,7 +421,10 @@ def generate(out: Path, cases: int, grants: int, visits: int, seed: int = 2026) 
     # grants: each year to households approved before the last weeks of that year
     spent: dict[tuple[int, str], Decimal] = {}
     seqs = dict.fromkeys(years, 0)
-    pools = {y: [c for c in active if c.active_on and c.active_on < date(y, 11, 30)] for y in years}
+    pools = {
+        y: [c for c in active if c.active_on and c.active_on < min(date(y, 11, 30), LAST_PROPOSED)]
+        for y in years
+    }
     for index in range(grants):
         year = years[index % len(years)]
         pool = pools[year]

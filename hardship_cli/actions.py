@@ -27,13 +27,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from . import gitlog, intake, store, yamlio
 from .model import Campaign, Case, Contribution, Grant, Role, Visit
 from .problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 from .store import LAYOUT, PREFIX_TO_KIND, Records
-from .workflow import CASEWORK_ROLES, Outcome, acting_as, check_filed
+from .workflow import CASEWORK_ROLES, Outcome, acting_as, check_filed, not_after_today
 
 LOCK = Path(".hardship") / "lock"
 # Beside the lock: an ignore file that ignores the lock and itself, so that neither ever
@@ -190,6 +190,32 @@ def _write(
     return pending.land(write, message)
 
 
+def decided(decide: Callable[[Records, Any], Outcome], records: Records, record: Any) -> Outcome:
+    """The decision on a record, with what the officer typed held to the record's types (no
+    control character in text, ...): a value the model refuses is a usage error naming
+    the field."""
+    try:
+        outcome = decide(records, record)
+    except ValidationError as exc:
+        raise UsageError(typed_input_errors(exc), "nothing was written") from None
+    return outcome
+
+
+def typed_input_errors(exc: ValidationError) -> str:
+    """`field`: what is wrong, one line each (never the value: it may be sensitive)."""
+    lines = []
+    for err in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(p) for p in err["loc"]) or "value"
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+        lines.append(f"`{name}`: {message}")
+    return "\n".join(lines)
+
+
+def check_dated(outcome: Outcome, today: date) -> None:
+    """The step an action records is never dated after today."""
+    not_after_today(f"{outcome.action} {outcome.record_id}", outcome.on, today)
+
+
 # ---------------------------------------------------------------------------------------
 # Changing an existing record
 
@@ -222,7 +248,13 @@ def change(
         current, fresh_source = typed(model, file.raw, rel)
         _table(records, kind)[record_id] = current
         records.sources[record_id] = fresh_source
-        outcome = decide(records, current)
+        outcome = decided(decide, records, current)
+        check_dated(outcome, today)
+        if outcome.first:
+            raise HardshipError(
+                f"{outcome.action} {record_id} changes other records: it goes through "
+                "actions.change_many"
+            )
         text = file.edit(current, outcome.record)
         new_source = verify(text, rel, model, outcome.record)
 
@@ -234,6 +266,80 @@ def change(
         _refuse_new_errors(errors)
         sha = _write(pending, records, outcome, lambda: file.save(text))
     return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings)])
+
+
+def change_many(
+    root: Path,
+    record_id: str,
+    decide: Callable[[Records, Any], Outcome],
+    today: date,
+    commit: bool = True,
+) -> list[Done]:
+    """An action on a record that changes other records first (a case's closing cancels
+    its approved, unpaid grants: `Outcome.first`). Everything is decided, checked and
+    verified before anything is written; then each record is written and committed on
+    its own, the others first, so that each record's history holds its own step with its
+    own trailers. Returns what was done, the action on `record_id` last."""
+    kind = kind_of(record_id)
+    with lock(root):
+        records = load(root)
+        file, current = _read_to_change(root, records, kind, record_id)
+        outcome = decided(decide, records, current)
+        planned = []
+        for step in [*outcome.first, outcome]:
+            check_dated(step, today)
+            step_kind = kind_of(step.record_id)
+            if step is outcome:
+                step_file, before = file, current
+            else:
+                seen = _table(records, step_kind).get(step.record_id)
+                step_file, before = _read_to_change(root, records, step_kind, step.record_id)
+                if seen is None or seen.model_dump() != before.model_dump():
+                    raise Refused(
+                        f"{step_file.rel} changed while {record_id} was decided; nothing was "
+                        "written",
+                        "run the command again",
+                    )
+            model = LAYOUT[step_kind][2]
+            text = step_file.edit(before, step.record)
+            source = verify(text, step_file.rel, model, step.record)
+            planned.append((step, step_kind, step_file, text, source))
+
+        def apply() -> None:
+            for step, step_kind, _file, _text, source in planned:
+                _table(records, step_kind)[step.record_id] = step.record
+                records.sources[step.record_id] = source
+
+        errors, warnings = new_errors(records, today, apply)
+        _refuse_new_errors(errors)
+        done = []
+        for step, _kind, step_file, text, _source in planned:
+            step_file.save(text)
+            sha, notes = _commit(root, records, step_file.rel, step, commit)
+            done.append(Done(step, step_file.rel, sha, notes))
+    done[-1].notes[:0] = [*outcome.says, *(w.format() for w in warnings)]
+    return done
+
+
+def _read_to_change(
+    root: Path, records: Records, kind: str, record_id: str
+) -> tuple[yamlio.RecordFile, Any]:
+    """A record's file read afresh for editing, and the record as it reads now (put in
+    `records` in place of the one loaded)."""
+    source = records.sources.get(record_id)
+    if source is None or record_id not in _table(records, kind):
+        raise UsageError(
+            f"no {kind} {record_id} in {root}",
+            "check the ID (hardship review list shows what waits)"
+            if source is None
+            else "its file has problems: run hardship validate",
+        )
+    rel = source.path
+    file = yamlio.RecordFile(root / rel, rel)
+    current, fresh_source = typed(LAYOUT[kind][2], file.raw, rel)
+    _table(records, kind)[record_id] = current
+    records.sources[record_id] = fresh_source
+    return file, current
 
 
 # ---------------------------------------------------------------------------------------
@@ -252,6 +358,7 @@ def add(
     """File a case, propose a grant, open a campaign or record a visit: a new file with the
     next ID of its kind and year."""
     model = LAYOUT[kind][2]
+    not_after_today(f"{_ADD_ACTION[kind]} (new {kind})", day, today)
     data = intake.draft(kind, values, by, day)
     with lock(root):
         records = load_for_new(root, kind, data)
@@ -262,9 +369,16 @@ def add(
         # Check what was typed as validate would, with the lines of the file to be.
         draft_text = yamlio.plain_text({"id": record_id, **data})
         record, _ = typed(model, draft_text.encode("utf-8"), rel)
+        # And as typed, before YAML: a line break YAML knows (\x85) would pass as a space.
+        try:
+            model.model_validate({"id": record_id, **data})
+        except ValidationError as exc:
+            raise UsageError(f"{rel}: {typed_input_errors(exc)}", "nothing was written") from None
         if isinstance(record, Grant):
             check_filed(records.config, records.cases.get(record.case), record)
-        outcome = Outcome(record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role))
+        outcome = Outcome(
+            record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role), on=day
+        )
         text = yamlio.new_record_text(record, intake.schema_ref(kind, rel))
         source = verify(text, rel, model, record)
 
@@ -376,6 +490,7 @@ def donate(
 ) -> Done:
     if kind_of(campaign_id) != "campaign":
         raise UsageError(f"{campaign_id} is not a campaign (DC-YYYY-NN)")
+    not_after_today(f"donation to {campaign_id}", day, today)
     data = intake.draft("donation", values, by, day)
     if anonymous:
         data["anonymous"] = "true"
@@ -406,6 +521,7 @@ def donate(
             f"donation to {campaign.id} recorded by {by} ({role.value}): {yuan(added.amount)}, "
             f"raised {yuan(raised)}",
             [f"{campaign.id} has raised {yuan(raised)}"],
+            on=day,
         )
 
     return change(root, campaign_id, decide, today, commit)

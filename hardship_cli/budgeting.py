@@ -12,8 +12,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .model import FIXED_FUNDS, Budget, Campaign, GrantStatus
-from .money import ZERO, CampaignUse, LineUse, campaign_use, counts, line_uses, year_end
+from .model import Budget, Campaign
+from .money import (
+    ZERO,
+    CampaignUse,
+    FundUse,
+    LineUse,
+    campaign_use,
+    fund_uses,
+    line_uses,
+    year_end,
+)
 from .store import Records
 
 
@@ -26,22 +35,6 @@ class LineStatus:
     @property
     def overdrawn(self) -> bool:
         return self.use.overdrawn
-
-
-@dataclass(frozen=True, slots=True)
-class FundUse:
-    fund: str
-    planned: Decimal | None  # what the budget expects from this source (None: not planned)
-    committed: Decimal
-    spent: Decimal
-
-    @property
-    def used(self) -> Decimal:
-        return self.committed + self.spent
-
-    @property
-    def remaining(self) -> Decimal | None:
-        return None if self.planned is None else self.planned - self.used
 
 
 @dataclass
@@ -100,6 +93,16 @@ class BudgetStatus:
     def running_out(self) -> list[LineStatus]:
         return [line for line in self.lines if line.runs_out_early]
 
+    @property
+    def overspent(self) -> list[FundUse]:
+        """Fund sources spent (and committed) beyond what the budget plans from them."""
+        return [f for f in self.funds if f.overspent]
+
+    @property
+    def problems(self) -> bool:
+        """What makes `hardship budget` exit 1: a line overdrawn or a source overspent."""
+        return bool(self.overdrawn or self.overspent)
+
     def to_json(self) -> dict[str, Any]:
         def money(value: Decimal | None) -> str | None:
             return None if value is None else f"{value:.2f}"
@@ -117,6 +120,7 @@ class BudgetStatus:
             "remaining": money(self.remaining),
             "percent": None if self.percent is None else str(self.percent),
             "overdrawn": bool(self.overdrawn),
+            "overspent": bool(self.overspent),
             "lines": [
                 {
                     "kind": line.use.kind.value,
@@ -138,6 +142,7 @@ class BudgetStatus:
                     "committed": money(f.committed),
                     "spent": money(f.spent),
                     "remaining": money(f.remaining),
+                    "overspent": f.overspent,
                 }
                 for f in self.funds
             ],
@@ -189,17 +194,7 @@ def budget_status(
         out = use.runs_out_on(year, pace_day)
         early = not use.overdrawn and out is not None and out < end and use.allocated > 0
         lines.append(LineStatus(use, out, early))
-    planned = dict(budget.sources) if budget else {}
-    committed: dict[str, Decimal] = {}
-    spent: dict[str, Decimal] = {}
-    for g in grants:
-        if g.year != year or not counts(g):
-            continue
-        bucket = spent if g.status == GrantStatus.paid else committed
-        bucket[g.fund] = bucket.get(g.fund, ZERO) + g.amount
-    used_funds = set(planned) | set(committed) | set(spent)
-    order = [f for f in FIXED_FUNDS if f in used_funds] + sorted(used_funds - set(FIXED_FUNDS))
-    funds = [FundUse(f, planned.get(f), committed.get(f, ZERO), spent.get(f, ZERO)) for f in order]
+    funds = fund_uses(budget, grants, year)
     drives = [campaign_use(c, grants) for c in campaigns_of_year(records.campaigns, year)]
     notes = []
     if budget is None:

@@ -193,6 +193,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "New deep-hardship household: report at once",
     ),
     "alert.overdrawn": ("预算科目已超支", "Budget line overdrawn"),
+    "alert.fund_overspent": ("资金来源已超出预算安排", "Fund source spent beyond its plan"),
     "alert.runs_out": ("按当前进度将在年底前用完", "Runs out before the year ends at this pace"),
     "alert.review_overdue": ("档案复核已逾期", "Review of the file is overdue"),
     "alert.objection": ("公示期内有异议待处理", "Open objection on notice"),

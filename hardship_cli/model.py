@@ -2,7 +2,9 @@
 
 Every scalar arrives from YAML as a string (see ``yamlio``); the types below turn a string
 into what the schema asks for, strictly: money is a ``Decimal`` with at most two decimals
-and never negative, a date is an ISO date, a number is digits. Nothing is guessed.
+and never negative (and more than zero where it is an amount given), a date is an ISO date,
+a number is digits, text holds no control character (tabs and line breaks only in prose:
+notes, findings). Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -125,6 +128,45 @@ def parse_text(value: Any) -> str:
     raise ValueError(f"expected text, got {describe(value)}")
 
 
+# Control characters never belong in a record: git's output that `history` reads is split
+# on \x1f and \x1e, a terminal obeys \x1b, and none of them is something an officer types.
+# Tabs and line breaks are allowed only in prose (notes, findings), which is multi-line by
+# design; every other text is one line.
+_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_char(ch: str) -> str:
+    """How a control character is named in a message: \\x1f."""
+    return f"\\x{ord(ch):02x}"
+
+
+def one_line(value: str) -> str:
+    """Text of one line: no control character at all (tab and line break included)."""
+    found = _CONTROL_IN_LINE.search(value)
+    if found is None:
+        return value
+    ch = found.group()
+    if ch in "\t\n\r":
+        what = "a tab" if ch == "\t" else "a line break"
+        raise ValueError(
+            f"control character {control_char(ch)} ({what}) is not allowed: "
+            "this field is one line of text"
+        )
+    raise ValueError(f"control character {control_char(ch)} is not allowed in text")
+
+
+def prose(value: str) -> str:
+    """Multi-line text (notes, findings): tabs and line breaks, no other control character."""
+    found = _CONTROL_IN_PROSE.search(value)
+    if found is None:
+        return value
+    raise ValueError(
+        f"control character {control_char(found.group())} is not allowed in text "
+        "(only tabs and line breaks are)"
+    )
+
+
 def describe(value: Any) -> str:
     """What a value is, in words, for a message (never the value: it may be sensitive)."""
     if value is None:
@@ -159,11 +201,52 @@ IsoDate = Annotated[
     BeforeValidator(parse_date),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
+
+
+def positive(amount: Decimal) -> Decimal:
+    """An amount given (a grant, a donation) is more than nothing."""
+    if amount <= 0:
+        raise ValueError(f"an amount given must be more than 0.00, not {amount:.2f}")
+    return amount
+
+
+# A grant's or a donation's amount: money, and more than zero.
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    AfterValidator(positive),
+    PlainSerializer(_money_str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+            ],
+            "description": "yuan, at most two decimals, more than zero",
+        }
+    ),
+]
 Int = Annotated[int, BeforeValidator(parse_int), WithJsonSchema({"type": "integer"})]
 Bool = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
-Text = Annotated[str, BeforeValidator(parse_text), WithJsonSchema({"type": "string"})]
+_LINE_SCHEMA = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+_PROSE_SCHEMA = {
+    "type": "string",
+    "pattern": "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$",
+}
+# Text of one line (most fields); Prose where a field is multi-line by design (notes,
+# findings); Name is one line that is not empty.
+Text = Annotated[
+    str, BeforeValidator(parse_text), AfterValidator(one_line), WithJsonSchema(_LINE_SCHEMA)
+]
+Prose = Annotated[
+    str, BeforeValidator(parse_text), AfterValidator(prose), WithJsonSchema(_PROSE_SCHEMA)
+]
 Name = Annotated[
-    str, BeforeValidator(parse_text), Field(min_length=1), WithJsonSchema({"type": "string"})
+    str,
+    BeforeValidator(parse_text),
+    AfterValidator(one_line),
+    Field(min_length=1),
+    WithJsonSchema(_LINE_SCHEMA),
 ]
 CaseId = Annotated[str, BeforeValidator(parse_text), Field(pattern=CASE_ID_RE.pattern)]
 GrantId = Annotated[str, BeforeValidator(parse_text), Field(pattern=GRANT_ID_RE.pattern)]
@@ -194,6 +277,10 @@ Fund = Annotated[
 ]
 
 
+# Where a value sits in a record: its keys and list indexes (as Source.line takes them).
+Loc = tuple[str | int, ...]
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
 
@@ -210,7 +297,7 @@ class Step(Record):
     role: Role | None = None
     on: IsoDate
     decision: Decision = Decision.approved
-    note: Text | None = None
+    note: Prose | None = None
 
 
 class Signed(Record):
@@ -296,9 +383,9 @@ class Causes(Record):
 class Objection(Record):
     by: Name
     on: IsoDate
-    text: Name
+    text: Annotated[Prose, Field(min_length=1)]
     resolved: Signed | None = None
-    resolution: Text | None = None
+    resolution: Prose | None = None
 
 
 class Notice(Record):
@@ -309,11 +396,19 @@ class Notice(Record):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class KeptPayable(Record):
+    """Approved grants a case's closing left payable, and why (else they are cancelled)."""
+
+    grants: list[GrantId] = Field(min_length=1)
+    reason: Name
+
+
 class Closed(Record):
     on: IsoDate
     reason: CloseReason
     by: Name | None = None
-    note: Text | None = None
+    note: Prose | None = None
+    keep_payable: KeptPayable | None = None
 
 
 class Bank(Record):
@@ -323,7 +418,7 @@ class Bank(Record):
 
 class Answer(Record):
     on: IsoDate
-    note: Text | None = None
+    note: Prose | None = None
 
 
 class Referral(Record):
@@ -338,7 +433,7 @@ class Referral(Record):
     answered: Answer | None = None
     amount: Money | None = None  # one-off help received
     monthly_income: Money | None = None  # recurring help, counted as household income
-    note: Text | None = None
+    note: Prose | None = None
 
 
 class Case(Record):
@@ -358,7 +453,7 @@ class Case(Record):
     referrals: list[Referral] = Field(default_factory=list)
     review_due: IsoDate | None = None
     closed: Closed | None = None
-    notes: Text | None = None
+    notes: Prose | None = None
 
     @property
     def household_size(self) -> int:
@@ -398,7 +493,29 @@ class Case(Record):
             active_since(self),
             self.closed.on if self.closed is not None else None,
             self.review_due,
+            last_dated(self),
+            kept_payable(self),
         )
+
+    def dates(self) -> list[tuple[Loc, date]]:
+        """Every day the file records a step on (where, when): a day that is not after
+        today. Days ahead by design (a notice's end, the next review) are not steps."""
+        found: list[tuple[Loc, date]] = [(("filed", "on"), self.filed.on)]
+        for name, steps in (("checks", self.checks), ("approvals", self.approvals)):
+            found.extend(((name, i, "on"), s.on) for i, s in enumerate(steps))
+        if self.notice is not None:
+            found.append((("notice", "from"), self.notice.from_))
+            for i, o in enumerate(self.notice.objections):
+                found.append((("notice", "objections", i, "on"), o.on))
+                if o.resolved is not None:
+                    found.append((("notice", "objections", i, "resolved", "on"), o.resolved.on))
+        for i, r in enumerate(self.referrals):
+            found.append((("referrals", i, "sent", "on"), r.sent.on))
+            if r.answered is not None:
+                found.append((("referrals", i, "answered", "on"), r.answered.on))
+        if self.closed is not None:
+            found.append((("closed", "on"), self.closed.on))
+        return found
 
 
 class CaseFacts(NamedTuple):
@@ -414,6 +531,8 @@ class CaseFacts(NamedTuple):
     since: date | None  # approved into the archive (active_since)
     closed_on: date | None
     review_due: date | None
+    last_on: date  # the latest day a step is recorded on (Case.dates)
+    kept_payable: tuple[str, ...]  # approved grants its closing left payable
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,7 +543,7 @@ class Grant(Record):
     id: GrantId
     case: CaseId
     kind: GrantKind
-    amount: Money
+    amount: Amount
     fund: Fund
     status: GrantStatus
     proposed: Proposed
@@ -432,7 +551,7 @@ class Grant(Record):
     paid: Payment | None = None
     override: Override | None = None
     ended: Ended | None = None
-    notes: Text | None = None
+    notes: Prose | None = None
 
     @property
     def year(self) -> int:
@@ -458,7 +577,20 @@ class Grant(Record):
             self.override.by if self.override is not None else None,
             self.year,
             self.campaign,
+            self.paid.on if self.paid is not None else None,
+            last_dated(self),
         )
+
+    def dates(self) -> list[tuple[Loc, date]]:
+        """Every day the grant records a step on (where, when)."""
+        found: list[tuple[Loc, date]] = [(("proposed", "on"), self.proposed.on)]
+        found.extend((("approvals", i, "on"), s.on) for i, s in enumerate(self.approvals))
+        for name, part in (("override", self.override), ("ended", self.ended)):
+            if part is not None:
+                found.append(((name, "on"), part.on))
+        if self.paid is not None:
+            found.append((("paid", "on"), self.paid.on))
+        return found
 
 
 class GrantLike(Protocol):
@@ -502,6 +634,8 @@ class GrantFacts(NamedTuple):
     override_by: str | None
     year: int
     campaign: str | None
+    paid_on: date | None
+    last_on: date  # the latest day a step is recorded on (Grant.dates)
 
 
 # ---------------------------------------------------------------------------------------
@@ -510,7 +644,7 @@ class GrantFacts(NamedTuple):
 
 class Contribution(Record):
     donor: Name
-    amount: Money
+    amount: Amount
     on: IsoDate
     anonymous: Bool = False
 
@@ -524,11 +658,17 @@ class Campaign(Record):
     target: Money | None = None
     purpose: Text | None = None
     contributions: list[Contribution] = Field(default_factory=list)
-    notes: Text | None = None
+    notes: Prose | None = None
 
     @property
     def raised(self) -> Decimal:
         return sum((c.amount for c in self.contributions), Decimal("0"))
+
+    def dates(self) -> list[tuple[Loc, date]]:
+        """The day the drive opened and the day of each donation (its close may be ahead)."""
+        found: list[tuple[Loc, date]] = [(("opened",), self.opened)]
+        found.extend((("contributions", i, "on"), c.on) for i, c in enumerate(self.contributions))
+        return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -542,9 +682,13 @@ class Visit(Record):
     visitors: list[Name] = Field(min_length=1)
     cases: list[CaseId] = Field(min_length=1)
     goods: Text | None = None
-    findings: Text | None = None
+    findings: Prose | None = None
     follow_up: IsoDate | None = None
-    notes: Text | None = None
+    notes: Prose | None = None
+
+    def dates(self) -> list[tuple[Loc, date]]:
+        """The day of the visit (its follow-up is ahead by design)."""
+        return [(("on",), self.on)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -557,7 +701,7 @@ class Budget(Record):
     lines: dict[GrantKind, Money]
     reserve: Money = Decimal("0")
     sources: dict[Fund, Money] = Field(default_factory=dict)
-    notes: Text | None = None
+    notes: Prose | None = None
 
     @model_validator(mode="after")
     def _lines_within_total(self) -> Budget:
@@ -735,6 +879,28 @@ def active_since(case: Case) -> date | None:
         if s.step == StepName.approve and s.decision == Decision.approved
     ]
     return max(days) if days else None
+
+
+def last_dated(record: Case | Grant) -> date:
+    """The latest day a record's steps are dated (the latest of `dates()`, worked out
+    without them: the facts of 100,000 grants are made with it)."""
+    if isinstance(record, Grant):
+        last = record.proposed.on
+        for step in record.approvals:
+            if step.on > last:
+                last = step.on
+        for part in (record.paid, record.ended, record.override):
+            if part is not None and part.on > last:
+                last = part.on
+        return last
+    return max(day for _loc, day in record.dates())
+
+
+def kept_payable(case: Case) -> tuple[str, ...]:
+    """The approved grants the closing of a case kept payable (closed.keep_payable)."""
+    if case.closed is None or case.closed.keep_payable is None:
+        return ()
+    return tuple(case.closed.keep_payable.grants)
 
 
 def was_active_on(case: Case, day: date) -> bool:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from .model import Budget, Campaign, Config, GrantKind, GrantLike, GrantStatus
+from .model import FIXED_FUNDS, Budget, Campaign, Config, GrantKind, GrantLike, GrantStatus
 
 ZERO = Decimal("0")
 G = TypeVar("G", bound=GrantLike)
@@ -97,6 +97,65 @@ def line_use(
     return LineUse(kind, ZERO, ZERO, ZERO)
 
 
+@dataclass(frozen=True, slots=True)
+class FundUse:
+    """What one fund source gives in a year: planned in the budget's `sources`, and what
+    the year's help (approved or paid, proposed in the year) takes from it."""
+
+    fund: str
+    planned: Decimal | None  # what the budget expects from this source (None: not planned)
+    committed: Decimal
+    spent: Decimal
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.spent
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.planned is None else self.planned - self.used
+
+    @property
+    def overspent(self) -> bool:
+        """Spent (and committed) beyond its plan; a source the budget does not plan is
+        not held to one (a drive is held to what it raised instead)."""
+        return self.planned is not None and self.used > self.planned
+
+
+def fund_uses(budget: Budget | None, grants: Iterable[GrantLike], year: int) -> list[FundUse]:
+    """Use of every fund source in a year: those the budget plans, then any other that
+    gave help (the fixed funds first, then the drives)."""
+    return fund_uses_by_year({year: budget} if budget else {}, grants, {year}).get(year, [])
+
+
+def fund_uses_by_year(
+    budgets: dict[int, Budget], grants: Iterable[GrantLike], years: set[int]
+) -> dict[int, list[FundUse]]:
+    """fund_uses of each of `years` in one pass over the grants (a city's 100,000)."""
+    committed: dict[tuple[int, str], Decimal] = {}
+    spent: dict[tuple[int, str], Decimal] = {}
+    paid = GrantStatus.paid
+    for g in grants:
+        if g.year not in years or g.status not in COUNTING:
+            continue
+        bucket = spent if g.status == paid else committed
+        key = (g.year, g.fund)
+        bucket[key] = bucket.get(key, ZERO) + g.amount
+    found: dict[int, list[FundUse]] = {}
+    for year in sorted(years):
+        budget = budgets.get(year)
+        planned = dict(budget.sources) if budget else {}
+        used = set(planned) | {f for y, f in (*committed, *spent) if y == year}
+        if not used:
+            continue
+        order = [f for f in FIXED_FUNDS if f in used] + sorted(used - set(FIXED_FUNDS))
+        found[year] = [
+            FundUse(f, planned.get(f), committed.get((year, f), ZERO), spent.get((year, f), ZERO))
+            for f in order
+        ]
+    return found
+
+
 def case_year_total(
     grants: Iterable[GrantLike],
     case_id: str,
@@ -164,7 +223,9 @@ def year_end(year: int) -> date:
 class Breach:
     """One rule a grant would break, in words with the figures."""
 
-    rule: str  # budget-line | no-budget | cap-per-grant | cap-per-case-year | raised | earmark
+    # budget-line | no-budget | fund-source | cap-per-grant | cap-per-case-year | raised |
+    # earmark
+    rule: str
     message: str
     overridable: bool  # budget lines and caps may be passed by override; earmarks never
 
@@ -254,6 +315,28 @@ def line_breach(
     )
 
 
+def fund_breach(
+    budget: Budget | None, grants: Iterable[GrantLike], grant: GrantLike
+) -> Breach | None:
+    """Would this grant take more from its fund source than the year's budget plans
+    (`sources`)? A source the budget does not plan is not held to a plan."""
+    if budget is None or grant.fund not in budget.sources:
+        return None
+    others = [g for g in grants if g.id != grant.id and g.fund == grant.fund]
+    use = next(u for u in fund_uses(budget, others, grant.year) if u.fund == grant.fund)
+    assert use.planned is not None and use.remaining is not None
+    if use.used + grant.amount <= use.planned:
+        return None
+    return Breach(
+        "fund-source",
+        f"{grant.id} would spend more of the fund {grant.fund} in {grant.year} than the budget "
+        f"plans: planned {yuan(use.planned)}, spent {yuan(use.spent)}, committed "
+        f"{yuan(use.committed)}, remaining {yuan(use.remaining)}, this grant "
+        f"{yuan(grant.amount)}",
+        True,
+    )
+
+
 def grant_breaches(
     config: Config,
     budgets: dict[int, Budget],
@@ -261,8 +344,9 @@ def grant_breaches(
     grants: Iterable[GrantLike],
     grant: GrantLike,
 ) -> list[Breach]:
-    """Everything approving `grant` now would break: its fund (the budget line of its year,
-    or what its campaign raised and for whom) and the caps of its kind."""
+    """Everything approving `grant` now would break: its fund (the budget line of its year
+    and the plan of its fund source, or what its campaign raised and for whom) and the
+    caps of its kind."""
     grants = list(grants)
     found: list[Breach | None] = []
     campaign_id = grant.campaign
@@ -273,6 +357,7 @@ def grant_breaches(
             found.append(raised_breach(campaign, grants, grant))
     else:
         found.append(line_breach(budgets.get(grant.year), grants, grant))
+        found.append(fund_breach(budgets.get(grant.year), grants, grant))
     found.append(per_grant_breach(config, grant))
     before = case_year_total(grants, grant.case, grant.kind, grant.year, exclude=grant.id)
     found.append(per_case_year_breach(config, grant, before))

@@ -44,6 +44,10 @@ def refer(
         )
     if not purpose.strip():
         raise UsageError("a referral needs its purpose (--purpose)")
+    if day < case.filed.on:
+        raise UsageError(
+            f"the referral on {day} would come before the filing of {case.id} on {case.filed.on}"
+        )
     referral = Referral(
         to=to, body=body, purpose=purpose, sent=Signed(by=by, on=day), status=ReferralStatus.sent
     )
@@ -57,6 +61,7 @@ def refer(
         role,
         f"case {case.id} referred to {where} by {by} ({role.value}): referral {number}",
         [f"referral {number} of {case.id} sent to {where}"],
+        on=day,
     )
 
 
@@ -128,6 +133,7 @@ def record_answer(
         f"referral {number} of {case.id} {status.value}, recorded by {by} ({role.value})"
         + (f": {', '.join(got)}" if got else ""),
         says,
+        on=day,
     )
 
 

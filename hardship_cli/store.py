@@ -385,6 +385,10 @@ def _problem_from_error(
 
 
 def _value_error_code(message: str) -> tuple[str, str]:
+    if "control character" in message:
+        return "control-char", "remove it: a record holds no control characters"
+    if "amount given must be more than" in message:
+        return "zero-amount", "write the amount given; cancel or delete help that gives nothing"
     if "money" in message:
         return "bad-money", "write yuan with at most two decimals, e.g. 1200.00"
     if "not a date" in message:

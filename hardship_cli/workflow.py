@@ -12,6 +12,7 @@ Grant: proposed -> approved -> paid; or rejected / cancelled before it is paid.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,6 +29,7 @@ from .model import (
     Grant,
     GrantKind,
     GrantStatus,
+    KeptPayable,
     Notice,
     Objection,
     Override,
@@ -38,6 +40,7 @@ from .model import (
     StepName,
     Visit,
     active_since,
+    kept_payable,
     open_objections,
     was_active_on,
 )
@@ -59,6 +62,10 @@ class Outcome:
     subject: str  # one line, as the union's register would read
     says: list[str] = field(default_factory=list)  # more lines for the person at the terminal
     override: bool = False
+    on: date = field(kw_only=True)  # the day the step is dated (never after today)
+    # Changes to other records the action makes first, each its own commit (a case's
+    # closing cancels its approved, unpaid grants): see actions.change_many.
+    first: tuple[Outcome, ...] = field(default=(), kw_only=True)
 
     @property
     def record_id(self) -> str:
@@ -171,9 +178,25 @@ def acting_as(config: Config, name: str, allowed: tuple[Role, ...], what: str) -
     raise Refused(f"{what} needs an officer with role {need}; {name} is {has}")
 
 
-def _not_before(day: date, earliest: date, what: str) -> None:
+def not_after_today(what: str, day: date, today: date) -> None:
+    """An action is never dated after the day it is recorded (today, or --today): a
+    notice, an approval or a payment cannot be dated ahead to pass a rule. Back-dating
+    (a paper approval recorded later) is kept to the order of the steps (_not_before)."""
+    if day > today:
+        raise UsageError(
+            f"{what} dated {day}, after today ({today}): an action is never dated in the future",
+            "date it the day it happened (--on), today or earlier",
+        )
+
+
+def _not_before(day: date, earliest: date, what: str, since: str) -> None:
+    """A step is not dated before the step it follows (`since`: what happened on
+    `earliest`)."""
     if day < earliest:
-        raise UsageError(f"{what} on {day} is before {earliest}", "check --on / --today")
+        raise UsageError(
+            f"{what} on {day} would come before {since} on {earliest}",
+            f"date it {earliest} or later (--on)",
+        )
 
 
 def _case_approvers(config: Config) -> tuple[Role, ...]:
@@ -188,13 +211,16 @@ def check_case(config: Config, case: Case, by: str, day: date, note: str | None)
     """The first check with its home visit (applied -> checked), or the yearly review of an
     active file (动态管理), which also sets the next review date."""
     role = acting_as(config, by, CASEWORK_ROLES, f"checking {case.id}")
-    _not_before(day, case.filed.on, f"a check of {case.id}")
     new = case.model_copy(deep=True)
     if case.status == CaseStatus.applied:
+        _not_before(day, case.filed.on, f"the check of {case.id}", "its filing")
         new.checks.append(Step(step=StepName.home_visit, by=by, role=role, on=day, note=note))
         new.status = CaseStatus.checked
-        return Outcome(new, "check", by, role, f"case {case.id} checked by {by} ({role.value})")
+        return Outcome(
+            new, "check", by, role, f"case {case.id} checked by {by} ({role.value})", on=day
+        )
     if case.status == CaseStatus.active:
+        _not_before(day, _last_step(case), f"the review of {case.id}", "its last step")
         new.checks.append(Step(step=StepName.review, by=by, role=role, on=day, note=note))
         new.review_due = review_due_from(config, day)
         return Outcome(
@@ -203,6 +229,7 @@ def check_case(config: Config, case: Case, by: str, day: date, note: str | None)
             by,
             role,
             f"case {case.id} reviewed by {by} ({role.value}), next review {new.review_due}",
+            on=day,
         )
     raise Refused(
         f"{case.id} is {case.status.value}: only an applied case is checked, "
@@ -220,7 +247,7 @@ def start_notice(config: Config, case: Case, by: str, day: date) -> Outcome:
             if case.status == CaseStatus.applied
             else "",
         )
-    _not_before(day, max(s.on for s in case.checks), f"the notice of {case.id}")
+    _not_before(day, max(s.on for s in case.checks), f"the notice of {case.id}", "its check")
     until = notice_until(config, day)
     new = case.model_copy(deep=True)
     new.notice = Notice.model_validate({"from": day, "until": until})
@@ -236,6 +263,7 @@ def start_notice(config: Config, case: Case, by: str, day: date) -> Outcome:
             f"({config.policy.notice_days} working days); it can be approved from "
             f"{until + timedelta(days=1)}"
         ],
+        on=day,
     )
 
 
@@ -246,7 +274,7 @@ def object_to_case(config: Config, case: Case, by: str, day: date, text: str | N
         raise Refused(f"{case.id} is {case.status.value}: objections are taken while on notice")
     if not text or not text.strip():
         raise UsageError("an objection needs its text: --note TEXT")
-    _not_before(day, case.notice.from_, f"an objection to {case.id}")
+    _not_before(day, case.notice.from_, f"an objection to {case.id}", "the start of its notice")
     new = case.model_copy(deep=True)
     assert new.notice is not None
     new.notice.objections.append(Objection(by=by, on=day, text=text.strip()))
@@ -260,6 +288,7 @@ def object_to_case(config: Config, case: Case, by: str, day: date, text: str | N
             f"{case.id} cannot be approved until the objection is settled: "
             f"hardship review approve {case.id} --resolve-objection --note ..., or reject it"
         ],
+        on=day,
     )
 
 
@@ -302,7 +331,12 @@ def approve_case(
             raise Refused(f"{case.id} has no open objection to resolve")
         if not note or not note.strip():
             raise UsageError("settling an objection needs the finding: --note TEXT")
-        _not_before(day, max(o.on for o in open_objections(case)), "settling the objection")
+        _not_before(
+            day,
+            max(o.on for o in open_objections(case)),
+            f"settling the objection to {case.id}",
+            "the objection",
+        )
         settled = _resolve_objections(new, by, day, note.strip())
     still_open = open_objections(new)
     if still_open:
@@ -329,7 +363,7 @@ def approve_case(
     if settled:
         says.insert(0, f"{settled} objection(s) settled")
     return Outcome(
-        new, "approve", by, role, f"case {case.id} approved by {by} ({role.value})", says
+        new, "approve", by, role, f"case {case.id} approved by {by} ({role.value})", says, on=day
     )
 
 
@@ -342,12 +376,27 @@ def reject_case(config: Config, case: Case, by: str, day: date, reason: str | No
     role = acting_as(config, by, _case_approvers(config), f"rejecting {case.id}")
     if case.status not in (CaseStatus.applied, CaseStatus.checked, CaseStatus.on_notice):
         raise Refused(f"{case.id} is {case.status.value}: only a case in intake is rejected")
-    _not_before(day, case.filed.on, f"the rejection of {case.id}")
+    _not_before(day, _last_step(case), f"the rejection of {case.id}", "its last step")
     new = case.model_copy(deep=True)
     _resolve_objections(new, by, day, f"case rejected: {reason.strip()}")
     new.approvals.append(_rejection(by, role, day, reason))
     new.status = CaseStatus.rejected
-    return Outcome(new, "reject", by, role, f"case {case.id} rejected by {by} ({role.value})")
+    return Outcome(
+        new, "reject", by, role, f"case {case.id} rejected by {by} ({role.value})", on=day
+    )
+
+
+def _last_step(case: Case) -> date:
+    """The day of the latest step of a file's casework (filing, checks and reviews,
+    approvals, notice, objections): what its next step may not come before."""
+    days = [case.filed.on, *(s.on for s in [*case.checks, *case.approvals])]
+    if case.notice is not None:
+        days.append(case.notice.from_)
+        for o in case.notice.objections:
+            days.append(o.on)
+            if o.resolved is not None:
+                days.append(o.resolved.on)
+    return max(days)
 
 
 def _rejection(by: str, role: Role, day: date, reason: str) -> Step:
@@ -362,10 +411,31 @@ def _rejection(by: str, role: Role, day: date, reason: str) -> Step:
     )
 
 
+def unpaid_grants(case_id: str, grants: Iterable[Grant]) -> list[Grant]:
+    """The approved grants of a case that finance has not paid yet, by ID."""
+    return sorted(
+        (g for g in grants if g.case == case_id and g.status == GrantStatus.approved),
+        key=lambda g: g.id,
+    )
+
+
 def close_case(
-    config: Config, case: Case, by: str, day: date, reason: str, note: str | None
+    config: Config,
+    case: Case,
+    by: str,
+    day: date,
+    reason: str,
+    note: str | None,
+    grants: Iterable[Grant] = (),
+    cancel_pending: bool = False,
+    keep_payable: str | None = None,
 ) -> Outcome:
-    """Close an active file (随时脱困随时撤档): out of hardship, moved, deceased, ..."""
+    """Close an active file (随时脱困随时撤档): out of hardship, moved, deceased, ...
+
+    Help approved and not yet paid is settled by the closing: cancelled with it
+    (`cancel_pending`: the cancellations come first, each its own commit), or kept payable
+    with the reason on the case's closing record (`keep_payable`), so that finance may
+    still pay it. Without a choice, the closing is refused with the grants listed."""
     role = acting_as(config, by, CASEWORK_ROLES, f"closing {case.id}")
     try:
         why = CloseReason(reason)
@@ -374,6 +444,13 @@ def close_case(
         raise UsageError(
             f"--reason {reason!r} is not a reason to close", f"use one of: {choices}"
         ) from None
+    if cancel_pending and keep_payable is not None:
+        raise UsageError(
+            "choose one: cancel the unpaid grants (--cancel-pending) or keep them payable "
+            "(--keep-payable REASON)"
+        )
+    if keep_payable is not None and not keep_payable.strip():
+        raise UsageError("keeping grants payable needs the reason: --keep-payable REASON")
     if case.status != CaseStatus.active:
         hint = (
             "a case in intake is rejected, not closed"
@@ -381,15 +458,44 @@ def close_case(
             else ""
         )
         raise Refused(f"{case.id} is {case.status.value}: only an active file is closed", hint)
-    since = active_since(case)
-    if since is not None:
-        _not_before(day, since, f"closing {case.id}")
+    _not_before(day, _last_step(case), f"closing {case.id}", "its last step")
+    pending = unpaid_grants(case.id, grants)
+    if pending and not cancel_pending and keep_payable is None:
+        listing = "\n".join(f"  - {_unpaid(g)}" for g in pending)
+        raise Refused(
+            f"{case.id} has {len(pending)} approved grant(s) not yet paid:\n{listing}",
+            "close it with --cancel-pending (they are cancelled) or --keep-payable REASON "
+            "(finance may still pay them)",
+        )
     new = case.model_copy(deep=True)
-    new.closed = Closed(on=day, reason=why, by=by, note=note)
+    kept = None
+    if pending and keep_payable is not None:
+        kept = KeptPayable(grants=[g.id for g in pending], reason=keep_payable.strip())
+    new.closed = Closed(on=day, reason=why, by=by, note=note, keep_payable=kept)
     new.status = CaseStatus.closed
+    first: tuple[Outcome, ...] = ()
+    says: list[str] = []
+    if pending and cancel_pending:
+        ended = f"case {case.id} closed ({why.value})"
+        first = tuple(cancel_grant(config, g, by, day, ended) for g in pending)
+        says.append(f"cancelled with the case: {', '.join(g.id for g in pending)}")
+    elif kept is not None:
+        says.append(f"kept payable after the closing: {', '.join(kept.grants)}")
     return Outcome(
-        new, "close", by, role, f"case {case.id} closed by {by} ({role.value}): {why.value}"
+        new,
+        "close",
+        by,
+        role,
+        f"case {case.id} closed by {by} ({role.value}): {why.value}",
+        says,
+        on=day,
+        first=first,
     )
+
+
+def _unpaid(grant: Grant) -> str:
+    approved = max((s.on for s in grant.approvals if s.decision == Decision.approved), default=None)
+    return f"{grant.id} {grant.kind.value} {yuan(grant.amount)} ({grant.fund}), approved {approved}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -446,7 +552,7 @@ def approve_grant(
         raise Refused(f"{grant.id} is {grant.status.value}: only a proposed grant is approved")
     if any(s.by == by and s.decision == Decision.approved for s in grant.approvals):
         raise Refused(f"{by} has already approved {grant.id}")
-    _not_before(day, grant.proposed.on, f"the approval of {grant.id}")
+    _not_before(day, grant.proposed.on, f"the approval of {grant.id}", "its proposal")
     check_filed(config, case, grant, day)
     overriding = override_reason is not None
     top = top_role(config)
@@ -527,7 +633,7 @@ def approve_grant(
         says.insert(0, f"override recorded: {new.override.rule if new.override else ''}")
     elif soft:
         says.insert(0, f"passed by the override of {grant.override.by if grant.override else ''}")
-    return Outcome(new, "approve", by, role, subject, says, override=overriding)
+    return Outcome(new, "approve", by, role, subject, says, override=overriding, on=day)
 
 
 def _refusal(grant: Grant, breaches: list[Breach]) -> str:
@@ -558,7 +664,7 @@ def reject_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
         )
     if grant.status != GrantStatus.proposed:
         raise Refused(f"{grant.id} is {grant.status.value}: only a proposed grant is rejected")
-    _not_before(day, grant.proposed.on, f"the rejection of {grant.id}")
+    _not_before(day, _grant_last_step(grant), f"the rejection of {grant.id}", "its last step")
     role = usable[0]
     new = grant.model_copy(deep=True)
     new.approvals.append(_rejection(by, role, day, reason))
@@ -571,7 +677,13 @@ def reject_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
         role,
         f"grant {grant.id} rejected by {by} ({role.value}): {grant.kind.value} "
         f"{yuan(grant.amount)} for {grant.case}",
+        on=day,
     )
+
+
+def _grant_last_step(grant: Grant) -> date:
+    """The day of a grant's proposal or latest approval: what its next step follows."""
+    return max([grant.proposed.on, *(s.on for s in grant.approvals)])
 
 
 def cancel_grant(config: Config, grant: Grant, by: str, day: date, reason: str | None) -> Outcome:
@@ -587,7 +699,7 @@ def cancel_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
         )
     if grant.status not in (GrantStatus.proposed, GrantStatus.approved):
         raise Refused(f"{grant.id} is {grant.status.value}: only an unpaid grant is cancelled")
-    _not_before(day, grant.proposed.on, f"the cancellation of {grant.id}")
+    _not_before(day, _grant_last_step(grant), f"the cancellation of {grant.id}", "its last step")
     role = next(iter(sorted(roles, key=lambda r: r.value)))
     for r in (*required, top_role(config)):
         if r in roles:
@@ -603,11 +715,15 @@ def cancel_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
         role,
         f"grant {grant.id} cancelled by {by} ({role.value}): {grant.kind.value} "
         f"{yuan(grant.amount)} for {grant.case}",
+        on=day,
     )
 
 
-def pay_grant(config: Config, grant: Grant, by: str, day: date, voucher: str | None) -> Outcome:
-    """Finance marks an approved grant paid, with the voucher that proves it."""
+def pay_grant(
+    config: Config, grant: Grant, case: Case | None, by: str, day: date, voucher: str | None
+) -> Outcome:
+    """Finance marks an approved grant paid, with the voucher that proves it. A grant of a
+    closed file is paid only when its closing kept it payable (closed.keep_payable)."""
     roles = acting_roles(config, by)
     if Role.finance not in roles:
         has = ", ".join(sorted(r.value for r in roles))
@@ -626,8 +742,17 @@ def pay_grant(config: Config, grant: Grant, by: str, day: date, voucher: str | N
             f"{grant.id} is {grant.status.value}{waiting}: only an approved grant is paid"
         )
     last = max((s.on for s in grant.approvals if s.decision == Decision.approved), default=None)
-    if last is not None and day < last:
-        raise UsageError(f"{grant.id} was approved on {last}; it cannot be paid on {day}")
+    if last is not None:
+        _not_before(day, last, f"the payment of {grant.id}", "its approval")
+    if case is not None and case.status == CaseStatus.closed and case.closed is not None:
+        if grant.id not in kept_payable(case):
+            raise Refused(
+                f"{grant.id} is for {case.id}, whose file was closed on {case.closed.on} "
+                "without keeping this grant payable",
+                f"cancel it (hardship review cancel {grant.id} --as NAME --note REASON), or "
+                f"record the choice in {case.id}'s file: closed.keep_payable: "
+                f"{{grants: [{grant.id}], reason: WHY}}",
+            )
     new = grant.model_copy(deep=True)
     new.paid = Payment(by=by, on=day, voucher=voucher.strip())
     new.status = GrantStatus.paid
@@ -638,6 +763,7 @@ def pay_grant(config: Config, grant: Grant, by: str, day: date, voucher: str | N
         Role.finance,
         f"grant {grant.id} paid by {by} (finance): {grant.kind.value} {yuan(grant.amount)} "
         f"for {grant.case}, voucher {voucher.strip()}",
+        on=day,
     )
 
 

@@ -48,13 +48,33 @@ def test_funds_and_drives(small):
     assert (drive["raised"], drive["paid"], drive["balance"]) == ("5500.00", "5000.00", "500.00")
 
 
-def test_exit_0_when_no_line_is_overdrawn(small):
+def test_exit_0_when_no_line_is_overdrawn_and_no_source_overspent(small):
+    text = (small / "budgets/2026.yaml").read_text()
+    (small / "budgets/2026.yaml").write_text(
+        text.replace("schooling: 1500.00", "schooling: 1600.00").replace(
+            "employer: 2000.00", "employer: 2400.50"
+        )
+    )
+    code, doc = budget_json(small)
+    assert code == 0 and doc["overdrawn"] is False and doc["overspent"] is False
+
+
+def test_exit_1_when_only_a_fund_source_is_overspent(small):
+    """The employer planned 2,000.00 and 2,400.50 of its help is approved: budget marks the
+    source and exits 1 though every line is within its allocation."""
     text = (small / "budgets/2026.yaml").read_text()
     (small / "budgets/2026.yaml").write_text(
         text.replace("schooling: 1500.00", "schooling: 1600.00")
     )
     code, doc = budget_json(small)
-    assert code == 0 and doc["overdrawn"] is False
+    assert code == 1 and doc["overdrawn"] is False and doc["overspent"] is True
+    funds = {f["fund"]: f for f in doc["funds"]}
+    assert [f for f in funds if funds[f]["overspent"]] == ["employer"]
+    table = hardship("--root", small, "budget", "--today", "2026-11-29")
+    assert table.code == 1
+    (row,) = [line for line in table.out.splitlines() if "employer" in line]
+    assert "-400.50" in row and "OVERSPENT" in row
+    assert "OVERDRAWN" not in table.out
 
 
 def test_table_marks_lines(small):

@@ -1,6 +1,6 @@
 """Incremental validation finds what the catalogue of rules finds, however the root was loaded.
 
-`rules.check` no longer runs the 16 whole-root rules of `rules.RULES`: it runs the rules
+`rules.check` no longer runs the 19 whole-root rules of `rules.RULES`: it runs the rules
 across records over each grant's GrantFacts, and takes each grant's own problems
 (signatures, status, self-approval, policy, per-grant cap) as loading worked them out,
 kept in the parse cache under a digest of hardship.yaml. These tests hold it to the
@@ -29,7 +29,16 @@ import pytest
 from hardship_cli import bulk, cache, rules, store
 from hardship_cli.model import CaseStatus, Closed, CloseReason, GrantKind, GrantStatus
 from hardship_cli.problems import Problem
-from hardship_cli.rules import budgets, duties, earmarks, households, references, reviews, tiers
+from hardship_cli.rules import (
+    budgets,
+    dates,
+    duties,
+    earmarks,
+    households,
+    references,
+    reviews,
+    tiers,
+)
 from hardship_cli.rules import status as status_rules
 from tests.clirun import hardship_process
 from tests.conftest import DEMO, SMALL, TODAY
@@ -382,7 +391,7 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "grant-status": ((status_rules.grant_status_consistent,), plant_grant_status),
     "not-filed": ((status_rules.grant_help_only_to_filed,), plant_not_filed),
     "closed-before-grant": (
-        (status_rules.grant_help_only_to_filed,),
+        (status_rules.grant_help_only_to_filed, status_rules.unpaid_help_settled_at_closing),
         plant_case_closed_before_grant,
     ),
     "self-approval": ((duties.separation_of_duties,), plant_self_approval),
@@ -398,6 +407,14 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
         lambda r: r.replace(BUDGET, "medical: 40000.00", "medical: 1000.00"),
     ),
     "no-budget": ((budgets.budget_lines_not_overdrawn,), lambda r: r.remove(BUDGET)),
+    "fund-overspent": (
+        (budgets.fund_sources_not_overspent,),
+        lambda r: r.replace(BUDGET, "union: 80000.00", "union: 1000.00"),
+    ),
+    "dated-ahead": (
+        (dates.steps_not_after_today,),
+        lambda r: r.replace(GRANT, "on: 2026-02-05, voucher", "on: 2026-12-01, voucher"),
+    ),
     "per-grant-cap": ((budgets.caps_respected,), plant_per_grant_cap),
     "per-case-year-cap": ((budgets.caps_respected,), plant_per_case_year_cap),
     "review-overdue": (
@@ -457,7 +474,7 @@ def kit(tmp_path: Path) -> Root:
 
 
 def test_every_rule_of_the_catalogue_is_planted() -> None:
-    """The planted roots between them trip each of the 16 rules (checked below)."""
+    """The planted roots between them trip each of the 19 rules (checked below)."""
     planted = {rule for rules_tripped, _ in PLANTED.values() for rule in rules_tripped}
     assert planted == set(rules.RULES)
 
@@ -473,7 +490,7 @@ def test_each_planted_defect_trips_its_rules(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ROOTS)
 def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None:
-    """rules.check (facts and kept own problems) == loading's problems + the 16 RULES,
+    """rules.check (facts and kept own problems) == loading's problems + the 19 RULES,
     cold, warm, and through the workers, before and after the grants are read."""
     root = make_root(tmp_path, name)
     expected = catalogue(store.load(root, cache=False))
@@ -692,7 +709,7 @@ def _budget_cut(root: Root) -> None:
 RECORD_EDITS: dict[str, tuple[Callable[[Root], None], set[str]]] = {
     "self-approved": (_self_approved, {"self-approval", "missing-approval"}),
     "over-the-cap": (_over_the_cap, {"cap-exceeded", "missing-approval"}),
-    "case-closed-before": (_case_closed_before, {"not-filed"}),
+    "case-closed-before": (_case_closed_before, {"not-filed", "paid-after-closing"}),
     "cancelled": (_cancelled, {"status"}),
     "moved-to-campaign": (_moved_to_campaign, {"earmark-overspent", "missing-approval"}),
     "broken-grant": (_broken_grant, {"bad-money"}),
@@ -832,7 +849,7 @@ def _case_removed(records: store.Records) -> None:
 
 
 MEMORY_CHANGES: dict[str, tuple[Callable[[store.Records], None], set[str]]] = {
-    "case-closed-before-the-grant": (_case_closed_early, {"not-filed"}),
+    "case-closed-before-the-grant": (_case_closed_early, {"not-filed", "paid-after-closing"}),
     "case-income-up": (_case_income_up, {"tier-mismatch"}),
     "case-removed": (_case_removed, {"unknown-case"}),
     "amount-over-cap": (_raise_amount, {"cap-exceeded", "missing-approval"}),

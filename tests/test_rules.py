@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli import rules, store
-from hardship_cli.rules import budgets, duties, earmarks, households, references, reviews, tiers
+from hardship_cli.rules import (
+    budgets,
+    dates,
+    duties,
+    earmarks,
+    households,
+    references,
+    reviews,
+    tiers,
+)
 from hardship_cli.rules import status as status_rules
 from tests.checking import TODAY, found
 from tests.rootkit import Root
@@ -43,7 +52,7 @@ def grant(root: Root, number: str, **changes: str) -> str:
 
 
 def test_registry_holds_every_rule():
-    assert len(rules.RULES) == len(set(rules.RULES)) == 16
+    assert len(rules.RULES) == len(set(rules.RULES)) == 19
 
 
 def test_clean_root_passes_every_rule(root: Root):
@@ -324,6 +333,18 @@ def test_budget_line_overdrawn(root: Root):
     ]
 
 
+def test_fund_source_overspent(root: Root):
+    root.replace("budgets/2026.yaml", "union: 80000.00", "union: 1000.00")
+    assert run(budgets.fund_sources_not_overspent, root) == [
+        ("budgets/2026.yaml", 9, "fund-overspent", "error",
+         "fund source union 2026 is overspent: planned 1,000.00, spent 1,500.00, committed "
+         "0.00, over by 500.00")
+    ]
+    # Within its plan (1,500.00 planned, 1,500.00 spent), it passes.
+    root.replace("budgets/2026.yaml", "union: 1000.00", "union: 1500.00")
+    assert run(budgets.fund_sources_not_overspent, root) == []
+
+
 def test_help_in_a_year_without_budget(root: Root):
     root.remove("budgets/2026.yaml")
     assert run(budgets.budget_lines_not_overdrawn, root) == [
@@ -387,3 +408,53 @@ def test_review_due_defaults_to_the_cycle(root: Root):
 def test_found_sorts_by_place(root: Root):
     root.replace(GRANT, "case: HS-2026-0001", "case: HS-2026-0099")
     assert [p[2] for p in found(root)][:1] == ["unknown-case"]
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def test_step_dated_after_today(root: Root):
+    root.replace(GRANT, "on: 2026-02-05, voucher", "on: 2026-12-01, voucher")
+    root.replace(CAMPAIGN, "amount: 2000.00, on: 2026-03-03", "amount: 2000.00, on: 2026-12-02")
+    assert run(dates.steps_not_after_today, root) == [
+        (GRANT, 10, "dated-ahead", "error",
+         "GR-2026-0001: `paid.on` is 2026-12-01, after today (2026-11-29)"),
+        (CAMPAIGN, 7, "dated-ahead", "error",
+         "DC-2026-01: `contributions.1.on` is 2026-12-02, after today (2026-11-29)"),
+    ]
+    assert run(dates.steps_not_after_today, root, date(2026, 12, 2)) == []
+
+
+def test_days_ahead_by_design_are_not_steps(root: Root):
+    """A notice's end, a review due and a follow-up are ahead by design."""
+    root.replace(CASE, "review_due: 2027-01-20", "review_due: 2027-12-31")
+    root.replace(VISIT, "findings: 病情稳定", "findings: 病情稳定\nfollow_up: 2027-01-10")
+    assert run(dates.steps_not_after_today, root) == []
+
+
+# --- closing --------------------------------------------------------------------------
+
+
+def test_help_paid_after_the_closing_without_the_choice(root: Root):
+    root.replace(CASE, "status: active", "status: closed")
+    root.replace(CASE, "review_due: 2027-01-20", "closed: {on: 2026-02-03, reason: moved}")
+    assert run(status_rules.unpaid_help_settled_at_closing, root) == [
+        (GRANT, 10, "paid-after-closing", "error",
+         "GR-2026-0001 was paid on 2026-02-05, after HS-2026-0001 was closed on 2026-02-03 "
+         "without keeping it payable"),
+    ]
+    root.replace(CASE, "reason: moved}", "reason: moved, keep_payable: {grants: [GR-2026-0001], "
+                 "reason: 已签批}}")  # fmt: skip
+    assert run(status_rules.unpaid_help_settled_at_closing, root) == []
+
+
+def test_approved_help_left_unpaid_by_the_closing(root: Root):
+    root.replace(CASE, "status: active", "status: closed")
+    root.replace(CASE, "review_due: 2027-01-20", "closed: {on: 2026-02-03, reason: moved}")
+    root.replace(GRANT, "status: paid", "status: approved")
+    root.replace(GRANT, "paid: {by: 赵丽, on: 2026-02-05, voucher: 记-2026-0012}\n", "")
+    assert run(status_rules.unpaid_help_settled_at_closing, root) == [
+        (GRANT, 6, "unpaid-after-closing", "error",
+         "GR-2026-0001 is approved and unpaid, but HS-2026-0001 was closed on 2026-02-03 "
+         "without keeping it payable"),
+    ]

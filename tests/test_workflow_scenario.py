@@ -127,7 +127,7 @@ def test_a_year_of_casework(tmp_path: Path) -> None:
 
     # December: 孙强's child graduated and found work; the file is closed.
     act("close", sun, "--as", "李明", "--reason", "out_of_hardship", "--note", "子女毕业就业",
-        "--on", "2026-12-15")  # fmt: skip
+        "--on", "2026-12-15", "--today", "2026-12-15")  # fmt: skip
 
     # The records are clean ...
     report = cli(root, "validate", "--today", "2026-12-31")

@@ -447,6 +447,15 @@ def check(root: Path, today: date) -> None:
         cap = config.caps.get(g.kind)
         if cap and cap.per_grant is not None and g.amount > cap.per_grant:
             bad(g.id, f"{g.amount} over the per-grant cap {cap.per_grant}")
+    by_fund: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for g in grants.values():
+        if counts(g) and g.campaign is None:
+            by_fund[(g.year, g.fund)] += g.amount
+    for (year, fund), total in sorted(by_fund.items()):
+        b = budgets.get(year)
+        planned = b.sources.get(fund) if b else None
+        if planned is not None and total > planned:
+            bad(f"budgets/{year}", f"source {fund}: {total} approved or paid, planned {planned}")
     for (year, kind), total in sorted(spent.items()):
         b = budgets.get(year)
         line = b.lines.get(kind, ZERO) if b else ZERO

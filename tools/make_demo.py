@@ -1900,7 +1900,8 @@ def ceil_to(x: Decimal, step: int) -> Decimal:
 
 
 def build_budgets(grants: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Lines that the year's help fits in: what was used (and is waiting) plus a margin."""
+    """Lines and fund sources that the year's help fits in: what was used (and is
+    waiting) plus a margin."""
     kinds = ["living", "medical", "schooling", "holiday", "emergency", "employment", "legal", "other"]
     budgets = []
     for year, reserve, approved_on in ((2025, 20000, "2024年12月20日"), (2026, 25000, "2025年12月19日")):
@@ -1915,8 +1916,20 @@ def build_budgets(grants: list[dict[str, Any]]) -> list[dict[str, Any]]:
             margin = D("1.04") if (year, kind) == (2026, "medical") else D("1.15")
             lines[kind] = money(max(ceil_to(used * margin, 1000), D(2000)))
         total = sum(lines.values(), ZERO) + reserve
-        higher = ceil_to(total * D("0.25"), 100)
-        employer = ceil_to(total * D("0.35"), 100)
+        # The higher union and the employer give what their help needs, with a margin; the
+        # union's own funds the rest (so that no source is spent beyond its plan).
+        higher, employer = (
+            ceil_to(
+                sum(
+                    (x["amount"] for x in grants
+                     if x["proposed"]["on"].year == year and x["fund"] == fund
+                     and x["status"] in ("approved", "paid", "proposed")),
+                    ZERO,
+                ) * D("1.15"),
+                100,
+            )
+            for fund in ("higher_union", "employer")
+        )
         budgets.append(
             {
                 "year": year,

@@ -38,10 +38,12 @@ def budget(
     fund source; donation drives with raised, paid out and balance.
 
     Lines over budget are marked OVERDRAWN, lines that will run out before the year ends
-    at this pace are marked RUNS OUT. Exit 1 when any line is overdrawn, so cron can alert.
+    at this pace are marked RUNS OUT, fund sources used beyond what the budget plans from
+    them (its `sources`) are marked OVERSPENT. Exit 1 when any line is overdrawn or any
+    source overspent, so cron can alert.
 
     With several --root options, a line per unit, then the total; exit 1 when any unit
-    has an overdrawn line.
+    has an overdrawn line or an overspent source.
 
     Example: hardship budget --year 2026 --format json
     """
@@ -76,8 +78,8 @@ def budget(
         if per_unit:
             _print_units(per_unit, status)
         _print_table(status, records.config.organisation.name if records.config else "")
-    overdrawn = bool(status.overdrawn) or any(s.overdrawn for _, s in per_unit)
-    raise typer.Exit(EXIT_PROBLEMS if overdrawn else EXIT_OK)
+    problems = status.problems or any(s.problems for _, s in per_unit)
+    raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
 def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +95,7 @@ def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
         table.add_column(name, justify="right", footer=yuan(getattr(total, name)))
     table.add_column("used", justify="right", footer=f"{total.percent or 0}%")
     table.add_column("overdrawn lines")
+    table.add_column("overspent sources")
     for unit, s in per_unit:
         table.add_row(
             f"{unit.label} {unit.name}",
@@ -102,7 +105,8 @@ def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
             yuan(s.remaining),
             f"{s.percent or 0}%",
             ", ".join(line.use.kind.value for line in s.overdrawn),
-            style="bold red" if s.overdrawn else None,
+            ", ".join(f.fund for f in s.overspent),
+            style="bold red" if s.problems else None,
         )
     wide_console().print(table)
 
@@ -154,8 +158,8 @@ def _print_table(status, org: str) -> None:  # type: ignore[no-untyped-def]
         f"reserve {yuan(status.reserve)}; not allocated {yuan(status.unallocated)}"
     )
     funds = Table(title="by fund source", title_justify="left")
-    for name in ("fund", "planned", "committed", "spent", "remaining"):
-        funds.add_column(name, justify="left" if name == "fund" else "right")
+    for name in ("fund", "planned", "committed", "spent", "remaining", "mark"):
+        funds.add_column(name, justify="left" if name in ("fund", "mark") else "right")
     for f in status.funds:
         funds.add_row(
             f.fund,
@@ -163,6 +167,8 @@ def _print_table(status, org: str) -> None:  # type: ignore[no-untyped-def]
             yuan(f.committed),
             yuan(f.spent),
             "" if f.remaining is None else yuan(f.remaining),
+            "OVERSPENT" if f.overspent else "",
+            style="bold red" if f.overspent else None,
         )
     console.print(funds)
     if status.campaigns:

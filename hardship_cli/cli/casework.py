@@ -36,7 +36,10 @@ AsOption = Annotated[
 OnOption = Annotated[
     str | None,
     typer.Option(
-        "--on", help="Date of the action (YYYY-MM-DD); default: today.", show_default=False
+        "--on",
+        help="Date of the action (YYYY-MM-DD): today or earlier, not before the step it "
+        "follows; default: today.",
+        show_default=False,
     ),
 ]
 TodayOption = Annotated[
@@ -648,7 +651,9 @@ def pay(
         today,
         no_commit,
         None,
-        lambda r, g, by, day: workflow.pay_grant(r.config, g, by, day, voucher),
+        lambda r, g, by, day: workflow.pay_grant(
+            r.config, g, r.cases.get(g.case), by, day, voucher
+        ),
     )
 
 
@@ -665,15 +670,35 @@ def close(
         ),
     ] = None,
     note: NoteOption = None,
+    cancel_pending: Annotated[
+        bool,
+        typer.Option(
+            "--cancel-pending",
+            help="Cancel the case's approved grants not yet paid (each its own commit).",
+        ),
+    ] = False,
+    keep_payable: Annotated[
+        str | None,
+        typer.Option(
+            "--keep-payable",
+            metavar="REASON",
+            help="Keep the case's approved, unpaid grants payable after the closing, for "
+            "this reason (recorded on the closing).",
+            show_default=False,
+        ),
+    ] = None,
     on: OnOption = None,
     today: TodayOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Close an active case (随时脱困随时撤档), with the reason.
+    """Close an active case (随时脱困随时撤档), with the reason. Approved grants not yet
+    paid need a choice: --cancel-pending, or --keep-payable REASON (finance may still pay
+    them); without one the closing is refused with the grants listed.
 
     Example: hardship close HS-2026-0002 --as 李明 --reason out_of_hardship --note '已再就业'
     """
-    from .. import workflow
+    from .. import actions, workflow
+    from .main import state
 
     if not reason:
         if interactive():
@@ -683,16 +708,27 @@ def close(
                 "missing --reason: out_of_hardship, moved, deceased, ineligible or other"
             )
     why = reason
-    _act(
-        ctx,
-        case,
-        as_name,
-        on,
-        today,
-        no_commit,
-        lambda r, c, by, day: workflow.close_case(r.config, c, by, day, why, note),
-        None,
-    )
+    if actions.kind_of(case) != "case":
+        raise UsageError(f"{case} is not a case (HS-...)")
+    st = state(ctx)
+    by = _who(as_name)
+    day, now = _days(on, today)
+
+    def decide(records: Any, record: Any) -> Any:
+        return workflow.close_case(
+            records.config,
+            record,
+            by,
+            day,
+            why,
+            note,
+            records.grants.values(),
+            cancel_pending,
+            keep_payable,
+        )
+
+    for done in actions.change_many(st.root, case, decide, now, commit=not no_commit):
+        _say(done)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from ..frames import (
     to_yuan,
 )
 from ..model import (
+    FIXED_FUNDS,
     Case,
     CaseStatus,
     Decision,
@@ -161,6 +162,14 @@ def monthly_context(
     for line in status.overdrawn:
         alerts.append(
             {"key": "alert.overdrawn", "what": Label(f"kind.{line.use.kind.value}"), "on": None}
+        )
+    for fund in status.overspent:
+        alerts.append(
+            {
+                "key": "alert.fund_overspent",
+                "what": Label(f"fund.{fund.fund}") if fund.fund in FIXED_FUNDS else fund.fund,
+                "on": None,
+            }
         )
     for line in status.running_out:
         alerts.append(

@@ -15,7 +15,18 @@ from datetime import date
 from ..model import Config
 from ..problems import Problem
 from ..store import Records
-from . import budgets, duties, earmarks, households, local, references, reviews, status, tiers
+from . import (
+    budgets,
+    dates,
+    duties,
+    earmarks,
+    households,
+    local,
+    references,
+    reviews,
+    status,
+    tiers,
+)
 
 Rule = Callable[[Records, Config, date], list[Problem]]
 
@@ -33,8 +44,11 @@ RULES: list[Rule] = [
     tiers.level_matches_income,
     earmarks.campaign_money_to_beneficiary,
     earmarks.campaign_not_overspent,
+    status.unpaid_help_settled_at_closing,
     budgets.budget_lines_not_overdrawn,
+    budgets.fund_sources_not_overspent,
     budgets.caps_respected,
+    dates.steps_not_after_today,
     reviews.reviews_not_overdue,
 ]
 
@@ -52,8 +66,11 @@ ACROSS: list[Rule] = [
     status.grant_help_only_to_filed,
     earmarks.campaign_money_to_beneficiary,
     earmarks.campaign_not_overspent,
+    status.unpaid_help_settled_at_closing,
     budgets.budget_lines_not_overdrawn,
+    budgets.fund_sources_not_overspent,
     budgets.caps_per_case_year,
+    dates.steps_not_after_today,
     reviews.reviews_not_overdue,
 ]
 

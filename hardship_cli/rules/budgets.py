@@ -1,4 +1,5 @@
-"""Budget lines are not overdrawn and per-case caps are respected, year by year."""
+"""Budget lines are not overdrawn, fund sources not overspent and per-case caps are
+respected, year by year."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..money import (
     budget_grants,
     cap_limits,
     counts,
+    fund_uses_by_year,
     line_uses,
     per_case_year_breach,
     per_grant_breach,
@@ -169,3 +171,41 @@ def caps_per_case_year(records: Records, config: Config, today: date) -> list[Pr
 
 def _passed(by: str | None) -> str:
     return f" (passed by override of {by})" if by else ""
+
+
+def fund_sources_not_overspent(records: Records, config: Config, today: date) -> list[Problem]:
+    """Each fund source of a year's budget (`sources`) gives no more than planned, as
+    approval checks it; passed by an override, a warning."""
+    problems = []
+    planned = {year for year, budget in records.budgets.items() if budget.sources}
+    grants = records.grant_facts().values()
+    uses = fund_uses_by_year(records.budgets, grants, planned)
+    for year, funds in sorted(uses.items()):
+        src = records.source(f"budget:{year}")
+        for use in funds:
+            if not use.overspent or use.planned is None:
+                continue
+            passed = sorted(
+                g.id
+                for g in budget_grants(grants, year)
+                if g.fund == use.fund and g.override_by is not None
+            )
+            message = (
+                f"fund source {use.fund} {year} is overspent: planned {yuan(use.planned)}, "
+                f"spent {yuan(use.spent)}, committed {yuan(use.committed)}, over by "
+                f"{yuan(use.used - use.planned)}"
+            )
+            if passed:
+                message += f" (passed by override: {', '.join(passed)})"
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("sources", use.fund),
+                    "fund-overspent",
+                    message,
+                    "plan more from this source in the budget's sources, or pay the help from "
+                    "another source",
+                    WARNING if passed else ERROR,
+                )
+            )
+    return problems

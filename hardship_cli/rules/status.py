@@ -214,6 +214,53 @@ def grant_help_only_to_filed(records: Records, config: Config, today: date) -> l
 ENDED = frozenset({GrantStatus.rejected, GrantStatus.cancelled})
 
 
+def unpaid_help_settled_at_closing(records: Records, config: Config, today: date) -> list[Problem]:
+    """A file is closed with its approved, unpaid grants cancelled or kept payable (with
+    the reason, closed.keep_payable); a grant is paid after the closing only when kept."""
+    problems = []
+    closed = {
+        key: facts
+        for key, facts in records.case_facts().items()
+        if facts.status == CaseStatus.closed and facts.closed_on is not None
+    }
+    for grant in records.grant_facts().values():
+        case = closed.get(grant.case)
+        if case is None or case.closed_on is None or grant.id in case.kept_payable:
+            continue
+        src = records.source(grant.id)
+        hint = (
+            f"cancel it (hardship review cancel {grant.id} --as NAME --note REASON), or record "
+            f"in {grant.case}'s file closed.keep_payable: {{grants: [{grant.id}], reason: WHY}}"
+        )
+        if grant.status == GrantStatus.approved:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("status"),
+                    "unpaid-after-closing",
+                    f"{grant.id} is approved and unpaid, but {grant.case} was closed on "
+                    f"{case.closed_on} without keeping it payable",
+                    hint,
+                )
+            )
+        elif (
+            grant.status == GrantStatus.paid
+            and grant.paid_on is not None
+            and grant.paid_on > case.closed_on
+        ):
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line("paid", "on"),
+                    "paid-after-closing",
+                    f"{grant.id} was paid on {grant.paid_on}, after {grant.case} was closed on "
+                    f"{case.closed_on} without keeping it payable",
+                    "a grant of a closed file is paid only when its closing kept it payable",
+                )
+            )
+    return problems
+
+
 def _filed_window(case: CaseFacts) -> tuple[date, date | None] | None:
     """The days on which `was_active_on(case, day)` holds: from approval to closing (or
     open-ended); None when there are none (filing_problem then says why)."""
@@ -232,4 +279,5 @@ __all__ = [
     "case_status_consistent",
     "grant_help_only_to_filed",
     "grant_status_consistent",
+    "unpaid_help_settled_at_closing",
 ]
