@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -312,11 +313,12 @@ def change_many(
 
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
+        # Git is asked about every file before the first is written.
+        pendings = [_prepare(root, records, plan[2].rel, commit) for plan in planned]
         done = []
-        for step, _kind, step_file, text, _source in planned:
-            step_file.save(text)
-            sha, notes = _commit(root, records, step_file.rel, step, commit)
-            done.append(Done(step, step_file.rel, sha, notes))
+        for (step, _kind, step_file, text, _source), pending in zip(planned, pendings, strict=True):
+            sha = _write(pending, records, step, partial(step_file.save, text))
+            done.append(Done(step, step_file.rel, sha, []))
     done[-1].notes[:0] = [*outcome.says, *(w.format() for w in warnings)]
     return done
 

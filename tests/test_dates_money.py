@@ -323,6 +323,30 @@ def test_closing_with_cancel_pending_cancels_each_grant_in_its_own_commit(
     assert cli(root, "validate", "--today", TODAY).code == 0
 
 
+def test_closing_with_cancel_pending_asks_git_about_every_file_before_writing(
+    tmp_path: Path,
+) -> None:
+    """The second grant edited by hand: the closing is refused before the first grant's
+    cancellation is written, so no grant is cancelled and the file stays open."""
+    root = make_root(tmp_path, with_git=True)
+    case_id = active_case(root)
+    first = approved(root, case_id, "1500")
+    second = approved(root, case_id, "300")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "casework so far")
+    head = git(root, "rev-parse", "HEAD")
+    hand = root / "grants" / "2026" / f"{second}.yaml"
+    hand.write_text(hand.read_text(encoding="utf-8") + "# by hand\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    result = cli(root, "close", case_id, "--as", "陈刚", "--reason", "out_of_hardship",
+                 "--on", "2026-04-01", "--today", TODAY, "--cancel-pending")  # fmt: skip
+    assert result.code == 1
+    assert f"grants/2026/{second}.yaml was changed and the change is not committed" in result.err
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+    assert git(root, "rev-parse", "HEAD") == head
+    assert "status: approved" in grant_file(root, first)
+
+
 def test_closing_who_cannot_cancel_a_grant_is_refused_before_anything_is_written(
     root: Path,
 ) -> None:
