@@ -380,6 +380,7 @@ class Event:
     email: str = ""
     committed: str = ""
     flags: list[Flag] = field(default_factory=list)
+    dated: list[date] = field(default_factory=list)  # the steps' own dates, when not the commit's
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -397,6 +398,7 @@ class Event:
             "changes": self.changes,
             "outside_tool": self.outside,
             "flags": [f.to_json() for f in self.flags],
+            "dated": [d.isoformat() for d in self.dated],
         }
 
 
@@ -446,6 +448,10 @@ def history(root: Path, rel: str, record_id: str, config: Config | None = None) 
                     email=c.email,
                     committed=c.committed,
                     flags=flags,
+                    # init takes in a whole existing archive: its dates are its history
+                    dated=sorted({d for d in change.dates if d != c.day})
+                    if c.action != "init"
+                    else [],
                 )
             )
     events.reverse()

@@ -83,6 +83,24 @@ def test_five_similar_grants_each_show_only_their_own_history(tmp_path: Path) ->
     assert "outside hardship" not in text.out + text.err
 
 
+def test_a_back_dated_step_shows_its_own_date_beside_the_commits(tmp_path: Path) -> None:
+    """A paper approval of 2026-03-03 recorded later: history shows both days."""
+    root = make_root(tmp_path)
+    grant_id = propose(root, committed_case(root))
+    ok(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
+    committed = git(root, "log", "-1", "--format=%cs").strip()
+    assert committed != "2026-03-03"
+    doc = json.loads(ok(root, "history", grant_id, "--format", "json").out)
+    assert [(e["action"], e["dated"], e["when"][:10]) for e in doc["events"]] == [
+        ("propose", ["2026-03-02"], committed),
+        ("approve", ["2026-03-03"], committed),
+    ]
+    lines = ok(root, "history", grant_id).out.splitlines()
+    approve = next(line for line in lines if " approve " in line)
+    assert approve.startswith(committed)
+    assert approve.endswith("周丽 (officer)  (dated 2026-03-03)")
+
+
 def test_a_hand_made_commit_claiming_another_officer_is_flagged(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     case_id = committed_case(root)

@@ -63,7 +63,9 @@ def history(
             who = f"{e.by or e.author}" + (f" ({e.role})" if e.role else "")
             action = e.action or ""
         flagged += bool(e.flags) and not e.outside
-        print(printable(f"{when}  {e.commit[:8]}  {action:<9} {who}"))
+        # A step recorded later than it happened (a paper approval) shows its own date.
+        dated = f"  (dated {', '.join(d.isoformat() for d in e.dated)})" if e.dated else ""
+        print(printable(f"{when}  {e.commit[:8]}  {action:<9} {who}{dated}"))
         if e.outside:
             print(printable(f"    ! {e.subject}"))
         for flag in e.flags:
