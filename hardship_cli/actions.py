@@ -233,22 +233,9 @@ def change(
     model = LAYOUT[kind][2]
     with lock(root):
         records = load(root)
-        source = records.sources.get(record_id)
-        if source is None:
-            store.refuse_odd_place(records, intake.record_path(kind, record_id))
-        if source is None or record_id not in _table(records, kind):
-            raise UsageError(
-                f"no {kind} {record_id} in {root}",
-                "check the ID (hardship review list shows what waits)"
-                if source is None
-                else "its file has problems: run hardship validate",
-            )
-        rel = source.path
+        rel = _located(root, records, kind, record_id)
         pending = _prepare(root, records, rel, commit)
-        file = yamlio.RecordFile(root / rel, rel)
-        current, fresh_source = typed(model, file.raw, rel)
-        _table(records, kind)[record_id] = current
-        records.sources[record_id] = fresh_source
+        file, current = _read_to_change(root, records, kind, record_id)
         outcome = decided(decide, records, current)
         check_dated(outcome, today)
         if outcome.first:
@@ -323,12 +310,12 @@ def change_many(
     return done
 
 
-def _read_to_change(
-    root: Path, records: Records, kind: str, record_id: str
-) -> tuple[yamlio.RecordFile, Any]:
-    """A record's file read afresh for editing, and the record as it reads now (put in
-    `records` in place of the one loaded)."""
+def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
+    """The record's file (relative to the root), or a plain refusal: no such record, its
+    file has problems, or something that is not a record file stands where it belongs."""
     source = records.sources.get(record_id)
+    if source is None:
+        store.refuse_odd_place(records, intake.record_path(kind, record_id))
     if source is None or record_id not in _table(records, kind):
         raise UsageError(
             f"no {kind} {record_id} in {root}",
@@ -336,7 +323,15 @@ def _read_to_change(
             if source is None
             else "its file has problems: run hardship validate",
         )
-    rel = source.path
+    return source.path
+
+
+def _read_to_change(
+    root: Path, records: Records, kind: str, record_id: str
+) -> tuple[yamlio.RecordFile, Any]:
+    """A record's file read afresh for editing, and the record as it reads now (put in
+    `records` in place of the one loaded)."""
+    rel = _located(root, records, kind, record_id)
     file = yamlio.RecordFile(root / rel, rel)
     current, fresh_source = typed(LAYOUT[kind][2], file.raw, rel)
     _table(records, kind)[record_id] = current
