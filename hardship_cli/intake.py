@@ -17,7 +17,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from . import yamlio
 from .enums import (
     Cause,
     Employment,
@@ -259,6 +258,7 @@ def schema_ref(kind: str, rel: str) -> str:
 def next_id(root: Path, kind: str, year: int) -> str:
     """The next free ID of a kind and year, from the file names alone (the caller holds
     the root's lock, so no other command can take the same one)."""
+    from . import yamlio  # here, not at the top: `hardship --help` builds on this module
     from .store import LAYOUT
 
     folder, prefix, _model, by_year = LAYOUT[kind]
