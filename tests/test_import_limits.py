@@ -25,21 +25,11 @@ from hardship_cli import gitlog, importing, intake, rules, sheets, store, yamlio
 from hardship_cli.model import Case
 from hardship_cli.problems import Problem, UsageError
 from tests.clirun import REPO, hardship
+from tests.test_import_cli import demo_root, git
 
 HEADINGS = ["工号", "姓名", "单位", "性别", "出生日期", "就业状态", "健康状况", "家庭月收入",
             "月刚性支出", "困难类别", "致困原因", "备注"]
 RAISE_ROWS = "--max-rows N, or imports: max_rows in hardship.yaml"
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def demo_root(tmp_path: Path) -> Path:
-    root = tmp_path / "unit"
-    assert hardship("init", root, "--demo").code == 0
-    return root
 
 
 def household(i: int) -> list[str]:
