@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from .. import shipped
 from ..problems import UsageError, printable
 
 SCHEMA_DIR = Path(".hardship") / "schema"
@@ -75,17 +78,6 @@ def schema(
         print(printable(str(path)))
 
 
-def demo_source() -> Path:
-    """The demo root shipped beside the package in a source checkout."""
-    here = Path(__file__).resolve().parents[2] / "records"
-    if not (here / "hardship.yaml").is_file():
-        raise UsageError(
-            "the demo records are not available in this installation",
-            "run from a checkout of the hardship repository (its records/ folder is the demo)",
-        )
-    return here
-
-
 def init(
     path: Annotated[Path, typer.Argument(help="Folder of the new records root.")],
     demo: Annotated[bool, typer.Option("--demo", help="Copy the demo records in.")] = False,
@@ -103,8 +95,6 @@ def init(
 
     Example: hardship init ~/union-hardship --demo
     """
-    from ..yamlio import atomic_write
-
     if (path / "hardship.yaml").exists():
         raise UsageError(
             f"{path} already holds a records root (hardship.yaml)",
@@ -113,14 +103,27 @@ def init(
     if path.exists() and any(path.iterdir()) and not demo:
         names = ", ".join(sorted(p.name for p in path.iterdir())[:5])
         raise UsageError(f"{path} is not empty ({names})", "choose a new or empty folder")
+    # The demo is found before anything is made: a missing one leaves no folder behind.
+    source = shipped.folder("demo") if demo else None
+    made = Made(path)
+    try:
+        _make_root(path, source, no_git)
+    except BaseException:
+        made.undo()
+        raise
+
+
+def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
+    from ..actions import LOCK, LOCK_IGNORE
+    from ..yamlio import atomic_write
+
     path.mkdir(parents=True, exist_ok=True)
-    if demo:
-        source = demo_source()
+    if demo is not None:
         shutil.copytree(
-            source,
+            demo,
             path,
             dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns(".hardship-cache", "reports"),
+            ignore=shutil.ignore_patterns(".hardship-cache", "reports", "__pycache__"),
         )
     else:
         template = Path(__file__).resolve().parents[1] / "data" / "hardship.yaml"
@@ -128,8 +131,6 @@ def init(
         for folder in ("cases", "grants", "campaigns", "visits", "budgets", "reports"):
             (path / folder).mkdir(exist_ok=True)
             (path / folder / ".gitkeep").touch()
-    from ..actions import LOCK, LOCK_IGNORE
-
     write_schemas(path / SCHEMA_DIR)
     # The lock and its ignore file never show in git, even in a repository whose own
     # .gitignore knows nothing of hardship (init inside an existing repository).
@@ -148,9 +149,62 @@ def init(
         atomic_write(gitignore, ROOT_GITIGNORE)
     if no_git:
         _without_git(path / "hardship.yaml")
-    print(f"created records root {printable(str(path))}", file=sys.stderr)
     if not no_git:
         _git_init(path)
+    print(f"created records root {printable(str(path))}", file=sys.stderr)
+
+
+class Made:
+    """What `init` adds to the disk, so that an init that fails (an error, a full disk,
+    git refusing, Ctrl-C) takes it away again and leaves no empty or partial root: a folder
+    it created goes entirely (with any parents it created); in a folder that was there
+    before, only what it added goes, never the folder or anything that was in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.created: Path | None = None
+        probe = path.absolute()
+        while not os.path.lexists(probe):
+            self.created = probe
+            probe = probe.parent
+        self.before = set() if self.created is not None else _tree(path)
+
+    def undo(self) -> None:
+        if self.created is not None:
+            shutil.rmtree(self.created, ignore_errors=True)
+            left = [self.created] if os.path.lexists(self.created) else []
+        else:
+            added = _tree(self.path) - self.before
+            # The first of each added branch: its parent was there before.
+            tops = sorted(p for p in added if os.path.dirname(p) not in added)
+            for rel in tops:
+                place = self.path / rel
+                if place.is_dir() and not place.is_symlink():
+                    shutil.rmtree(place, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):  # said below: it is still there
+                        place.unlink()
+            left = [self.path / rel for rel in tops if os.path.lexists(self.path / rel)]
+        if left:
+            print(
+                "hardship: init failed and could not take away what it made: remove "
+                + ", ".join(printable(str(p)) for p in left)
+                + " by hand",
+                file=sys.stderr,
+            )
+
+
+def _tree(path: Path) -> set[str]:
+    """Every file and folder under path (relative), a repository's .git not walked."""
+    found: set[str] = set()
+    for top, folders, files in os.walk(path):
+        if top == str(path) and ".git" in folders:
+            found.add(".git")
+            folders.remove(".git")
+        rel = os.path.relpath(top, path)
+        for name in (*folders, *files):
+            found.add(name if rel == "." else os.path.join(rel, name))
+    return found
 
 
 def _without_git(config: Path) -> None:

@@ -1,10 +1,10 @@
 """Reports: a context built from the records, rendered with Jinja2.
 
 Every figure comes from `frames.stats` or `budgeting.budget_status`, so the reports, the
-`stats` command and the `budget` command agree. Templates ship in the package
-(`hardship_cli/templates/`); a records root's own `templates/` overrides them by name,
-read only as regular files inside that folder (report/loader.py: no symbolic links, no
-`..` or absolute names).
+`stats` command and the `budget` command agree. Templates ship with the package
+(`templates/` at the top of the repository, inside the package once installed: shipped.py);
+a records root's own `templates/` overrides them by name, read only as regular files
+inside that folder (report/loader.py: no symbolic links, no `..` or absolute names).
 All templates run in Jinja's immutable sandbox with autoescaping: HTML escapes every value,
 Markdown backslash-escapes the characters that would change its meaning.
 

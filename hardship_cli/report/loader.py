@@ -11,7 +11,8 @@ MAX_TEMPLATE_BYTES. A name that climbs out (`../x`) or is absolute (`/etc/passwd
 refused for every template, shipped or not. A refusal is a ConfigError (exit 2) that
 names the template and why; it is never a silent fall-back to the shipped template.
 
-The shipped templates (package data) are read by Jinja's own FileSystemLoader.
+The shipped templates (the repository's `templates/`, package data once installed: see
+shipped.py) are read by Jinja's own FileSystemLoader.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import shipped
 from ..cells import csv_line, neutral, xlsx_append, xlsx_bytes
 from ..labels import label
 from ..money import yuan
@@ -35,7 +36,9 @@ def md_escape(text: str) -> str:
 
 
 def templates_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The shipped templates: `templates/` at the top of the repository, carried inside
+    the package by the wheel (see shipped.py)."""
+    return shipped.folder("templates")
 
 
 def environment(root: Path | None, fmt: str, lang: str) -> Any:
