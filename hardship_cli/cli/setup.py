@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import shipped
-from ..problems import UsageError, printable
+from ..problems import ConfigError, UsageError, os_error, printable
 
 SCHEMA_DIR = Path(".hardship") / "schema"
 # Which files each schema checks, for editors (VS Code's YAML extension, yaml-language-server).
@@ -108,6 +108,8 @@ def init(
     made = Made(path)
     try:
         _make_root(path, source, no_git)
+    except OSError as exc:  # a full disk, a missing permission: said, after the undo
+        raise os_error(exc, "write", nothing_written=made.undo()) from None
     except BaseException:
         made.undo()
         raise
@@ -169,7 +171,8 @@ class Made:
             probe = probe.parent
         self.before = set() if self.created is not None else _tree(path)
 
-    def undo(self) -> None:
+    def undo(self) -> bool:
+        """Take away what init made; True if nothing of it is left."""
         if self.created is not None:
             shutil.rmtree(self.created, ignore_errors=True)
             left = [self.created] if os.path.lexists(self.created) else []
@@ -192,6 +195,7 @@ class Made:
                 + " by hand",
                 file=sys.stderr,
             )
+        return not left
 
 
 def _tree(path: Path) -> set[str]:
@@ -245,26 +249,38 @@ def _git_init(path: Path) -> None:
             file=sys.stderr,
         )
         return
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    subprocess.run(["git", "-C", str(path), "add", "-A"], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(path),
-            "-c",
-            "user.name=hardship",
-            "-c",
-            "user.email=hardship@localhost",
-            "commit",
-            "-q",
-            "-m",
-            "records root created",
-            "--trailer",
-            "Action: init",
-        ],
-        check=True,
+    _git(path, "create a repository for", "init", "-q")
+    _git(path, "add the files of", "add", "-A")
+    _git(
+        path,
+        "make the first commit of",
+        "-c",
+        "user.name=hardship",
+        "-c",
+        "user.email=hardship@localhost",
+        "commit",
+        "-q",
+        "-m",
+        "records root created",
+        "--trailer",
+        "Action: init",
     )
+
+
+def _git(path: Path, doing: str, *args: str) -> None:
+    """One git step of init; git's refusal (a hook, its configuration) is said in its own
+    last words, and init then takes the new root away again."""
+    done = subprocess.run(
+        ["git", "-C", str(path), *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        said = lines[-1].strip() if lines else f"it ended with exit code {done.returncode}"
+        raise ConfigError(
+            f"git could not {doing} the new root {path}: {said}",
+            "the root was not made: fix what git says and run init again, or make a root "
+            "without git on purpose: hardship init --no-git",
+        )
 
 
 def register(app: typer.Typer) -> None:
