@@ -135,8 +135,15 @@ def test_an_installed_package_makes_the_demo_and_renders_every_report(
         str(site / "hardship_cli" / "templates"),
         str(site / "hardship_cli" / "demo"),
     ]
+    shipped_demo = site / "hardship_cli" / "demo"
+    for path in [shipped_demo, *shipped_demo.rglob("*")]:  # a read-only install (Nix, a distro)
+        path.chmod(0o555 if path.is_dir() else 0o444)
     made = installed(site, "init", "demo", "--demo", "--no-git", cwd=tmp_path, script=True)
     assert made.returncode == 0, made.stderr
+    assert made.stderr == "created records root demo\n"
+    copied = [tmp_path / "demo", *(tmp_path / "demo").rglob("*")]
+    assert len(copied) > 300
+    assert [p for p in copied if not p.stat().st_mode & 0o200] == []  # the officers' own
     checked = installed(site, "--root", "demo", "validate", "--today", TODAY, cwd=tmp_path)
     assert (checked.returncode, checked.stdout) == (0, ""), checked.stderr
     # Every report in md and html, in one process (the console script's own entry point),

@@ -121,12 +121,7 @@ def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
 
     path.mkdir(parents=True, exist_ok=True)
     if demo is not None:
-        shutil.copytree(
-            demo,
-            path,
-            dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns(".hardship-cache", "reports", "__pycache__"),
-        )
+        _copy_demo(demo, path)
     else:
         template = Path(__file__).resolve().parents[1] / "data" / "hardship.yaml"
         atomic_write(path / "hardship.yaml", template.read_bytes())
@@ -154,6 +149,21 @@ def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
     if not no_git:
         _git_init(path)
     print(f"created records root {printable(str(path))}", file=sys.stderr)
+
+
+DEMO_SKIPPED = {".hardship-cache", ".hardship", "reports", "__pycache__"}
+
+
+def _copy_demo(demo: Path, path: Path) -> None:
+    """The demo's folders and record files, copied as new files of the user's: not the
+    modes of the installation (a read-only one, as in a system or Nix install, would
+    make a root its own officers cannot write), nor its caches, lock or reports."""
+    for top, folders, files in os.walk(demo):
+        folders[:] = sorted(f for f in folders if f not in DEMO_SKIPPED)
+        into = path / os.path.relpath(top, demo)
+        into.mkdir(exist_ok=True)
+        for name in sorted(files):
+            shutil.copyfile(os.path.join(top, name), into / name)
 
 
 class Made:
