@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def pytest_run(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str]:
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", *map(str, args)],
         capture_output=True, text=True, cwd=REPO, env=env, check=False,
     )
     return done.returncode, done.stdout + done.stderr
