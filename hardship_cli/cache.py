@@ -93,8 +93,8 @@ _source_digest: bytes | None = None
 
 def source_digest() -> bytes:
     """The source of this package as it runs: what every cached record and kept check
-    was made by. Worked out once per process, and only when the cache is used (a few ms:
-    ~3 ms for 63 modules, 650 kB, measured), never by `hardship --help`."""
+    was made by. Worked out once per process, and only when the cache is used (~3 ms
+    measured for the whole package's source), never by `hardship --help`."""
     global _source_digest
     if _source_digest is None:
         _source_digest = package_digest(Path(__file__).resolve().parent)
