@@ -747,20 +747,21 @@ def load(
     folders, problems = scan_folders(root)
     records.problems.extend(problems)
     records.loading = bulk.load_into(
-        records, folders, use_cache=cache, progress=progress, own=_own_checks(config, config_bytes)
+        records, folders, use_cache=cache, progress=progress,
+        own=_own_checks(config, config_bytes, keyed=cache),
     )
     return records
 
 
-def _own_checks(config: Config | None, config_bytes: bytes) -> Any:
+def _own_checks(config: Config | None, config_bytes: bytes, keyed: bool = True) -> Any:
     """The checks of one case or grant on its own, for loading to work out (or find kept)
     with each: (digest of hardship.yaml as read and the checks' code, {kind: check} or
-    None)."""
+    None). Without the cache (not `keyed`) nothing is kept, so no digest is worked out."""
     from .rules import local
 
     if config is None:
         return b"", None
-    return local.digest(config_bytes), {
+    return local.digest(config_bytes) if keyed else b"", {
         kind: partial(_check_one, check=check, config=config)
         for kind, check in local.CHECKS.items()
     }

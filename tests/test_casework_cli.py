@@ -168,17 +168,87 @@ def test_add_visit_and_donation(root: Path) -> None:
 # Two adds at the same moment
 
 
+# Each racer runs the real command, with two handshakes with the test on a pipe of its own
+# (no polled file, no sleep): at the lock, it waits until the test has seen both racers
+# there (a barrier); and the first to take the lock holds it until the other has been
+# refused it once. So the two always overlap: each has read the root before either holds
+# the lock, and the second really waits for the first.
 RACER = textwrap.dedent(
     """\
-    import os, sys, time
+    import contextlib, fcntl, os, sys
+    from hardship_cli import yamlio
     from hardship_cli.cli.main import run
-    go = sys.argv[1]
-    print("ready", flush=True)
-    while not os.path.exists(go):
-        time.sleep(0.005)
-    run(sys.argv[2:])
+
+    to_test, from_test = int(sys.argv[1]), int(sys.argv[2])
+
+    def say(word):
+        os.write(to_test, word.encode() + b"\\n")
+
+    def wait():
+        assert os.read(from_test, 3) == b"go\\n"
+
+    real_locked, real_flock = yamlio.locked, fcntl.flock
+    refused = False
+
+    @contextlib.contextmanager
+    def locked(*args, **kwargs):
+        say("at-lock")
+        wait()
+        with real_locked(*args, **kwargs):
+            yield
+
+    def flock(fd, how):
+        global refused
+        try:
+            real_flock(fd, how)
+        except BlockingIOError:
+            if not refused:
+                refused = True
+                say("refused")
+            raise
+        if not how & fcntl.LOCK_UN and not refused:
+            say("holding")
+            wait()
+
+    yamlio.locked, fcntl.flock = locked, flock
+    run(sys.argv[3:])
     """
 )
+
+
+class Racer:
+    """One `hardship add grant` in its own process, and its two ends of the handshake."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        from_racer, to_test = os.pipe()
+        from_test, to_racer = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", RACER, str(to_test), str(from_test), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            pass_fds=(to_test, from_test),
+        )
+        os.close(to_test)
+        os.close(from_test)
+        self.said = os.fdopen(from_racer, "rb")
+        self.told = to_racer
+
+    def hear(self) -> str:
+        word = self.said.readline().decode().strip()
+        if not word:  # the racer ended before the handshake: show why
+            out, err = self.proc.communicate()
+            raise AssertionError(f"the racer ended early ({self.proc.returncode}): {out}{err}")
+        return word
+
+    def go(self) -> None:
+        os.write(self.told, b"go\n")
+
+    def close(self) -> None:
+        """End the handshake; a racer still running (the test failed first) is stopped."""
+        self.said.close()
+        os.close(self.told)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
 
 
 def test_two_adds_started_together_get_different_ids(tmp_path: Path) -> None:
@@ -186,22 +256,25 @@ def test_two_adds_started_together_get_different_ids(tmp_path: Path) -> None:
     case_id = active_case(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "case")
-    go = tmp_path / "go"
     env = {**os.environ, **GIT_ENV}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, str(go), "--root", str(root), "add", "grant",
-             "--as", "李明", "--case", case_id, "--kind", "living", "--amount", str(300 + n),
-             "--fund", "union", "--reason", f"第{n}次", "--on", "2026-03-02"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )
+    racers = [
+        Racer(["--root", str(root), "add", "grant",
+               "--as", "李明", "--case", case_id, "--kind", "living", "--amount", str(300 + n),
+               "--fund", "union", "--reason", f"第{n}次", "--on", "2026-03-02"], env)
         for n in range(2)
     ]  # fmt: skip
-    for proc in procs:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-    go.touch()
-    outs = [proc.communicate() for proc in procs]
+    try:
+        assert [racer.hear() for racer in racers] == ["at-lock", "at-lock"]
+        for racer in racers:
+            racer.go()  # the barrier: neither has asked for the lock before both are at it
+        heard = [racer.hear() for racer in racers]
+        assert sorted(heard) == ["holding", "refused"]  # one holds it, the other waits
+        racers[heard.index("holding")].go()
+        procs = [racer.proc for racer in racers]
+        outs = [proc.communicate() for proc in procs]
+    finally:
+        for racer in racers:
+            racer.close()
     assert [p.returncode for p in procs] == [0, 0], outs
     ids = sorted(out.strip() for out, _err in outs)
     assert ids == ["GR-2026-0001", "GR-2026-0002"]

@@ -987,6 +987,6 @@ def test_the_digest_covers_hardship_yaml_and_every_rules_module(
     def edited(path: Path) -> bytes:
         return real(path) + (b"\n# changed\n" if path.name == "households.py" else b"")
 
-    monkeypatch.setattr(local, "_code_digest", None)
+    monkeypatch.setattr(cache, "_source_digest", None)
     monkeypatch.setattr(Path, "read_bytes", edited)
     assert local.digest(b"a: 1\n") != before

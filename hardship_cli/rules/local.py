@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from .. import cache
 from ..model import Case, Config, Grant
 from ..problems import Problem
 from ..store import Records, Source
@@ -58,23 +58,12 @@ CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
 }
 
 
-# Besides every module of rules/: the code the checks call.
-_CODE = ("workflow.py", "money.py", "model.py", "enums.py", "problems.py")
-_code_digest: bytes | None = None
-
-
 def digest(config_bytes: bytes) -> bytes:
     """What a record's own problems depend on besides the record: hardship.yaml, as
-    written, and the code of the checks (every module of rules/, so a new one counts).
+    written, and the code of the checks (the source of every module of the package, as
+    the parse cache's key has it: computed, so a module the checks come to use counts).
     Kept problems under another digest are worked out again."""
-    global _code_digest
-    if _code_digest is None:
-        here = Path(__file__).resolve().parent
-        code = hashlib.sha256()
-        for path in [*sorted(here.glob("*.py")), *(here.parent / name for name in _CODE)]:
-            code.update(path.name.encode() + b"\0" + path.read_bytes())
-        _code_digest = code.digest()
-    return hashlib.sha256(_code_digest + config_bytes).digest()[:16]
+    return hashlib.sha256(cache.source_digest() + config_bytes).digest()[:16]
 
 
 def problems_of(records: Records, config: Config) -> list[Problem]:
