@@ -212,10 +212,8 @@ def positive(amount: Decimal) -> Decimal:
 
 # A grant's or a donation's amount: money, and more than zero.
 Amount = Annotated[
-    Decimal,
-    BeforeValidator(parse_money),
+    Money,
     AfterValidator(positive),
-    PlainSerializer(_money_str, return_type=str),
     WithJsonSchema(
         {
             "anyOf": [
