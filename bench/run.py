@@ -97,7 +97,7 @@ def generated(name: str, cases: int, grants: int, visits: int) -> Path:
     say(f"generating {name}: {cases} cases, {grants} grants, {visits} visits ...")
     gen.generate(root, cases, grants, visits)
     stamp.write_text(want)
-    # Files written within two seconds are not cached (see hardship_cli/cache.py): date the
+    # Files written within two seconds are not cached (see hardship_cli/load/cache.py): date the
     # generated root back as if it had been written a while ago.
     past = time.time() - 60
     for folder, _dirs, files in os.walk(root):
@@ -122,7 +122,7 @@ def commands_available() -> set[str]:
 
 def write_journal(root: Path, target: Path) -> tuple[int, int]:
     sys.path.insert(0, str(REPO))
-    from hardship_cli import store
+    from hardship_cli.load import store
 
     records = store.load(root, cache=False)
     lines = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .problems import ConfigError
+from hardship_cli.problems import ConfigError
 
 PACKAGE = Path(__file__).resolve().parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hardship_cli import store
+from hardship_cli.load import store
 from tests.clirun import hardship
 from tests.rootkit import Root
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import gitlog, trail
+from hardship_cli.edit import gitlog, trail
 from tests.workflow_fixtures import CONFIG, GIT_ENV, cli, git, make_root, ok
 
 GRANT_ARGS = ("--kind", "living", "--amount", "300", "--fund", "union", "--reason", "生活困难")

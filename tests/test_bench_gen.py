@@ -6,7 +6,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from hardship_cli import store
+from hardship_cli.load import store
 from hardship_cli.rules import check
 from tests.conftest import TODAY
 

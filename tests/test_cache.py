@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import bulk, cache, store
+from hardship_cli.load import bulk, cache, store
 from hardship_cli.rules import check
 from tests.clirun import hardship
 from tests.conftest import TODAY

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import hardship_cli
-from hardship_cli import cache, rules
+from hardship_cli import rules
+from hardship_cli.load import cache
 from tests.rootkit import Root
 
 PACKAGE = Path(hardship_cli.__file__).resolve().parent
@@ -41,7 +42,7 @@ def test_the_package_digest_covers_every_module_and_only_the_source(tmp_path: Pa
     before = cache.package_digest(folder)
     assert cache.package_digest(folder) == before  # the same bytes, the same key
 
-    edit(folder / "enums.py", '    migrant = "migrant"\n',
+    edit(folder / "domain" / "enums.py", '    migrant = "migrant"\n',
          '    migrant = "migrant"\n    gig = "gig"\n')
     after_enum = cache.package_digest(folder)
     assert after_enum != before
@@ -73,8 +74,8 @@ def test_a_package_whose_source_cannot_be_read_is_never_trusted(tmp_path: Path) 
     empty.mkdir()
     assert cache.package_digest(empty) != cache.package_digest(empty)
     folder = copy_package(tmp_path / "v1")
-    (folder / "enums.py").unlink()
-    (folder / "enums.py").mkdir()  # there, but not readable as a file
+    (folder / "domain" / "enums.py").unlink()
+    (folder / "domain" / "enums.py").mkdir()  # there, but not readable as a file
     assert cache.package_digest(folder) != cache.package_digest(folder)
 
 
@@ -149,7 +150,7 @@ def test_an_enum_value_added_by_an_upgrade_is_seen_by_a_warm_validate(tmp_path: 
     validate(installed, root.path)  # fills the cache
     assert validate(installed, root.path) == (code, cold, "all")  # warm
 
-    edit(package / "enums.py", '    migrant = "migrant"\n',
+    edit(package / "domain" / "enums.py", '    migrant = "migrant"\n',
          '    migrant = "migrant"\n    gig = "gig"\n')
     code, upgraded_cold, _ = validate(installed, root.path, "--no-cache")
     assert bad_values(upgraded_cold) == []
@@ -167,7 +168,7 @@ try:
     run(sys.argv[1:])
 except SystemExit:
     pass
-cache = sys.modules.get("hardship_cli.cache")
+cache = sys.modules.get("hardship_cli.load.cache")
 print("computed" if cache is not None and cache._source_digest is not None else "not",
       file=sys.stderr)
 """

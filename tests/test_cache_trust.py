@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import cache, store
+from hardship_cli.load import cache, store
 from tests.clirun import hardship, hardship_process
 from tests.conftest import DEMO
 from tests.workflow_fixtures import git

@@ -176,7 +176,7 @@ def test_add_visit_and_donation(root: Path) -> None:
 RACER = textwrap.dedent(
     """\
     import contextlib, fcntl, os, sys
-    from hardship_cli import yamlio
+    from hardship_cli.load import yamlio
     from hardship_cli.cli.main import run
 
     to_test, from_test = int(sys.argv[1]), int(sys.argv[2])

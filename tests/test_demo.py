@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hardship_cli import rules, store
-from hardship_cli.model import CaseStatus, GrantKind, GrantStatus, Level
+from hardship_cli import rules
+from hardship_cli.domain.model import CaseStatus, GrantKind, GrantStatus, Level
+from hardship_cli.load import store
 from tests.clirun import hardship
 from tests.conftest import DEMO, TODAY
 

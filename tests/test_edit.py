@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import store, yamlio
-from hardship_cli.model import Case, Grant, Step
+from hardship_cli.domain.model import Case, Grant, Step
+from hardship_cli.load import store, yamlio
 from hardship_cli.problems import Refused
 from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
@@ -200,7 +200,7 @@ def test_an_approval_racing_another_writer_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process (an editor, a sync) changes the grant while the approval decides."""
-    from hardship_cli import workflow
+    from hardship_cli.casework import transitions as workflow
 
     root = make_root(tmp_path, with_git=False)
     case_id = active_case(root)

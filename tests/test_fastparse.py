@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardship_cli import fastyaml, yamlio
-from hardship_cli.store import load_file, scan
+from hardship_cli.load import fastyaml, yamlio
+from hardship_cli.load.store import load_file, scan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DEMO = Path(__file__).resolve().parents[1] / "records"

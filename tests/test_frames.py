@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from hardship_cli import frames, store
+from hardship_cli.load import store
 from hardship_cli.problems import UsageError
+from hardship_cli.report import frames
 from tests.conftest import SMALL, TODAY
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hardship_cli import gitlog
+from hardship_cli.edit import gitlog
 from tests.workflow_fixtures import CONFIG, active_case, cli, git, make_root, ok, propose
 
 

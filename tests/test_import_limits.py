@@ -21,8 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hardship_cli import gitlog, importing, intake, rules, sheets, store, yamlio
-from hardship_cli.model import Case
+from hardship_cli import rules
+from hardship_cli.casework import importing, intake, sheets
+from hardship_cli.domain.model import Case
+from hardship_cli.edit import gitlog
+from hardship_cli.load import store, yamlio
 from hardship_cli.problems import Problem, UsageError
 from tests.clirun import REPO, hardship
 from tests.test_import_cli import demo_root, git

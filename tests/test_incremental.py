@@ -26,8 +26,9 @@ from typing import Any
 
 import pytest
 
-from hardship_cli import bulk, cache, rules, store
-from hardship_cli.model import CaseStatus, Closed, CloseReason, GrantKind, GrantStatus
+from hardship_cli import rules
+from hardship_cli.domain.model import CaseStatus, Closed, CloseReason, GrantKind, GrantStatus
+from hardship_cli.load import bulk, cache, store
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,

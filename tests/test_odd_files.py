@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from hardship_cli import bulk, cache, fastyaml, store, yamlio
+from hardship_cli.load import bulk, cache, fastyaml, store, yamlio
 from hardship_cli.problems import ConfigError, Problem, os_error, printable
 from tests.clirun import REPO, Result, hardship
 from tests.test_incremental import age, load_with_workers, make_root, workers
@@ -715,7 +715,7 @@ def test_os_error_words() -> None:
 def test_a_line_asked_of_a_file_swapped_for_a_pipe_does_not_hang(tmp_path: Path) -> None:
     """A cached problem's line is worked out by reading the file again: a file replaced
     by a named pipe since it was cached gives no line, and no hang."""
-    from hardship_cli import cache
+    from hardship_cli.load import cache
 
     record = tmp_path / "GR-2026-0001.yaml"
     record.write_text("id: GR-2026-0001\namount: 1.00\n", encoding="utf-8")

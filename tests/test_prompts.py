@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hardship_cli import intake
+from hardship_cli.casework import intake
 from hardship_cli.cli import casework
 
 

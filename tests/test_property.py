@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hardship_cli.load.store import FileEntry, load_file
 from hardship_cli.problems import Problem
-from hardship_cli.store import FileEntry, load_file
 from tests.rootkit import CASE, GRANT
 
 ENTRY = FileEntry(Path("grants/2026/GR-2026-0001.yaml"), "grants/2026/GR-2026-0001.yaml",

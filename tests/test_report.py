@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import report, store
+from hardship_cli import report
+from hardship_cli.load import store
 from tests.clirun import hardship
 from tests.conftest import TODAY
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hardship_cli import rules, store
+from hardship_cli import rules
+from hardship_cli.load import store
 from hardship_cli.rules import (
     budgets,
     dates,

@@ -9,7 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hardship_cli import sheets, store
+from hardship_cli.casework import sheets
+from hardship_cli.load import store
 from hardship_cli.problems import UsageError
 from tests.rootkit import Root
 

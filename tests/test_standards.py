@@ -7,9 +7,9 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from hardship_cli import store
-from hardship_cli.model import Level
-from hardship_cli.standards import impact, mismatches_today
+from hardship_cli.domain.model import Level
+from hardship_cli.domain.standards import impact, mismatches_today
+from hardship_cli.load import store
 from tests.clirun import hardship
 from tests.rootkit import Root
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import store
+from hardship_cli.load import store
 from hardship_cli.problems import ConfigError
 from tests.checking import found, problems
 from tests.rootkit import Root

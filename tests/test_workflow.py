@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import store, workflow
-from hardship_cli.model import Config
+from hardship_cli.casework import transitions as workflow
+from hardship_cli.domain.model import Config
+from hardship_cli.load import store
 from tests.workflow_fixtures import active_case, add_case, cli, make_root, ok, propose
 
 

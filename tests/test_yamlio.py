@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from hardship_cli import yamlio
+from hardship_cli.load import yamlio
 
 
 def parse(text: str | bytes):

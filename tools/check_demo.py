@@ -27,7 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from hardship_cli.model import (  # noqa: E402
+from hardship_cli.domain.model import (  # noqa: E402
     OPEN_CASE_STATUSES,
     Budget,
     Campaign,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError, printable
+from hardship_cli.problems import UsageError, printable
 
 
 def history(
@@ -25,11 +25,11 @@ def history(
 
     Example: hardship history GR-2026-0003
     """
-    from .. import trail
-    from ..actions import kind_of
-    from ..intake import record_path
-    from ..store import load_config
-    from .main import state
+    from hardship_cli.casework.actions import kind_of
+    from hardship_cli.casework.intake import record_path
+    from hardship_cli.cli.main import state
+    from hardship_cli.edit import trail
+    from hardship_cli.load.store import load_config
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -105,10 +105,10 @@ def audit(
 
     Example: hardship audit --format json
     """
-    from ..auditing import audit as run_audit
-    from ..problems import EXIT_OK, EXIT_PROBLEMS, ConfigError
-    from ..store import load_config
-    from .main import state
+    from hardship_cli.casework.auditing import audit as run_audit
+    from hardship_cli.cli.main import state
+    from hardship_cli.load.store import load_config
+    from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, ConfigError
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -158,10 +158,11 @@ def due(
 
     Example: hardship due --occasion spring_festival --on 2027-01-25
     """
-    from .. import agenda, gitlog
-    from ..model import Occasion
-    from .casework import _date
-    from .main import parse_today, state
+    from hardship_cli.casework import agenda
+    from hardship_cli.cli.casework import _date
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.domain.model import Occasion
+    from hardship_cli.edit import gitlog
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -179,7 +180,7 @@ def due(
             ) from None
     records = st.load()
     if records.config is None:
-        from ..problems import ConfigError
+        from hardship_cli.problems import ConfigError
 
         raise ConfigError("hardship.yaml has problems", "run hardship validate")
     result = agenda.due(records, now, gitlog.last_changed(st.root, "cases"), which, when)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import EXIT_OK, EXIT_PROBLEMS, printable
+from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, printable
 
 
 class TableOrJson(StrEnum):
@@ -47,9 +47,9 @@ def budget(
 
     Example: hardship budget --year 2026 --format json
     """
-    from ..budgeting import budget_status
-    from .main import parse_today, state
-    from .reading import load_rollup
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.cli.reading import load_rollup
+    from hardship_cli.report.budgeting import budget_status
 
     st = state(ctx)
     day = parse_today(today)
@@ -86,8 +86,8 @@ def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
     """A roll-up: one line per unit, then the total's detail below."""
     from rich.table import Table
 
-    from ..money import yuan
-    from .reading import wide_console
+    from hardship_cli.cli.reading import wide_console
+    from hardship_cli.domain.money import yuan
 
     table = Table(title=f"units, budget {total.year}", title_justify="left", show_footer=True)
     table.add_column("unit", footer="total")
@@ -114,8 +114,8 @@ def _print_units(per_unit, total) -> None:  # type: ignore[no-untyped-def]
 def _print_table(status, org: str) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    from ..money import yuan
-    from .reading import wide_console
+    from hardship_cli.cli.reading import wide_console
+    from hardship_cli.domain.money import yuan
 
     def pct(value: object) -> str:
         return "" if value is None else f"{value}%"

@@ -24,8 +24,8 @@ def clear_command(ctx: typer.Context) -> None:
 
     Example: hardship --root records cache clear
     """
-    from ..cache import clear
-    from .main import state
+    from hardship_cli.cli.main import state
+    from hardship_cli.load.cache import clear
 
     root = state(ctx).root
     cleared = clear(root)

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..problems import UsageError, printable
+from hardship_cli.problems import UsageError, printable
 
 if TYPE_CHECKING:
-    from ..actions import Done
-    from ..intake import Field
+    from hardship_cli.casework.actions import Done
+    from hardship_cli.casework.intake import Field
 
 add_app = typer.Typer(
     help="File a case, propose help, open a donation drive, record a donation or a visit.",
@@ -77,7 +77,7 @@ def _date(value: str | None, flag: str) -> date | None:
 
 def _days(on: str | None, today: str | None) -> tuple[date, date]:
     """(the day of the action, today): --on, else --today, else the calendar."""
-    from .main import parse_today
+    from hardship_cli.cli.main import parse_today
 
     now = parse_today(today)
     return (_date(on, "--on") or now), now
@@ -153,7 +153,7 @@ def _not_a_choice(field: Field, given: Any) -> str | None:
 
 
 def _prompt_missing(kind: str, values: dict[str, Any], day: date, ctx: typer.Context) -> None:
-    from .. import intake
+    from hardship_cli.casework import intake
 
     if not interactive():
         return  # draft() refuses with every missing flag named
@@ -162,8 +162,8 @@ def _prompt_missing(kind: str, values: dict[str, Any], day: date, ctx: typer.Con
             continue
         suggest = None
         if field.name == "level":
-            from ..store import load_config
-            from .main import state
+            from hardship_cli.cli.main import state
+            from hardship_cli.load.store import load_config
 
             config, _source, _problems = load_config(state(ctx).root)
             if config is not None:
@@ -174,8 +174,8 @@ def _prompt_missing(kind: str, values: dict[str, Any], day: date, ctx: typer.Con
 
 
 def _add(ctx: typer.Context, kind: str, options: dict[str, Any]) -> None:
-    from .. import actions
-    from .main import state
+    from hardship_cli.casework import actions
+    from hardship_cli.cli.main import state
 
     st = state(ctx)
     by = _who(options.pop("as_name"))
@@ -218,7 +218,7 @@ _ADD_HELP = {
 
 
 def _make_add_command(kind: str) -> Any:
-    from .. import intake
+    from hardship_cli.casework import intake
 
     def command(ctx: typer.Context, **options: Any) -> None:
         _add(ctx, kind, options)
@@ -284,8 +284,8 @@ def donation(
 
     Example: hardship add donation DC-2026-01 --as 李明 --donor 赵六 --amount 200
     """
-    from .. import actions, intake
-    from .main import state
+    from hardship_cli.casework import actions, intake
+    from hardship_cli.cli.main import state
 
     st = state(ctx)
     by = _who(as_name)
@@ -313,8 +313,8 @@ def _act(
     decide_case: Any,
     decide_grant: Any,
 ) -> None:
-    from .. import actions
-    from .main import state
+    from hardship_cli.casework import actions
+    from hardship_cli.cli.main import state
 
     st = state(ctx)
     by = _who(as_name)
@@ -354,7 +354,7 @@ def review_check(
 
     Example: hardship review check HS-2026-0001 --as 李明 --note '入户核实，情况属实'
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     _act(
         ctx,
@@ -382,7 +382,7 @@ def review_notice(
 
     Example: hardship review notice HS-2026-0001 --as 李明 --on 2026-03-02
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     _act(
         ctx,
@@ -411,7 +411,7 @@ def review_object(
 
     Example: hardship review object HS-2026-0001 --as 李明 --note '有职工反映其家庭收入不实'
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     _act(
         ctx,
@@ -458,7 +458,7 @@ def review_approve(
 
     Example: hardship review approve GR-2026-0003 --as 王芳
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     if reason is not None and not override:
         raise UsageError("--reason goes with --override")
@@ -506,7 +506,7 @@ def review_reject(
 
     Example: hardship review reject HS-2026-0004 --as 王芳 --note '人均收入高于低保两倍'
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     _act(
         ctx,
@@ -534,7 +534,7 @@ def review_cancel(
 
     Example: hardship review cancel GR-2026-0005 --as 李明 --note '重复申请'
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     _act(
         ctx,
@@ -563,8 +563,8 @@ def review_list(
 
     Example: hardship review list --as 王芳
     """
-    from ..workflow import waiting
-    from .main import parse_today, state
+    from hardship_cli.casework.transitions import waiting
+    from hardship_cli.cli.main import parse_today, state
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -572,7 +572,7 @@ def review_list(
     now = parse_today(today)
     records = st.load()
     if records.config is None:
-        from ..problems import ConfigError
+        from hardship_cli.problems import ConfigError
 
         raise ConfigError("hardship.yaml has problems", "run hardship validate")
     if as_name is not None and not records.config.roles_of(as_name):
@@ -639,7 +639,7 @@ def pay(
 
     Example: hardship pay GR-2026-0003 --as 赵敏 --voucher 记-2026-031 --on 2026-03-12
     """
-    from .. import workflow
+    from hardship_cli.casework import transitions as workflow
 
     if not voucher and interactive():
         voucher = str(typer.prompt("voucher reference (--voucher)"))
@@ -697,8 +697,9 @@ def close(
 
     Example: hardship close HS-2026-0002 --as 李明 --reason out_of_hardship --note '已再就业'
     """
-    from .. import actions, workflow
-    from .main import state
+    from hardship_cli.casework import actions
+    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.cli.main import state
 
     if not reason:
         if interactive():

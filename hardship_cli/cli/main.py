@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..problems import (
+from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
     EXIT_USAGE,
@@ -22,7 +22,7 @@ from ..problems import (
 )
 
 if TYPE_CHECKING:
-    from ..store import Records
+    from hardship_cli.load.store import Records
 
 app = typer.Typer(
     name="hardship",
@@ -50,7 +50,7 @@ class State:
     def root(self) -> Path:
         """The one records root of a command that works on one."""
         if self._root is None:
-            from ..store import find_root
+            from hardship_cli.load.store import find_root
 
             if len(self.root_options) > 1:
                 raise UsageError(
@@ -64,7 +64,7 @@ class State:
     @property
     def roots(self) -> list[Path]:
         """Every root given (a roll-up of several units), or the one found."""
-        from ..store import find_root
+        from hardship_cli.load.store import find_root
 
         if len(self.root_options) > 1:
             return [find_root(option) for option in self.root_options]
@@ -76,12 +76,12 @@ class State:
 
     def load_root(self, root: Path) -> Records:
         """Every record of one root (one of several, in a roll-up)."""
-        from ..store import load
-        from .progress import progress_bar
+        from hardship_cli.cli.progress import progress_bar
+        from hardship_cli.load.store import load
 
         records = load(root, cache=self.use_cache, progress=progress_bar())
         if self.verbose and records.loading is not None:
-            from ..fastyaml import describe
+            from hardship_cli.load.fastyaml import describe
 
             self.say(f"{root}: parser: {describe()}")
             self.say(f"{root}: {records.loading.describe()}")
@@ -119,8 +119,8 @@ def main(
 
 def _cache_default(use: bool) -> None:
     """--no-cache holds for every load of the command, casework's helpers' included."""
-    if not use or "hardship_cli.store" in sys.modules:  # store is not imported for --help
-        from .. import store
+    if not use or "hardship_cli.load.store" in sys.modules:  # store is not imported for --help
+        from hardship_cli.load import store
 
         store.USE_CACHE = use
 
@@ -149,7 +149,7 @@ TodayOption = Annotated[
 
 def _register() -> None:
     # Each command group lives in its own module and imports heavy libraries lazily.
-    from . import (
+    from hardship_cli.cli import (
         audit,
         casework,
         overview,

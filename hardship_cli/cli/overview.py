@@ -22,9 +22,9 @@ def summary(
     """
     from rich.table import Table
 
-    from ..money import yuan
-    from .main import parse_today, state
-    from .reading import safe_console
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.cli.reading import safe_console
+    from hardship_cli.domain.money import yuan
 
     st = state(ctx)
     day = parse_today(today)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..problems import ConfigError, printable
+from hardship_cli.problems import ConfigError, printable
 
 if TYPE_CHECKING:
-    from ..rollup import Unit
-    from ..store import Records
-    from .main import State
+    from hardship_cli.cli.main import State
+    from hardship_cli.load.store import Records
+    from hardship_cli.report.rollup import Unit
 
 
 def load_rollup(st: State) -> tuple[Records, list[Unit]]:
     """The records of every root given with --root (several: a roll-up, IDs prefixed with
     the unit's label; one: that root as it is), and the units. A household filed in two
     units is reported on stderr."""
-    from ..rollup import duplicate_households, merged, units
+    from hardship_cli.report.rollup import duplicate_households, merged, units
 
     if len(st.root_options) <= 1:
         return load_for_reading(st), []

@@ -6,9 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..enums import ReferralStatus, ReferralTo
-from ..problems import UsageError
-from .casework import (
+from hardship_cli.cli.casework import (
     AsOption,
     NoCommitOption,
     NoteOption,
@@ -20,12 +18,14 @@ from .casework import (
     add_app,
     review_app,
 )
+from hardship_cli.domain.enums import ReferralStatus, ReferralTo
+from hardship_cli.problems import UsageError
 
 
 def _money(value: str | None, flag: str) -> Any:
     if value is None:
         return None
-    from ..model import parse_money
+    from hardship_cli.domain.model import parse_money
 
     try:
         return parse_money(value)
@@ -53,9 +53,9 @@ def add_referral(
 
     Example: hardship add referral HS-2026-0001 --as 李明 --to civil_affairs --purpose 申请低保
     """
-    from .. import actions
-    from ..referrals import refer
-    from .main import state
+    from hardship_cli.casework import actions
+    from hardship_cli.casework.referrals import refer
+    from hardship_cli.cli.main import state
 
     st = state(ctx)
     by = _who(as_name)
@@ -100,9 +100,9 @@ def review_referral(
 
     Example: hardship review referral HS-2026-0001 1 --as 李明 --status helped --amount 2000
     """
-    from .. import actions
-    from ..referrals import record_answer
-    from .main import state
+    from hardship_cli.casework import actions
+    from hardship_cli.casework.referrals import record_answer
+    from hardship_cli.cli.main import state
 
     st = state(ctx)
     by = _who(as_name)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError, printable
+from hardship_cli.problems import UsageError, printable
 
 report_app = typer.Typer(
     name="report",
@@ -81,10 +81,10 @@ def _produce(
     case_id: str | None = None,
     full: bool = False,
 ) -> None:
-    from ..report import Request, commit_file, default_lang, produce, resolve_month
-    from ..yamlio import atomic_write
-    from .main import parse_today, state
-    from .reading import load_for_reading, load_rollup
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.cli.reading import load_for_reading, load_rollup
+    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.report import Request, commit_file, default_lang, produce, resolve_month
 
     st = state(ctx)
     day = parse_today(today)
@@ -98,9 +98,9 @@ def _produce(
     started = time.perf_counter()
     extra: dict[str, object] = {}
     if kind == "annual" and len(st.root_options) > 1:
-        from ..report import records_stamp
-        from ..rollup import duplicate_households
-        from ..rollup import stamp as rollup_stamp
+        from hardship_cli.report import records_stamp
+        from hardship_cli.report.rollup import duplicate_households
+        from hardship_cli.report.rollup import stamp as rollup_stamp
 
         records, units = load_rollup(st)
         extra = {
@@ -217,7 +217,7 @@ def annual(
 
     Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx
     """
-    from .main import parse_today
+    from hardship_cli.cli.main import parse_today
 
     _produce(
         ctx, "annual", format, lang, output, today, commit, year=year or parse_today(today).year

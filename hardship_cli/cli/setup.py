@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from .. import shipped
-from ..problems import ConfigError, UsageError, os_error, printable
+from hardship_cli import shipped
+from hardship_cli.problems import ConfigError, UsageError, os_error, printable
 
 SCHEMA_DIR = Path(".hardship") / "schema"
 # Which files each schema checks, for editors (VS Code's YAML extension, yaml-language-server).
@@ -35,7 +35,7 @@ ROOT_GITIGNORE = (
 
 
 def schemas() -> dict[str, dict[str, object]]:
-    from ..model import KINDS
+    from hardship_cli.domain.model import KINDS
 
     result = {}
     for kind, model in KINDS.items():
@@ -47,7 +47,7 @@ def schemas() -> dict[str, dict[str, object]]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    from ..yamlio import atomic_write
+    from hardship_cli.load.yamlio import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -116,8 +116,8 @@ def init(
 
 
 def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
-    from ..actions import LOCK, LOCK_IGNORE
-    from ..yamlio import atomic_write
+    from hardship_cli.casework.actions import LOCK, LOCK_IGNORE
+    from hardship_cli.load.yamlio import atomic_write
 
     path.mkdir(parents=True, exist_ok=True)
     if demo is not None:
@@ -224,7 +224,7 @@ def _tree(path: Path) -> set[str]:
 def _without_git(config: Path) -> None:
     """Say in hardship.yaml that this root runs without git, so that its actions are not
     refused for want of a repository (and a reader sees that the choice was made)."""
-    from ..yamlio import atomic_write
+    from hardship_cli.load.yamlio import atomic_write
 
     text = config.read_text(encoding="utf-8")
     if any(line.startswith("git:") for line in text.splitlines()):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
 
 import_app = typer.Typer(help="Bring the units' sheets in.", no_args_is_help=True)
 export_app = typer.Typer(help="Write the collection sheet back out.", no_args_is_help=True)
@@ -70,10 +70,10 @@ def import_cases(
 
     Example: hardship import cases 2027花名册.xlsx --as 李明 --dry-run
     """
-    from .. import sheets
-    from ..importing import import_cases, limits_of, read_config
-    from ..workflow import CASEWORK_ROLES, acting_as
-    from .main import parse_today, state
+    from hardship_cli.casework import sheets
+    from hardship_cli.casework.importing import import_cases, limits_of, read_config
+    from hardship_cli.casework.transitions import CASEWORK_ROLES, acting_as
+    from hardship_cli.cli.main import parse_today, state
 
     st = state(ctx)
     day = parse_today(on)
@@ -163,9 +163,9 @@ def export_cases(
 
     Example: hardship export cases -o 2027花名册.xlsx --full
     """
-    from .. import sheets
-    from ..model import OPEN_CASE_STATUSES
-    from .main import state
+    from hardship_cli.casework import sheets
+    from hardship_cli.cli.main import state
+    from hardship_cli.domain.model import OPEN_CASE_STATUSES
 
     records = state(ctx).load()
     cases = [c for c in records.cases.values() if all_cases or c.status in OPEN_CASE_STATUSES]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import UsageError
+from hardship_cli.problems import UsageError
 
 standards_app = typer.Typer(
     help="The dated minimum living standard (低保) and what a change of it does.",
@@ -45,10 +45,10 @@ def impact_command(
 
     Example: hardship standards impact --from 2027-01-01 --monthly 850
     """
-    from ..model import parse_date, parse_money
-    from ..money import yuan
-    from ..standards import impact
-    from .main import state
+    from hardship_cli.cli.main import state
+    from hardship_cli.domain.model import parse_date, parse_money
+    from hardship_cli.domain.money import yuan
+    from hardship_cli.domain.standards import impact
 
     try:
         day = parse_date(start)
@@ -84,7 +84,7 @@ def impact_command(
         return
     from rich.table import Table
 
-    from .reading import safe_console
+    from hardship_cli.cli.reading import safe_console
 
     console = safe_console()
     title = (

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ..frames import Stats
+    from hardship_cli.report.frames import Stats
 
 
 class StatsFormat(StrEnum):
@@ -75,11 +75,11 @@ def stats(
 
     Example: hardship stats --by kind,fund --year 2026 --format csv
     """
-    from ..frames import COUNTING, build
-    from ..frames import stats as compute
-    from ..model import CaseStatus, GrantStatus
-    from .main import parse_today, state
-    from .reading import load_rollup
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.cli.reading import load_rollup
+    from hardship_cli.domain.model import CaseStatus, GrantStatus
+    from hardship_cli.report.frames import COUNTING, build
+    from hardship_cli.report.frames import stats as compute
 
     st = state(ctx)
     day = parse_today(today)
@@ -110,7 +110,7 @@ def _cell(value: object) -> object:
     """A csv cell: amounts with two decimals, text neutralised (cells.neutral)."""
     from decimal import Decimal
 
-    from ..cells import neutral
+    from hardship_cli.cells import neutral
 
     if isinstance(value, Decimal):
         return f"{value:.2f}"
@@ -118,7 +118,7 @@ def _cell(value: object) -> object:
 
 
 def _write_csv(result: Stats) -> None:
-    from ..cells import csv_line
+    from hardship_cli.cells import csv_line
 
     write = sys.stdout.write
     write(csv_line([_cell(name) for name in (*result.by, *result.measures)]))
@@ -139,8 +139,8 @@ def _write_csv(result: Stats) -> None:
 def _print_table(result: Stats) -> None:
     from rich.table import Table
 
-    from ..money import yuan
-    from .reading import wide_console
+    from hardship_cli.cli.reading import wide_console
+    from hardship_cli.domain.money import yuan
 
     filters = ", ".join(
         f"{k} {','.join(v) if isinstance(v, list) else v}" for k, v in result.filters.items()

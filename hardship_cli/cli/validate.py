@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 class TextOrJson(StrEnum):
@@ -32,9 +32,9 @@ def validate(
 
     Example: hardship --root records validate --format json
     """
-    from ..rules import check
-    from ..store import CONFIG_FILE
-    from .main import parse_today, state
+    from hardship_cli.cli.main import parse_today, state
+    from hardship_cli.load.store import CONFIG_FILE
+    from hardship_cli.rules import check
 
     st = state(ctx)
     day = parse_today(today)

@@ -24,15 +24,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..frames import parse_month
-from ..labels import label, lang_of_locale
-from ..problems import UsageError
-from ..store import Records
-from .annual import annual_context, annual_tables
-from .casefile import case_context, notice_context
-from .monthly import monthly_context
-from .render import render, tables_csv, tables_xlsx
-from .tables import FORMATS, KINDS, mask_name, records_stamp  # noqa: F401 - the package's API
+from hardship_cli.load.store import Records
+from hardship_cli.problems import UsageError
+from hardship_cli.report.annual import annual_context, annual_tables
+from hardship_cli.report.casefile import case_context, notice_context
+from hardship_cli.report.frames import parse_month
+from hardship_cli.report.labels import label, lang_of_locale
+from hardship_cli.report.monthly import monthly_context
+from hardship_cli.report.render import render, tables_csv, tables_xlsx
+from hardship_cli.report.tables import FORMATS, KINDS, mask_name, records_stamp  # noqa: F401 - the package's API
 
 # ---------------------------------------------------------------------------------------
 # One entry point for the command
@@ -72,7 +72,7 @@ def default_lang(records: Records) -> str:
 
 def produce(records: Records, request: Request) -> str | bytes:
     """Build the context and render the report: text for md/html/csv, bytes for xlsx."""
-    from ..frames import build
+    from hardship_cli.report.frames import build
 
     kind, fmt, lang, today = request.kind, request.fmt, request.lang, request.today
     if fmt in ("csv", "xlsx") and kind != "annual":
@@ -110,7 +110,7 @@ def produce(records: Records, request: Request) -> str | bytes:
 def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
     """Commit one written report (the cron line's --commit) with the trailers of every
     action; the commit's short hash, or None when the file did not change."""
-    from .. import gitlog
+    from hardship_cli.edit import gitlog
 
     folder = path.resolve().parent
     if not gitlog.git_installed():

@@ -7,16 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..budgeting import budget_status
-from ..frames import (
+from hardship_cli.load.store import Records
+from hardship_cli.report.budgeting import budget_status
+from hardship_cli.report.frames import (
     Frames,
     between,
     on_file,
     stats,
     to_yuan,
 )
-from ..store import Records
-from .tables import (
+from hardship_cli.report.tables import (
     FIELD_COLS,
     Col,
     Label,
@@ -178,7 +178,7 @@ def _rollup_tables(frames: Frames, year: int, duplicates: Sequence[Any]) -> list
 
 
 def _reason_order(code: str) -> int:
-    from ..model import CloseReason
+    from hardship_cli.domain.model import CloseReason
 
     codes = [r.value for r in CloseReason]
     return codes.index(code) if code in codes else len(codes)

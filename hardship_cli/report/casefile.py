@@ -6,15 +6,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import (
+from hardship_cli.domain.model import (
     CaseStatus,
     GrantStatus,
     open_objections,
 )
-from ..money import campaign_use
-from ..problems import UsageError
-from ..store import Records
-from .tables import (
+from hardship_cli.domain.money import campaign_use
+from hardship_cli.load.store import Records
+from hardship_cli.problems import UsageError
+from hardship_cli.report.tables import (
     Col,
     Label,
     Table,
@@ -266,7 +266,7 @@ def case_context(
 
 
 def _age(birth: date | None, today: date) -> int | None:
-    from ..frames import age_on
+    from hardship_cli.report.frames import age_on
 
     return age_on(birth, today)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
 
-from ..problems import ConfigError
+from hardship_cli.problems import ConfigError
 
 MAX_TEMPLATE_BYTES = 1_000_000
 FOLDER = "templates"

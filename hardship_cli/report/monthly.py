@@ -6,16 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..budgeting import budget_status
-from ..frames import (
-    Frames,
-    between,
-    month_bounds,
-    on_file,
-    stats,
-    to_yuan,
-)
-from ..model import (
+from hardship_cli.domain.model import (
     FIXED_FUNDS,
     Case,
     CaseStatus,
@@ -25,9 +16,18 @@ from ..model import (
     StepName,
     open_objections,
 )
-from ..money import campaign_use
-from ..store import Records
-from .tables import (
+from hardship_cli.domain.money import campaign_use
+from hardship_cli.load.store import Records
+from hardship_cli.report.budgeting import budget_status
+from hardship_cli.report.frames import (
+    Frames,
+    between,
+    month_bounds,
+    on_file,
+    stats,
+    to_yuan,
+)
+from hardship_cli.report.tables import (
     Col,
     Label,
     Table,

@@ -11,15 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import shipped
-from ..cells import csv_line, neutral, xlsx_append, xlsx_bytes
-from ..labels import label
-from ..money import yuan
-from ..problems import UsageError
+from hardship_cli import shipped
+from hardship_cli.cells import csv_line, neutral, xlsx_append, xlsx_bytes
+from hardship_cli.domain.money import yuan
+from hardship_cli.problems import UsageError
+from hardship_cli.report.labels import label
 
 # ---------------------------------------------------------------------------------------
 # Rendering
-from .tables import (
+from hardship_cli.report.tables import (
     Col,
     Label,
     Table,
@@ -48,7 +48,7 @@ def environment(root: Path | None, fmt: str, lang: str) -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
 
-    from .loader import ConfinedLoader
+    from hardship_cli.report.loader import ConfinedLoader
 
     def finalize_md(value: Any) -> Any:
         if hasattr(value, "__html__"):

@@ -10,20 +10,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import charts
-from ..budgeting import BudgetStatus
-from ..frames import (
+from hardship_cli.domain.model import Case, Level, active_since
+from hardship_cli.domain.money import yuan
+from hardship_cli.load.store import Records
+from hardship_cli.report import charts
+from hardship_cli.report.budgeting import BudgetStatus
+from hardship_cli.report.frames import (
     Frames,
     Stats,
     month_bounds,
     month_of,
     stats,
 )
-from ..labels import label
-from ..model import Case, Level, active_since
-from ..money import yuan
-from ..rules.reviews import review_due_on
-from ..store import Records
+from hardship_cli.report.labels import label
+from hardship_cli.rules.reviews import review_due_on
 
 KINDS = ("monthly", "annual", "case", "notice")
 FORMATS = ("md", "html", "csv", "xlsx")
@@ -274,7 +274,7 @@ def _help_by_month(frames: Frames, year: int, upto: str | None = None) -> list[t
 
 def _burn(records: Records, status: BudgetStatus, year: int, upto: date) -> list[Decimal | None]:
     """Use of the budget lines (approved or paid) at the end of each month of the year."""
-    from ..money import budget_grants
+    from hardship_cli.domain.money import budget_grants
 
     grants = [g for g in budget_grants(records.grants.values(), year) if g.proposed.on <= upto]
     out: list[Decimal | None] = []

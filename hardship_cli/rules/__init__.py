@@ -12,21 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ..model import Config
-from ..problems import Problem
-from ..store import Records
-from . import (
+from hardship_cli.domain.model import Config
+from hardship_cli.load.store import Records
+from hardship_cli.problems import Problem
+from hardship_cli.rules import (
     budgets,
     dates,
     duties,
     earmarks,
     households,
-    local,
     references,
     reviews,
     status,
     tiers,
 )
+from hardship_cli.rules import per_record as local
 
 Rule = Callable[[Records, Config, date], list[Problem]]
 

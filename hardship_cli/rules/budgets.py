@@ -7,8 +7,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from ..model import Config, Grant, GrantFacts, GrantKind
-from ..money import (
+from hardship_cli.domain.model import Config, Grant, GrantFacts, GrantKind
+from hardship_cli.domain.money import (
     COUNTING,
     ZERO,
     budget_grants,
@@ -20,9 +20,9 @@ from ..money import (
     per_grant_breach,
     yuan,
 )
-from ..problems import ERROR, WARNING, Problem
-from ..store import Records, Source
-from .each import each
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import ERROR, WARNING, Problem
+from hardship_cli.rules.each import each
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ..model import Config
-from ..problems import Problem
-from ..store import Records
+from hardship_cli.domain.model import Config
+from hardship_cli.load.store import Records
+from hardship_cli.problems import Problem
 
 
 def steps_not_after_today(records: Records, config: Config, today: date) -> list[Problem]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import Case, Config, Decision, Grant, GrantStatus
-from ..problems import Problem
-from ..store import Records, Source
-from ..workflow import own_record, roles_missing
-from .each import each
+from hardship_cli.casework.transitions import own_record, roles_missing
+from hardship_cli.domain.model import Case, Config, Decision, Grant, GrantStatus
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import Problem
+from hardship_cli.rules.each import each
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..problems import Problem
-from ..store import Records
+from hardship_cli.load.store import Records
+from hardship_cli.problems import Problem
 
 
 def each(

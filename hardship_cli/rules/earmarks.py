@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import Config, GrantStatus
-from ..money import campaign_use, counts, earmark_breach, yuan
-from ..problems import Problem
-from ..store import Records
+from hardship_cli.domain.model import Config, GrantStatus
+from hardship_cli.domain.money import campaign_use, counts, earmark_breach, yuan
+from hardship_cli.load.store import Records
+from hardship_cli.problems import Problem
 
 
 def campaign_money_to_beneficiary(records: Records, config: Config, today: date) -> list[Problem]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import OPEN_CASE_STATUSES, Config
-from ..problems import Problem
-from ..store import Records
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Config
+from hardship_cli.load.store import Records
+from hardship_cli.problems import Problem
 
 
 def one_household_one_file(records: Records, config: Config, today: date) -> list[Problem]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from ..model import Case, Config, Grant
-from ..problems import WARNING, Problem
-from ..store import Records, Source
-from .each import each
+from hardship_cli.domain.model import Case, Config, Grant
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import WARNING, Problem
+from hardship_cli.rules.each import each
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..model import CaseStatus, Config
-from ..problems import WARNING, Problem
-from ..store import Records
+from hardship_cli.domain.model import CaseStatus, Config
+from hardship_cli.load.store import Records
+from hardship_cli.problems import WARNING, Problem
 
 
 def review_due_on(case_review_due: date | None, since: date | None, cycle_days: int) -> date | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import (
+from hardship_cli.casework.transitions import filing_problem, notice_ended
+from hardship_cli.domain.model import (
     Case,
     CaseFacts,
     CaseStatus,
@@ -17,10 +18,9 @@ from ..model import (
     active_since,
     open_objections,
 )
-from ..problems import Problem
-from ..store import Records, Source
-from ..workflow import filing_problem, notice_ended
-from .each import each
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import Problem
+from hardship_cli.rules.each import each
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:

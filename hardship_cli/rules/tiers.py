@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import OPEN_CASE_STATUSES, Case, Config, Level
-from ..problems import WARNING, Problem
-from ..store import Records, Source
-from .each import each
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import WARNING, Problem
+from hardship_cli.rules.each import each
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:

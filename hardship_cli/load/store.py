@@ -17,8 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import yamlio
-from .model import (
+from hardship_cli.domain.model import (
     Budget,
     Campaign,
     Case,
@@ -30,8 +29,9 @@ from .model import (
     Visit,
     describe,
 )
-from .problems import ConfigError, Problem, Refused
-from .yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.load import yamlio
+from hardship_cli.load.yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.problems import ConfigError, Problem, Refused
 
 CONFIG_FILE = "hardship.yaml"
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
@@ -90,7 +90,7 @@ class Pending:
 
             assert self.model is not None
             return self.model.model_validate(marshal.loads(self.data))
-        from .cache import loads
+        from hardship_cli.load.cache import loads
 
         kept = self.kept
         if isinstance(kept, tuple):
@@ -200,7 +200,7 @@ class Records:
         return self._sources
 
     def _made_source(self, key: str) -> Source:
-        from .cache import LazyLines
+        from hardship_cli.load.cache import LazyLines
 
         path, lines = self._raw_sources.pop(key)
         return Source(path, LazyLines(lines, os.path.join(self.root, path)))
@@ -736,7 +736,7 @@ def load(
     others are parsed, in parallel when there are many (see ``bulk``). `progress` is told
     about long loads (see ``bulk.Progress``).
     """
-    from . import bulk
+    from hardship_cli.load import bulk
 
     if cache is None:
         cache = USE_CACHE
@@ -757,7 +757,7 @@ def _own_checks(config: Config | None, config_bytes: bytes, keyed: bool = True) 
     """The checks of one case or grant on its own, for loading to work out (or find kept)
     with each: (digest of hardship.yaml as read and the checks' code, {kind: check} or
     None). Without the cache (not `keyed`) nothing is kept, so no digest is worked out."""
-    from .rules import local
+    from hardship_cli.rules import per_record as local
 
     if config is None:
         return b"", None

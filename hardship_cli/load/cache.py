@@ -73,7 +73,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .problems import UsageError
+from hardship_cli.problems import UsageError
 
 LEGACY_DIR = ".hardship-cache"  # under the root, before format 4: never read, cleared
 FORMAT = 4
@@ -97,7 +97,7 @@ def source_digest() -> bytes:
     measured for the whole package's source), never by `hardship --help`."""
     global _source_digest
     if _source_digest is None:
-        _source_digest = package_digest(Path(__file__).resolve().parent)
+        _source_digest = package_digest(Path(__file__).resolve().parents[1])  # hardship_cli/
     return _source_digest
 
 
@@ -136,7 +136,7 @@ def fingerprint() -> bytes:
     if _fingerprint is None:
         import pydantic
 
-        from . import __version__
+        from hardship_cli import __version__
 
         digest = hashlib.sha256()
         for part in (str(FORMAT), __version__, pydantic.VERSION, sys.version):
@@ -409,7 +409,7 @@ def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], 
     the cache need not hold a copy of 100,000 files' bytes)."""
     tag = blob[:1]
     if tag == b"R" or tag == b"F":
-        from . import yamlio
+        from hardship_cli.load import yamlio
 
         raw = blob[1:]
         if tag == b"F":

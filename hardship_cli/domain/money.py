@@ -14,7 +14,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from .model import FIXED_FUNDS, Budget, Campaign, Config, GrantKind, GrantLike, GrantStatus
+from hardship_cli.domain.model import (
+    FIXED_FUNDS,
+    Budget,
+    Campaign,
+    Config,
+    GrantKind,
+    GrantLike,
+    GrantStatus,
+)
 
 ZERO = Decimal("0")
 G = TypeVar("G", bound=GrantLike)

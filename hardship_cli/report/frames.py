@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from .model import (
+from hardship_cli.domain.model import (
     FIXED_FUNDS,
     CaseStatus,
     Cause,
@@ -43,8 +43,8 @@ from .model import (
     StepName,
     active_since,
 )
-from .problems import UsageError
-from .store import Records
+from hardship_cli.load.store import Records
+from hardship_cli.problems import UsageError
 
 UNKNOWN = "unknown"
 AGE_BANDS = ("under_30", "30_39", "40_49", "50_59", "60_plus")

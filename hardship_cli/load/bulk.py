@@ -27,10 +27,9 @@ from functools import partial
 from stat import S_ISREG
 from typing import Any, Protocol
 
-from . import cache, fastyaml, yamlio
-from .model import Case, Grant
-from .problems import Problem
-from .store import (
+from hardship_cli.domain.model import Case, Grant
+from hardship_cli.load import cache, fastyaml, yamlio
+from hardship_cli.load.store import (
     LAYOUT,
     FileEntry,
     Folder,
@@ -41,7 +40,8 @@ from .store import (
     load_file,
     unloaded_key,
 )
-from .yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.load.yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.problems import Problem
 
 # Files to parse before a worker pays for itself (measured with bench/: at 12,000 files
 # two processes were 10 % slower than one, at 120,000 files 21 % faster, on a 2-core

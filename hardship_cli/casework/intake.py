@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .enums import (
+from hardship_cli.domain.enums import (
     Cause,
     Employment,
     GrantKind,
@@ -26,7 +26,7 @@ from .enums import (
     Occasion,
     Sex,
 )
-from .problems import UsageError
+from hardship_cli.problems import UsageError
 
 # Sequence width of each kind's IDs (DC-2026-01, the others HS-2026-0001).
 ID_WIDTH = {"case": 4, "grant": 4, "campaign": 2, "visit": 4}
@@ -241,7 +241,7 @@ def suggest_level(config: Any, values: dict[str, Any], day: date) -> str | None:
 
 def record_path(kind: str, record_id: str) -> str:
     """Where a record of this kind and ID lives, relative to the root."""
-    from .store import LAYOUT
+    from hardship_cli.load.store import LAYOUT
 
     folder, _prefix, _model, by_year = LAYOUT[kind]
     if by_year:
@@ -258,8 +258,10 @@ def schema_ref(kind: str, rel: str) -> str:
 def next_id(root: Path, kind: str, year: int) -> str:
     """The next free ID of a kind and year, from the file names alone (the caller holds
     the root's lock, so no other command can take the same one)."""
-    from . import yamlio  # here, not at the top: `hardship --help` builds on this module
-    from .store import LAYOUT
+    from hardship_cli.load import (
+        yamlio,  # here, not at the top: `hardship --help` builds on this module
+    )
+    from hardship_cli.load.store import LAYOUT
 
     folder, prefix, _model, by_year = LAYOUT[kind]
     rel = f"{folder}/{year}" if by_year else folder

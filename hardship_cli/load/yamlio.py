@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .problems import HardshipError, Problem, Refused, UsageError, os_error
+from hardship_cli.problems import HardshipError, Problem, Refused, UsageError, os_error
 
 if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - checked in tests
     raise ImportError("PyYAML was built without libyaml; install PyYAML with its C loader")

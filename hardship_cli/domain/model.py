@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .enums import (  # noqa: F401 - the model's vocabulary, re-exported
+from hardship_cli.domain.enums import (  # noqa: F401 - the model's vocabulary, re-exported
     CAMPAIGN_FUND_RE,
     CAMPAIGN_ID_RE,
     CASE_ID_RE,

@@ -42,9 +42,9 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from . import yamlio
-from .problems import Problem
-from .yamlio import MAX_DEPTH, ParseResult
+from hardship_cli.load import yamlio
+from hardship_cli.load.yamlio import MAX_DEPTH, ParseResult
+from hardship_cli.problems import Problem
 
 try:  # optional: the `fast` extra
     import ryml as _ryml
@@ -256,7 +256,7 @@ _REFERENCE: Any = ParseResult(None, {}, [])
 
 def _json_route(data: bytes, text: str) -> ParseResult | None:
     global _current_text
-    from .cache import LazyLines
+    from hardship_cli.load.cache import LazyLines
 
     buf = bytearray(data)  # the tree points into it: keep it alive until the end
     try:

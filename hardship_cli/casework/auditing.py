@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import gitlog, trail
-from .problems import ConfigError, UsageError, printable
-from .store import CONFIG_FILE, LAYOUT
+from hardship_cli.edit import gitlog, trail
+from hardship_cli.load.store import CONFIG_FILE, LAYOUT
+from hardship_cli.problems import ConfigError, UsageError, printable
 
 if TYPE_CHECKING:
-    from .model import Config
+    from hardship_cli.domain.model import Config
 
 # Files whose uncommitted changes matter besides the records: the rules and the money.
 WATCHED = (CONFIG_FILE, "budgets")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .model import (
+from hardship_cli.domain.model import (
     CaseStatus,
     Cause,
     Config,
@@ -19,8 +19,8 @@ from .model import (
     Occasion,
     active_since,
 )
-from .rules.reviews import review_due_on
-from .store import Records
+from hardship_cli.load.store import Records
+from hardship_cli.rules.reviews import review_due_on
 
 REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up
 STALE_DAYS = 365  # a file unchanged this long is listed (the national system's query)
@@ -154,8 +154,8 @@ def due(
 
 def tier_changes(records: Records, today: date) -> list[Item]:
     """Open files whose level no longer matches the standard in force today (动态管理)."""
-    from .money import yuan
-    from .standards import mismatches_today
+    from hardship_cli.domain.money import yuan
+    from hardship_cli.domain.standards import mismatches_today
 
     assert records.config is not None
     standard = records.config.standard_on(today)
@@ -175,7 +175,7 @@ def tier_changes(records: Records, today: date) -> list[Item]:
 
 def unanswered_referrals(records: Records, today: date) -> list[Item]:
     """Referrals sent more than a month ago with no answer yet: time to follow them up."""
-    from .referrals import overdue, waiting
+    from hardship_cli.casework.referrals import overdue, waiting
 
     return [
         Item(

@@ -30,11 +30,19 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import gitlog, intake, store, yamlio
-from .model import Campaign, Case, Contribution, Grant, Role, Visit
-from .problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
-from .store import LAYOUT, PREFIX_TO_KIND, Records
-from .workflow import CASEWORK_ROLES, Outcome, acting_as, check_filed, not_after_today
+from hardship_cli.casework import intake
+from hardship_cli.casework.transitions import (
+    CASEWORK_ROLES,
+    Outcome,
+    acting_as,
+    check_filed,
+    not_after_today,
+)
+from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
+from hardship_cli.edit import gitlog
+from hardship_cli.load import store, yamlio
+from hardship_cli.load.store import LAYOUT, PREFIX_TO_KIND, Records
+from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 
 LOCK = Path(".hardship") / "lock"
 # Beside the lock: an ignore file that ignores the lock and itself, so that neither ever
@@ -129,7 +137,7 @@ def new_errors(
     records: Records, today: date, apply: Callable[[], None]
 ) -> tuple[list[Problem], list[Problem]]:
     """What validate would newly find after `apply()`: (errors, warnings)."""
-    from . import rules
+    from hardship_cli import rules
 
     def key(p: Problem) -> tuple[str, str, str, str]:
         return (p.path, p.code, p.message, p.severity)
@@ -453,7 +461,7 @@ def _add_subject(record: Any, by: str, role: Role) -> str:
         causes = record.causes.primary.value
         return f"case {record.id} filed by {who}: {record.level.value}, {causes}"
     if isinstance(record, Grant):
-        from .money import yuan
+        from hardship_cli.domain.money import yuan
 
         return (
             f"grant {record.id} proposed by {who}: {record.kind.value} {yuan(record.amount)} "
@@ -507,7 +515,7 @@ def donate(
         if problems or not isinstance(typed_campaign, Campaign):
             raise UsageError(_problem_lines(problems), "nothing was written")
         added: Contribution = typed_campaign.contributions[-1]
-        from .money import yuan
+        from hardship_cli.domain.money import yuan
 
         raised = typed_campaign.raised
         return Outcome(

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .model import (
+from hardship_cli.casework.transitions import CASEWORK_ROLES, Outcome, acting_as
+from hardship_cli.domain.model import (
     OPEN_CASE_STATUSES,
     Answer,
     Case,
@@ -18,9 +19,8 @@ from .model import (
     ReferralTo,
     Signed,
 )
-from .money import yuan
-from .problems import Refused, UsageError
-from .workflow import CASEWORK_ROLES, Outcome, acting_as
+from hardship_cli.domain.money import yuan
+from hardship_cli.problems import Refused, UsageError
 
 OPEN = (ReferralStatus.sent, ReferralStatus.answered)
 WAITING_TOO_LONG = timedelta(days=30)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from . import yamlio
-from .problems import ConfigError, HardshipError, Refused
+from hardship_cli.load import yamlio
+from hardship_cli.problems import ConfigError, HardshipError, Refused
 
 TRAILERS = ("Record", "Action", "By", "Role")
 # Where the acting officer's private key is on this machine (else git's user.signingkey).

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import (
+from hardship_cli.domain.model import (
     Budget,
     Campaign,
     Case,
@@ -44,8 +44,8 @@ from .model import (
     open_objections,
     was_active_on,
 )
-from .money import Breach, grant_breaches, yuan
-from .problems import Refused, UsageError
+from hardship_cli.domain.money import Breach, grant_breaches, yuan
+from hardship_cli.problems import Refused, UsageError
 
 # Who does casework (files, checks, notices, records objections and visits).
 CASEWORK_ROLES = (Role.officer, Role.chair, Role.leader)

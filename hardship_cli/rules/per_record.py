@@ -15,16 +15,16 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from .. import cache
-from ..model import Case, Config, Grant
-from ..problems import Problem
-from ..store import Records, Source
-from .budgets import grant_cap
-from .duties import grant_policy, self_approvals
-from .each import each
-from .references import CheckContext, case_signatures, grant_signatures
-from .status import case_status_problems, grant_status_problems
-from .tiers import case_level
+from hardship_cli.domain.model import Case, Config, Grant
+from hardship_cli.load import cache
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import Problem
+from hardship_cli.rules.budgets import grant_cap
+from hardship_cli.rules.duties import grant_policy, self_approvals
+from hardship_cli.rules.each import each
+from hardship_cli.rules.references import CheckContext, case_signatures, grant_signatures
+from hardship_cli.rules.status import case_status_problems, grant_status_problems
+from hardship_cli.rules.tiers import case_level
 
 
 def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .model import OPEN_CASE_STATUSES, Budget, Case, Config
-from .problems import WARNING, ConfigError, Problem
-from .store import Records, Source
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Budget, Case, Config
+from hardship_cli.load.store import Records, Source
+from hardship_cli.problems import WARNING, ConfigError, Problem
 
 
 @dataclass

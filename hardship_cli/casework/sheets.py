@@ -27,9 +27,9 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from .cells import unquote
-from .model import OPEN_CASE_STATUSES, Case, ImportLimits
-from .problems import UsageError
+from hardship_cli.cells import unquote
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, ImportLimits
+from hardship_cli.problems import UsageError
 
 # ---------------------------------------------------------------------------------------
 # Words of the sheet -> values of the model
@@ -168,7 +168,7 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     """A mapping file: `sheet heading: default heading`, one per line (YAML)."""
     if path is None:
         return {}
-    from . import yamlio
+    from hardship_cli.load import yamlio
 
     parsed = yamlio.parse(path.read_bytes(), str(path))
     if parsed.problems:
@@ -492,7 +492,7 @@ def convert(column: Column, value: Any) -> Any:
 def _money(value: Any) -> str:
     """A cell of yuan: an Excel number, or text like `1,800.00元`; then the model's own
     strict rule (two decimals at most, never negative) decides."""
-    from .model import parse_money
+    from hardship_cli.domain.model import parse_money
 
     if isinstance(value, bool):
         raise CellError("is not an amount")
@@ -894,8 +894,8 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows).
     Text cells are neutralised (`cells.neutral`); with `full` the file is the owner's only."""
     headings, rows, member_headings, members = export_rows(cases, full)
-    from . import cells
-    from .yamlio import atomic_write
+    from hardship_cli import cells
+    from hardship_cli.load.yamlio import atomic_write
 
     mode = 0o600 if full else None
     suffix = path.suffix.lower()

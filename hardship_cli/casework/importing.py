@@ -31,11 +31,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import gitlog, intake, sheets, store, yamlio
-from .actions import load, lock, verify
-from .gitlog import Pending
-from .model import Case, Config, ImportLimits
-from .problems import (
+from hardship_cli.casework import intake, sheets
+from hardship_cli.casework.actions import load, lock, verify
+from hardship_cli.casework.sheets import Action
+from hardship_cli.domain.model import Case, Config, ImportLimits
+from hardship_cli.edit import gitlog
+from hardship_cli.edit.gitlog import Pending
+from hardship_cli.load import store, yamlio
+from hardship_cli.load.store import Records
+from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
     WARNING,
@@ -46,8 +50,6 @@ from .problems import (
     UsageError,
     os_error,
 )
-from .sheets import Action
-from .store import Records
 
 
 @dataclass
@@ -172,7 +174,7 @@ class _RowRefused(Exception):
 def _checked(root: Path, records: Records, actions: list[Action], day: date) -> list[_Write]:
     """The creates and updates that validate accepts, their records in `records`. Rows
     whose record would bring a new error are marked refused, with the problems."""
-    from . import rules
+    from hardship_cli import rules
 
     before = {_key(p) for p in rules.check(records, day)}
     wanted = [a for a in actions if a.what in ("create", "update") and a.data is not None]

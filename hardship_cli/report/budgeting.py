@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .model import Budget, Campaign
-from .money import (
+from hardship_cli.domain.model import Budget, Campaign
+from hardship_cli.domain.money import (
     ZERO,
     CampaignUse,
     FundUse,
@@ -23,7 +23,7 @@ from .money import (
     line_uses,
     year_end,
 )
-from .store import Records
+from hardship_cli.load.store import Records
 
 
 @dataclass(frozen=True, slots=True)

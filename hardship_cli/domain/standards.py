@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .model import OPEN_CASE_STATUSES, Case, Config, Level, Standard
-from .problems import UsageError
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level, Standard
+from hardship_cli.problems import UsageError
 
 MOVES = ("falls_out", "deep_to_relative", "relative_to_deep", "none_to_relative", "none_to_deep")
 

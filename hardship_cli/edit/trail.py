@@ -22,8 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import fastyaml
-from .gitlog import (
+from hardship_cli.edit.gitlog import (
     TRAILERS,
     has_commits,
     is_fingerprint,
@@ -32,10 +31,11 @@ from .gitlog import (
     require_repo,
     run_git,
 )
-from .problems import HardshipError
+from hardship_cli.load import fastyaml
+from hardship_cli.problems import HardshipError
 
 if TYPE_CHECKING:
-    from .model import Config
+    from hardship_cli.domain.model import Config
 
 
 # Values shown in a history line; other fields are named, never shown (they may be
