@@ -22,7 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardship_cli import rules
-from hardship_cli.casework import importing, intake, sheets
+from hardship_cli.casework import intake
+from hardship_cli.casework.importing import commit
+from hardship_cli.casework.importing.case_text import new_case_text
+from hardship_cli.casework.sheets.reading import read_rows
 from hardship_cli.domain.model import Case
 from hardship_cli.edit import gitlog
 from hardship_cli.load import store, yamlio
@@ -146,7 +149,7 @@ def test_rows_the_file_skips_count_too(tmp_path: Path):
     sheet = tmp_path / "far.xlsx"
     book.save(sheet)
     with pytest.raises(UsageError, match="sheet Sheet has more than 20,000 rows"):
-        sheets.read_rows(sheet, {})
+        read_rows(sheet, {})
 
 
 def zip_bomb(path: Path, unpacked_mb: int) -> Path:
@@ -291,7 +294,7 @@ def updating_sheet(root: Path, tmp_path: Path, new: int) -> tuple[Path, str]:
 
 
 def failing_after(count: int, error: BaseException):
-    real = importing.place
+    real = commit.place
     done = []
 
     def place(*args, **kwargs):
@@ -310,7 +313,7 @@ def test_a_write_failing_half_way_leaves_the_root_as_it_was(tmp_path: Path, monk
     head = git(root, "rev-parse", "HEAD")
     full = OSError(28, "No space left on device", str(root / "cases" / "HS-2026-0020.yaml"))
     place, done = failing_after(at, full)
-    monkeypatch.setattr(importing, "place", place)
+    monkeypatch.setattr(commit, "place", place)
     result = import_(root, sheet)
     assert len(done) == at
     created = max(at - 1, 0)  # the sheet's first row updates a file, the others are new
@@ -354,7 +357,7 @@ def test_ctrl_c_half_way_undoes_the_import_and_says_so(tmp_path: Path, monkeypat
     sheet, _employee = updating_sheet(root, tmp_path, 8)
     head = git(root, "rev-parse", "HEAD")
     place, done = failing_after(5, KeyboardInterrupt())
-    monkeypatch.setattr(importing, "place", place)
+    monkeypatch.setattr(commit, "place", place)
     result = import_(root, sheet)
     assert result.code == 130
     assert result.err == (
@@ -369,7 +372,7 @@ def test_sigterm_half_way_undoes_the_import(tmp_path: Path, monkeypatch):
     """A timeout's kill (SIGTERM) is undone as Ctrl-C is: 600 s used to leave 4,172 files."""
     root = demo_root(tmp_path)
     sheet = csv_sheet(tmp_path / "s.csv", 6)
-    real = importing.place
+    real = commit.place
     done = []
 
     def place(*args, **kwargs):
@@ -378,7 +381,7 @@ def test_sigterm_half_way_undoes_the_import(tmp_path: Path, monkeypatch):
         done.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "place", place)
+    monkeypatch.setattr(commit, "place", place)
     result = import_(root, sheet)
     assert result.code == 130
     assert result.err.startswith("hardship: interrupted: the import was undone (3 new file(s) "
@@ -504,7 +507,7 @@ def test_new_case_text_is_what_ruamel_writes_for_the_demo(tmp_path: Path):
     records = store.load(REPO / "records", cache=False)
     for case in records.cases.values():
         ref = intake.schema_ref("case", intake.record_path("case", case.id))
-        assert importing.new_case_text(case, ref) == yamlio.new_record_text(case, ref)
+        assert new_case_text(case, ref) == yamlio.new_record_text(case, ref)
 
 
 # Any text, and text made of what YAML gives a meaning (indicators, numbers, booleans).
@@ -531,7 +534,7 @@ def test_new_case_text_is_what_ruamel_writes(name, unit, notes, employee):
         case = Case.model_validate(data)
     except Exception:  # noqa: BLE001 - text the model refuses is not written at all
         return
-    assert importing.new_case_text(case, "../x") == yamlio.new_record_text(case, "../x")
+    assert new_case_text(case, "../x") == yamlio.new_record_text(case, "../x")
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,7 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hardship_cli.casework import sheets
+from hardship_cli.casework.importing.plan import plan_import
+from hardship_cli.casework.sheets.columns import Column, load_mapping
+from hardship_cli.casework.sheets.convert import CellError, convert
+from hardship_cli.casework.sheets.reading import read_rows
+from hardship_cli.casework.sheets.writing import write_sheet
 from hardship_cli.load import store
 from hardship_cli.problems import UsageError
 from tests.rootkit import Root
@@ -56,9 +60,9 @@ def collection_sheet(path: Path) -> Path:
 
 
 def plan(root: Root, sheet: Path, mapping: dict[str, str] | None = None):
-    rows = sheets.read_rows(sheet, mapping or {})
+    rows = read_rows(sheet, mapping or {})
     records = store.load(root.path)
-    return sheets.plan_import(rows, records.cases.values(), "李明", date(2027, 1, 10))
+    return plan_import(rows, records.cases.values(), "李明", date(2027, 1, 10))
 
 
 def test_realistic_sheet_plans_row_by_row(root: Root, tmp_path: Path):
@@ -92,7 +96,7 @@ def test_export_then_import_changes_nothing(root: Root, tmp_path: Path):
     records = store.load(root.path)
     for suffix in ("xlsx", "csv"):
         target = tmp_path / f"out.{suffix}"
-        assert sheets.write_sheet(target, records.cases.values(), full=True) == 1
+        assert write_sheet(target, records.cases.values(), full=True) == 1
         actions = plan(root, target)
         assert [(a.what, a.case_id) for a in actions] == [("unchanged", "HS-2026-0001")], suffix
 
@@ -100,7 +104,7 @@ def test_export_then_import_changes_nothing(root: Root, tmp_path: Path):
 def test_export_without_full_leaves_sensitive_columns_out(root: Root, tmp_path: Path):
     records = store.load(root.path)
     target = tmp_path / "out.xlsx"
-    sheets.write_sheet(target, records.cases.values(), full=False)
+    write_sheet(target, records.cases.values(), full=False)
     book = openpyxl.load_workbook(target)
     headings = [c.value for c in book["困难职工"][1]]
     assert "身份证号" not in headings and "银行账号" not in headings
@@ -121,7 +125,7 @@ def test_mapping_file_renames_headings(root: Root, tmp_path: Path):
     mapping_file.write_text("员工编号: 工号\n职工姓名: 姓名\n部门: 单位\n出生年月: 出生日期\n"
                             "就业: 就业状态\n月收入: 家庭月收入\n类别: 困难类别\n原因: 致困原因\n",
                             encoding="utf-8")
-    mapping = sheets.load_mapping(mapping_file)
+    mapping = load_mapping(mapping_file)
     actions = plan(root, target, mapping)
     assert [(a.row, a.what) for a in actions] == [(2, "create")]
     assert actions[0].data["worker"]["name"] == "吴强"
@@ -131,11 +135,11 @@ def test_bad_mapping_and_headerless_sheets_are_usage_errors(tmp_path: Path):
     mapping_file = tmp_path / "mapping.yaml"
     mapping_file.write_text("员工编号: 工号码\n", encoding="utf-8")
     with pytest.raises(UsageError, match="maps to `工号码`, which is not a heading"):
-        sheets.load_mapping(mapping_file)
+        load_mapping(mapping_file)
     target = tmp_path / "x.csv"
     target.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no header row with the known headings"):
-        sheets.read_rows(target, {})
+        read_rows(target, {})
 
 
 def test_id_number_stored_as_a_number_is_refused(root: Root, tmp_path: Path):
@@ -167,12 +171,15 @@ def test_repeated_rows_carry_members(root: Root, tmp_path: Path):
     assert actions[1].reason == "repeats the household of row 2 with different household figures"
 
 
+MONEY = Column(("income", "household_monthly"), "家庭月收入", "money")
+
+
 @pytest.mark.parametrize(
     ("cell", "text"),
     [(2100, "2100.00"), (3000.5, "3000.50"), ("1,800.00元", "1800.00"), ("1800", "1800.00")],
 )
 def test_money_cells_read(cell, text):
-    assert sheets._money(cell) == text
+    assert convert(MONEY, cell) == text
 
 
 @pytest.mark.parametrize(
@@ -181,5 +188,5 @@ def test_money_cells_read(cell, text):
      ("12.345", "has more than two decimals"), (True, "is not an amount")],
 )
 def test_money_cells_refused(cell, why):
-    with pytest.raises(sheets.CellError, match=f"^{re.escape(why)}$"):
-        sheets._money(cell)
+    with pytest.raises(CellError, match=f"^{re.escape(why)}$"):
+        convert(MONEY, cell)

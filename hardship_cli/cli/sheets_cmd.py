@@ -70,8 +70,8 @@ def import_cases(
 
     Example: hardship import cases 2027花名册.xlsx --as 李明 --dry-run
     """
-    from hardship_cli.casework import sheets
-    from hardship_cli.casework.importing import import_cases, limits_of, read_config
+    from hardship_cli.casework.importing.run import import_cases, limits_of, read_config
+    from hardship_cli.casework.sheets.columns import load_mapping
     from hardship_cli.casework.transitions import CASEWORK_ROLES, acting_as
     from hardship_cli.cli.main import parse_today, state
 
@@ -86,7 +86,7 @@ def import_cases(
     done = import_cases(
         st.root,
         sheet,
-        sheets.load_mapping(mapping),
+        load_mapping(mapping),
         acting,
         day,
         limits,
@@ -163,13 +163,13 @@ def export_cases(
 
     Example: hardship export cases -o 2027花名册.xlsx --full
     """
-    from hardship_cli.casework import sheets
+    from hardship_cli.casework.sheets.writing import write_sheet
     from hardship_cli.cli.main import state
     from hardship_cli.domain.model import OPEN_CASE_STATUSES
 
     records = state(ctx).load()
     cases = [c for c in records.cases.values() if all_cases or c.status in OPEN_CASE_STATUSES]
-    count = sheets.write_sheet(output, cases, full)
+    count = write_sheet(output, cases, full)
     print(f"wrote {count} household(s) to {output}", file=sys.stderr)
 
 
