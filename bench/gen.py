@@ -21,6 +21,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+# The repository, for tools/policy_template.py (this script runs as `python bench/gen.py`).
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tools.policy_template import policy_yaml, template_policy  # noqa: E402
+
 FIRST_YEAR = 2017
 LAST_YEAR = 2026
 # The benchmark's today (bench/run.py): no step is dated after it. Help is proposed early
@@ -137,34 +144,7 @@ organisation:
 locale: zh-CN
 currency: CNY
 standards:
-{{standards}}tiers:
-  deep: 1
-  relative: 2
-caps:
-  living:
-    per_case_year: 9600.00
-  holiday:
-    per_grant: 3000.00
-    per_case_year: 6000.00
-  medical:
-    per_grant: 10000.00
-    per_case_year: 20000.00
-  schooling:
-    per_grant: 3000.00
-    per_case_year: 5000.00
-  emergency:
-    per_grant: 5000.00
-policy:
-  thresholds:
-    - up_to: 500.00
-      roles: [officer]
-    - up_to: 2000.00
-      roles: [chair]
-    - roles: [chair, leader]
-  notice_days: 5
-  review_cycle_days: 365
-  emergency_before_active: true
-officers:
+{{standards}}{{policy}}officers:
   - name: {OFFICER}
     role: officer
   - name: {OFFICER2}
@@ -183,7 +163,7 @@ workdays: []
 CONFIG = _CONFIG.replace(
     "{standards}",
     "".join(f"  - from: {d.isoformat()}\n    monthly: {m}.00\n" for d, m in STANDARDS),
-)
+).replace("{policy}", policy_yaml(template_policy()))  # the shipped policy, unchanged
 
 
 @dataclass

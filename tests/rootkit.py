@@ -5,7 +5,19 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-CONFIG = """\
+from tools.policy_template import policy_yaml, template_policy
+
+# The shipped template's policy, without the caps and the choice a small root does not
+# need (tools/policy_template.py; tests/test_policy_template.py holds it to the template).
+POLICY_DROPPED = (
+    "caps.living",
+    "caps.schooling",
+    "caps.emergency",
+    "policy.emergency_before_active",
+)
+
+CONFIG = (
+    """\
 organisation:
   name: 测试单位工会
   parent: 测试市总工会
@@ -16,17 +28,9 @@ standards:
     monthly: 700.00
   - from: 2026-01-01
     monthly: 800.00
-tiers: {deep: 1, relative: 2}
-caps:
-  holiday: {per_grant: 3000.00, per_case_year: 6000.00}
-  medical: {per_grant: 10000.00, per_case_year: 20000.00}
-policy:
-  thresholds:
-    - {up_to: 500.00, roles: [officer]}
-    - {up_to: 2000.00, roles: [chair]}
-    - {roles: [chair, leader]}
-  notice_days: 5
-  review_cycle_days: 365
+"""
+    + policy_yaml(template_policy(drop=POLICY_DROPPED), flow=True)
+    + """\
 officers:
   - {name: 李明, role: officer, email: liming@example.org}
   - {name: 陈静, role: officer, email: chenjing@example.org}
@@ -34,6 +38,7 @@ officers:
   - {name: 张建国, role: leader, email: zhangjianguo@example.org}
   - {name: 赵丽, role: finance, email: zhaoli@example.org}
 """
+)
 
 BUDGET_2026 = """\
 year: 2026

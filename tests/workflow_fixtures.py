@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hardship_cli.cli.main import run
+from tools.policy_template import policy_yaml, template_policy
 
 OFFICERS = {
     "李明": "officer",
@@ -26,8 +27,13 @@ OFFICERS = {
     "赵敏": "finance",
 }
 
-CONFIG = textwrap.dedent(
-    """\
+# The shipped template's policy, without the emergency cap and the emergency relief in
+# intake (tools/policy_template.py; tests/test_policy_template.py holds it to the template).
+POLICY_DROPPED = ("caps.emergency", "policy.emergency_before_active")
+
+CONFIG = (
+    textwrap.dedent(
+        """\
     # yaml-language-server: $schema=.hardship/schema/config.schema.json
     organisation:
       name: 某县烟草专卖局工会
@@ -37,30 +43,11 @@ CONFIG = textwrap.dedent(
     standards:
       - from: 2025-01-01
         monthly: 800.00
-    tiers:
-      deep: 1
-      relative: 2
-    caps:
-      living:
-        per_case_year: 9600.00
-      holiday:
-        per_grant: 3000.00
-        per_case_year: 6000.00
-      medical:
-        per_grant: 10000.00
-        per_case_year: 20000.00
-      schooling:
-        per_grant: 3000.00
-        per_case_year: 5000.00
-    policy:
-      thresholds:
-        - up_to: 500.00
-          roles: [officer]
-        - up_to: 2000.00
-          roles: [chair]
-        - roles: [chair, leader]
-      notice_days: 5
-      review_cycle_days: 365
+    """
+    )
+    + policy_yaml(template_policy(drop=POLICY_DROPPED))
+    + textwrap.dedent(
+        """\
     officers:
       - name: 李明
         role: officer
@@ -80,6 +67,7 @@ CONFIG = textwrap.dedent(
     holidays: [2026-02-16, 2026-02-17, 2026-02-18, 2026-02-19, 2026-02-20]
     workdays: [2026-02-14, 2026-02-28]
     """
+    )
 )
 
 BUDGET_2026 = textwrap.dedent(

@@ -9,6 +9,8 @@ them up to Sunday 2026-11-29 ("today" of the demo).
 Deterministic: one `random.Random(2026)` drives every choice, so running it twice writes
 the same bytes. Pure stdlib + PyYAML. It rewrites hardship.yaml and the record folders
 (budgets, cases, grants, campaigns, visits) and leaves anything else in the root alone.
+The policy in hardship.yaml (tiers, caps, approvals) is the shipped template's, with the
+one change named in POLICY_CHANGED (tools/policy_template.py).
 
     .venv/bin/python tools/make_demo.py [--root records]
     .venv/bin/python tools/check_demo.py [--root records]
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -30,6 +33,11 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as `python tools/make_demo.py`
+    sys.path.insert(0, str(REPO))
+
+from tools.policy_template import policy_yaml, template_policy  # noqa: E402
+
 TODAY = date(2026, 11, 29)  # a Sunday; nothing is signed after Friday 2026-11-27
 LAST_SIGNED = date(2026, 11, 27)
 rng = Random(2026)
@@ -37,9 +45,9 @@ D = Decimal
 ZERO = D("0")
 
 # =======================================================================================
-# hardship.yaml, written as it stands (comments are for the people who edit it)
+# hardship.yaml: the demo's layout and comments, the shipped template's policy
 
-CONFIG_YAML = """\
+_CONFIG_LAYOUT = """\
 # hardship.yaml: the configuration of this records root.
 # 某县烟草专卖局（分公司）工会 困难职工帮扶 (demo data: every person in it is fictional).
 # Every figure here is policy, not code: change it when the union's rules or the county's
@@ -74,38 +82,32 @@ standards:
 #   深度困难 deep: below 1 x 低保;  相对困难 relative: below 2 x 低保.
 # 意外致困 (accident: disaster, major accident, sudden serious illness) has no income line.
 tiers:
-  deep: 1
-  relative: 2
+  deep: {tiers[deep]}
+  relative: {tiers[relative]}
 
 # Caps per kind of help: per grant, and per household per year (all funds together,
 # donations included). A kind without a cap here has none.
 caps:
   living:                        # 生活救助: at most one year of 低保 (12 x 760.00)
-    per_case_year: 9120.00
+    per_case_year: {caps[living][per_case_year]}
   holiday:                       # 节日慰问 / 送温暖
-    per_grant: 3000.00
-    per_case_year: 6000.00
+    per_grant: {caps[holiday][per_grant]}
+    per_case_year: {caps[holiday][per_case_year]}
   medical:                       # 医疗救助: never more than the patient's own share
-    per_grant: 10000.00
-    per_case_year: 20000.00
+    per_grant: {caps[medical][per_grant]}
+    per_case_year: {caps[medical][per_case_year]}
   schooling:                     # 助学 / 金秋助学
-    per_grant: 3000.00
-    per_case_year: 5000.00
+    per_grant: {caps[schooling][per_grant]}
+    per_case_year: {caps[schooling][per_case_year]}
   emergency:                     # 临时救助
-    per_grant: 5000.00
+    per_grant: {caps[emergency][per_grant]}
 
 policy:
   # Who must approve a grant, by amount (inclusive). The last line has no upper limit.
   # Nobody approves a grant they proposed, nor a case they filed.
-  thresholds:
-    - up_to: 500.00
-      roles: [officer]
-    - up_to: 2000.00
-      roles: [chair]
-    - roles: [chair, leader]
-  notice_days: 5                 # 公示: five working days, names masked
-  review_cycle_days: 365         # 动态管理: every active file is reviewed once a year
-  emergency_before_active: true  # 临时救助 may go to a household still in intake
+{thresholds}  notice_days: {policy[notice_days]}                 # 公示: five working days, names masked
+  review_cycle_days: {policy[review_cycle_days]}         # 动态管理: every active file is reviewed once a year
+  emergency_before_active: {policy[emergency_before_active]}  # 临时救助 may go to a household still in intake
 
 # The people who sign: officer (caseworker), chair (工会主席), leader (分管领导),
 # finance (marks grants paid, with the voucher number).
@@ -205,6 +207,19 @@ workdays:
   - 2026-09-20   # 国庆节调休
   - 2026-10-10
 """
+
+# The policy (tiers, caps, approvals) is the shipped template's (tools/policy_template.py),
+# with the one figure this county sets otherwise; the layout and its comments are the
+# demo's own. tests/test_policy_template.py holds the result to the template.
+POLICY_CHANGED = {"caps.living.per_case_year": "9120.00"}  # 12 x the county's 760.00
+_POLICY = template_policy(change=POLICY_CHANGED)
+_THRESHOLDS = policy_yaml({"policy": {"thresholds": _POLICY["policy"]["thresholds"]}})
+CONFIG_YAML = _CONFIG_LAYOUT.format(
+    tiers=_POLICY["tiers"],
+    caps=_POLICY["caps"],
+    policy=_POLICY["policy"],
+    thresholds=_THRESHOLDS.split("\n", 1)[1],  # without its `policy:` line
+)
 
 # =======================================================================================
 # Data tables: people, places, phrases
