@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli import report
 from hardship_cli.load import store
+from hardship_cli.report.casefile import mask_name
 from tests.clirun import hardship
 from tests.conftest import TODAY
 
@@ -325,10 +325,10 @@ def test_no_sensitive_field_in_the_demo_notice_and_annual(demo):
 def test_notice_masks_names(small):
     text = render(small, "notice", "html", "zh")
     assert "赵*" in text and "赵六" not in text
-    assert report.mask_name("张三丰") == "张*丰"
-    assert report.mask_name("欧阳小明") == "欧*明"
-    assert report.mask_name("李四") == "李*"
-    assert report.mask_name("Wu") == "W*"
+    assert mask_name("张三丰") == "张*丰"
+    assert mask_name("欧阳小明") == "欧*明"
+    assert mask_name("李四") == "李*"
+    assert mask_name("Wu") == "W*"
 
 
 NASTY = "<script>alert(1)</script>{{ 7*7 }}{% raw %}|**x**"

@@ -98,7 +98,7 @@ def _produce(
     started = time.perf_counter()
     extra: dict[str, object] = {}
     if kind == "annual" and len(st.root_options) > 1:
-        from hardship_cli.report import records_stamp
+        from hardship_cli.report.common import records_stamp
         from hardship_cli.report.rollup import duplicate_households
         from hardship_cli.report.rollup import stamp as rollup_stamp
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hardship_cli.report.frames import Stats
+    from hardship_cli.report.stats import Stats
 
 
 class StatsFormat(StrEnum):
@@ -78,8 +78,9 @@ def stats(
     from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import load_rollup
     from hardship_cli.domain.model import CaseStatus, GrantStatus
-    from hardship_cli.report.frames import COUNTING, build
-    from hardship_cli.report.frames import stats as compute
+    from hardship_cli.report.frames import build_frames
+    from hardship_cli.report.stats import COUNTING
+    from hardship_cli.report.stats import stats as compute
 
     st = state(ctx)
     day = parse_today(today)
@@ -92,7 +93,7 @@ def stats(
             statuses = [s.strip() for s in status.split(",") if s.strip()]
     elif of == Subject.grants:
         statuses = list(COUNTING)
-    frames = build(records, day)
+    frames = build_frames(records, day)
     fields = (by or "").split(",")
     if units and "org" not in fields:
         fields = ["org", *fields]  # a roll-up: per unit, and the total

@@ -1,10 +1,11 @@
 """Reports: a context built from the records, rendered with Jinja2.
 
-Every figure comes from `frames.stats` or `budgeting.budget_status`, so the reports, the
-`stats` command and the `budget` command agree. Templates ship with the package
-(`templates/` at the top of the repository, inside the package once installed: shipped.py);
-a records root's own `templates/` overrides them by name, read only as regular files
-inside that folder (report/loader.py: no symbolic links, no `..` or absolute names).
+Every figure comes from `stats.stats` (counting the frames of `frames.build_frames`) or
+`budgeting.budget_status`, so the reports, the `stats` command and the `budget` command
+agree. Templates ship with the package (`templates/` at the top of the repository, inside
+the package once installed: shipped.py); a records root's own `templates/` overrides them
+by name, read only as regular files inside that folder (report/loader.py: no symbolic
+links, no `..` or absolute names).
 All templates run in Jinja's immutable sandbox with autoescaping: HTML escapes every value,
 Markdown backslash-escapes the characters that would change its meaning.
 
@@ -26,13 +27,11 @@ from typing import Any
 
 from hardship_cli.load.store import Records
 from hardship_cli.problems import UsageError
-from hardship_cli.report.annual import annual_context, annual_tables
-from hardship_cli.report.casefile import case_context, notice_context
-from hardship_cli.report.frames import parse_month
 from hardship_cli.report.labels import label, lang_of_locale
-from hardship_cli.report.monthly import monthly_context
-from hardship_cli.report.render import render, tables_csv, tables_xlsx
-from hardship_cli.report.tables import FORMATS, KINDS, mask_name, records_stamp  # noqa: F401 - the package's API
+from hardship_cli.report.periods import parse_month
+
+KINDS = ("monthly", "annual", "case", "notice")
+FORMATS = ("md", "html", "csv", "xlsx")
 
 # ---------------------------------------------------------------------------------------
 # One entry point for the command
@@ -71,8 +70,15 @@ def default_lang(records: Records) -> str:
 
 
 def produce(records: Records, request: Request) -> str | bytes:
-    """Build the context and render the report: text for md/html/csv, bytes for xlsx."""
-    from hardship_cli.report.frames import build
+    """Build the context and render the report: text for md/html/csv, bytes for xlsx.
+    The report modules are imported here, not above: they bring pandas, and `hardship
+    budget` (report/budgeting.py) starts without it."""
+    from hardship_cli.report.annual import annual_context, annual_tables
+    from hardship_cli.report.casefile import case_context, notice_context
+    from hardship_cli.report.common import records_stamp
+    from hardship_cli.report.frames import build_frames
+    from hardship_cli.report.monthly import monthly_context
+    from hardship_cli.report.render import render, tables_csv, tables_xlsx
 
     kind, fmt, lang, today = request.kind, request.fmt, request.lang, request.today
     if fmt in ("csv", "xlsx") and kind != "annual":
@@ -83,10 +89,10 @@ def produce(records: Records, request: Request) -> str | bytes:
     stamp = request.extra.get("stamp") or records_stamp(records.root)
     if kind == "monthly":
         year, month = resolve_month(request.month, today)
-        ctx = monthly_context(records, build(records, today), year, month, today, stamp)
+        ctx = monthly_context(records, build_frames(records, today), year, month, today, stamp)
     elif kind == "annual":
         year = request.year or today.year
-        frames = build(records, today)
+        frames = build_frames(records, today)
         duplicates = request.extra.get("duplicates", [])
         if fmt == "csv":
             tables = annual_tables(records, frames, year, today, duplicates)[0]

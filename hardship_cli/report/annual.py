@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from hardship_cli.domain.model import CloseReason
 from hardship_cli.load.store import Records
 from hardship_cli.report.budgeting import budget_status
-from hardship_cli.report.frames import (
-    Frames,
-    between,
-    on_file,
-    stats,
-    to_yuan,
-)
+from hardship_cli.report.common import report_charts, report_header
+from hardship_cli.report.frames import Frames, between, on_file, to_yuan
+from hardship_cli.report.periods import months_of_year
+from hardship_cli.report.stats import stats
 from hardship_cli.report.tables import (
     FIELD_COLS,
     Col,
     Label,
     Table,
-    _charts,
-    _header,
-    _months_of_year,
     budget_table,
     campaigns_table,
     stats_table,
@@ -40,100 +35,120 @@ def annual_tables(
     tables: list[Table] = []
     if records.orgs:
         tables.extend(_rollup_tables(frames, year, duplicates))
-    for by in ("tier", "cause", "unit", "employment", "sex", "age_band"):
-        result = stats(frames, "cases", [by], year=year)
-        tables.append(stats_table(f"by_{by}", f"sec.by_{by}", result))
-    tables.append(
+    tables.extend(_households_tables(frames, year))
+    tables.extend(_help_tables(frames, year))
+    tables.append(_help_by_month_table(frames, year))
+    tables.append(_files_table(frames, year))
+    tables.append(_closed_by_reason_table(frames, year))
+    tables.append(_comparison(frames, year))
+    status = budget_status(records, year, today)
+    tables.append(budget_table(status))
+    tables.append(campaigns_table(status, records))
+    tables.append(_visits_table(frames, year))
+    households = on_file(frames.cases, start, end)
+    extra = {
+        "charts": report_charts(records, frames, status, year, min(today, end), households),
+        "budget_status": status,
+    }
+    return tables, extra
+
+
+def _households_tables(frames: Frames, year: int) -> list[Table]:
+    """The households on file in the year, by tier, cause, unit, employment, sex, age."""
+    return [
+        stats_table(f"by_{by}", f"sec.by_{by}", stats(frames, "cases", [by], year=year))
+        for by in ("tier", "cause", "unit", "employment", "sex", "age_band")
+    ]
+
+
+def _help_tables(frames: Frames, year: int) -> list[Table]:
+    """The year's help by kind and by the fund that paid it."""
+    return [
         stats_table(
             "help_by_kind", "sec.help_by_kind", stats(frames, "grants", ["kind"], year=year)
-        )
-    )
-    tables.append(
+        ),
         stats_table(
             "help_by_fund", "sec.help_by_fund", stats(frames, "grants", ["fund"], year=year)
-        )
-    )
+        ),
+    ]
+
+
+def _help_by_month_table(frames: Frames, year: int) -> Table:
     by_month = stats(frames, "grants", ["month"], year=year)
     found = {r["month"]: r for r in by_month.rows}
     empty = {"households": 0, "grants": 0, "amount": Decimal("0.00")}
-    tables.append(
-        Table(
-            "help_by_month",
-            "sec.help_by_month",
-            [
-                Col("col.month"),
-                Col("col.households", "int"),
-                Col("col.grants", "int"),
-                Col("col.amount", "money"),
-            ],
-            [
-                [m, *[found.get(m, empty)[k] for k in ("households", "grants", "amount")]]
-                for m in _months_of_year(year)
-            ],
-            [Label("col.total"), *[by_month.total[k] for k in ("households", "grants", "amount")]],
-        )
+    return Table(
+        "help_by_month",
+        "sec.help_by_month",
+        [
+            Col("col.month"),
+            Col("col.households", "int"),
+            Col("col.grants", "int"),
+            Col("col.amount", "money"),
+        ],
+        [
+            [m, *[found.get(m, empty)[k] for k in ("households", "grants", "amount")]]
+            for m in months_of_year(year)
+        ],
+        [Label("col.total"), *[by_month.total[k] for k in ("households", "grants", "amount")]],
     )
 
-    def file_counts(y: int) -> dict[str, int]:
-        s, e = date(y, 1, 1), date(y, 12, 31)
-        c = frames.cases
-        return {
-            "opened": len(between(c, "filed_on", s, e)),
-            "approved": len(between(c, "active_since", s, e)),
-            "closed": len(between(c[c["status"].astype(str) == "closed"], "closed_on", s, e)),
-            "rejected": len(between(c[c["status"].astype(str) == "rejected"], "closed_on", s, e)),
-        }
 
-    files = file_counts(year)
-    tables.append(
-        Table(
-            "files",
-            "sec.files",
-            [Col("col.what"), Col("col.count", "int")],
-            [
-                [Label("fig.files_opened"), files["opened"]],
-                [Label("fig.files_approved"), files["approved"]],
-                [Label("fig.closed_files"), files["closed"]],
-                [Label("fig.rejected_files"), files["rejected"]],
-            ],
-        )
+def _file_counts(frames: Frames, year: int) -> dict[str, int]:
+    """Files opened, approved, closed and rejected in a year."""
+    s, e = date(year, 1, 1), date(year, 12, 31)
+    c = frames.cases
+    return {
+        "opened": len(between(c, "filed_on", s, e)),
+        "approved": len(between(c, "active_since", s, e)),
+        "closed": len(between(c[c["status"].astype(str) == "closed"], "closed_on", s, e)),
+        "rejected": len(between(c[c["status"].astype(str) == "rejected"], "closed_on", s, e)),
+    }
+
+
+def _files_table(frames: Frames, year: int) -> Table:
+    files = _file_counts(frames, year)
+    return Table(
+        "files",
+        "sec.files",
+        [Col("col.what"), Col("col.count", "int")],
+        [
+            [Label("fig.files_opened"), files["opened"]],
+            [Label("fig.files_approved"), files["approved"]],
+            [Label("fig.closed_files"), files["closed"]],
+            [Label("fig.rejected_files"), files["rejected"]],
+        ],
     )
+
+
+def _closed_by_reason_table(frames: Frames, year: int) -> Table:
+    start, end = date(year, 1, 1), date(year, 12, 31)
     closed = between(
         frames.cases[frames.cases["status"].astype(str) == "closed"], "closed_on", start, end
     )
     reasons = closed["close_reason"].astype(str).value_counts()
-    tables.append(
-        Table(
-            "closed_by_reason",
-            "sec.closed_by_reason",
-            [FIELD_COLS["close_reason"], Col("col.households", "int")],
-            [[r, int(reasons[r])] for r in sorted(reasons.index, key=_reason_order)],
-            [Label("col.total"), len(closed)],
-        )
+    return Table(
+        "closed_by_reason",
+        "sec.closed_by_reason",
+        [FIELD_COLS["close_reason"], Col("col.households", "int")],
+        [[r, int(reasons[r])] for r in sorted(reasons.index, key=_reason_order)],
+        [Label("col.total"), len(closed)],
     )
-    tables.append(_comparison(frames, year, file_counts))
-    status = budget_status(records, year, today)
-    tables.append(budget_table(status))
-    tables.append(campaigns_table(status, records))
-    visits = between(frames.visits, "on", start, end)
+
+
+def _visits_table(frames: Frames, year: int) -> Table:
+    """The year's visits by occasion: visits made and households visited."""
+    visits = between(frames.visits, "on", date(year, 1, 1), date(year, 12, 31))
     occ = visits.groupby("occasion", observed=True, sort=True).agg(
         visits=("visit", "nunique"), households=("case", "nunique")
     )
-    tables.append(
-        Table(
-            "visits",
-            "sec.visits",
-            [FIELD_COLS["occasion"], Col("col.visits", "int"), Col("col.households", "int")],
-            [[str(k), int(r["visits"]), int(r["households"])] for k, r in occ.iterrows()],
-            [Label("col.total"), int(visits["visit"].nunique()), int(visits["case"].nunique())],
-        )
+    return Table(
+        "visits",
+        "sec.visits",
+        [FIELD_COLS["occasion"], Col("col.visits", "int"), Col("col.households", "int")],
+        [[str(k), int(r["visits"]), int(r["households"])] for k, r in occ.iterrows()],
+        [Label("col.total"), int(visits["visit"].nunique()), int(visits["case"].nunique())],
     )
-    households = on_file(frames.cases, start, end)
-    extra = {
-        "charts": _charts(records, frames, status, year, min(today, end), households),
-        "budget_status": status,
-    }
-    return tables, extra
 
 
 def _rollup_tables(frames: Frames, year: int, duplicates: Sequence[Any]) -> list[Table]:
@@ -178,19 +193,19 @@ def _rollup_tables(frames: Frames, year: int, duplicates: Sequence[Any]) -> list
 
 
 def _reason_order(code: str) -> int:
-    from hardship_cli.domain.model import CloseReason
-
     codes = [r.value for r in CloseReason]
     return codes.index(code) if code in codes else len(codes)
 
 
-def _comparison(frames: Frames, year: int, file_counts: Callable[[int], dict[str, int]]) -> Table:
+def _comparison(frames: Frames, year: int) -> Table:
+    """This year's main figures against last year's."""
+
     def figures(y: int) -> list[Any]:
         cases = stats(frames, "cases", [], year=y).total
         grants = stats(frames, "grants", [], year=y).total
         gifts = frames.contributions[frames.contributions["year"] == y]
         visits = frames.visits[frames.visits["year"] == y]
-        files = file_counts(y)
+        files = _file_counts(frames, y)
         return [
             cases["households"],
             cases["people"],
@@ -240,7 +255,7 @@ def annual_context(
     stamp: dict[str, Any],
     duplicates: Sequence[Any] = (),
 ) -> dict[str, Any]:
-    ctx = _header(records, "annual", today, stamp)
+    ctx = report_header(records, "annual", today, stamp)
     ctx["period"] = str(year)
     tables, extra = annual_tables(records, frames, year, today, duplicates)
     ctx["tables"] = {t.key: t for t in tables}

@@ -7,26 +7,26 @@ from decimal import Decimal
 from typing import Any
 
 from hardship_cli.domain.model import (
+    Case,
     CaseStatus,
+    Config,
     GrantStatus,
     open_objections,
 )
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.load.store import Records
 from hardship_cli.problems import UsageError
-from hardship_cli.report.tables import (
-    Col,
-    Label,
-    Table,
-    _header,
-    _review_due,
-    mask_name,
-)
+from hardship_cli.report.common import report_header, review_due
+from hardship_cli.report.periods import age_on
+from hardship_cli.report.tables import Col, Label, Table
+
+Facts = list[tuple[Label, Any]]
 
 
 def case_context(
     records: Records, case_id: str, today: date, full: bool, stamp: dict[str, Any]
 ) -> dict[str, Any]:
+    """The household file of one case; sensitive fields only with `full`."""
     assert records.config is not None
     case = records.cases.get(case_id)
     if case is None:
@@ -34,49 +34,82 @@ def case_context(
             f"no case {case_id} in this root",
             "list the files with `hardship stats --of cases --by status`, or check the ID",
         )
-    ctx = _header(records, "case", today, stamp)
+    ctx = report_header(records, "case", today, stamp)
     ctx["period"] = case_id
     ctx["full"] = full
+    ctx["file"] = _file_facts(case, records.config.policy.review_cycle_days)
+    ctx["worker"] = _worker_facts(case, today)
+    ctx["sensitive"] = _sensitive_facts(case) if full else []
+    ctx["household"] = _household_table(case, today, full)
+    ctx["referrals"] = _referrals_table(case, full)
+    ctx["income"] = _income_figures(case, records.config, today)
+    ctx["causes"] = {
+        "primary": case.causes.primary.value,
+        "secondary": [c.value for c in case.causes.secondary],
+    }
+    ctx["process"] = _process_table(case, full)
+    ctx["notice"] = _notice_summary(case, full)
+    ctx["grants"] = _grants_table(records, case_id)
+    ctx["visits"] = _visits_table(records, case_id, full)
+    ctx["campaigns"] = _campaigns_table(records, case_id)
+    ctx["notes"] = case.notes if full else None
+    return ctx
+
+
+def _file_facts(case: Case, cycle_days: int) -> Facts:
+    """The file itself: its ID, status, tier, filing, next review and closing."""
+    facts: Facts = [
+        (Label("col.case"), case.id),
+        (Label("field.status"), Label(f"case_status.{case.status.value}")),
+        (Label("field.level"), Label(f"tier.{case.level.value}")),
+        (Label("field.filed"), f"{case.filed.on.isoformat()} {case.filed.by}"),
+        (Label("field.review_due"), review_due(case, cycle_days)),
+    ]
+    if case.closed is not None:
+        facts.append((Label("field.closed"), case.closed.on))
+        facts.append((Label("col.reason"), Label(f"close_reason.{case.closed.reason.value}")))
+    return facts
+
+
+def _worker_facts(case: Case, today: date) -> Facts:
+    """The worker and the home, nothing sensitive."""
     w = case.worker
-    worker: list[tuple[Label, Any]] = [
+    facts: Facts = [
         (Label("col.name"), w.name),
         (Label("field.employee_id"), w.employee_id),
         (Label("col.unit"), w.unit),
         (Label("field.sex"), Label(f"sex.{w.sex.value}")),
         (Label("field.birth_date"), w.birth_date),
-        (Label("col.age"), _age(w.birth_date, today)),
+        (Label("col.age"), age_on(w.birth_date, today)),
         (Label("field.employment"), Label(f"employment.{w.employment.value}")),
         (Label("field.health"), Label(f"health.{w.health.value}")),
     ]
     if w.disability:
-        worker.append((Label("field.disability"), w.disability))
+        facts.append((Label("field.disability"), w.disability))
     if case.housing:
-        worker.append((Label("field.housing"), case.housing))
-    ctx["file"] = [
-        (Label("col.case"), case.id),
-        (Label("field.status"), Label(f"case_status.{case.status.value}")),
-        (Label("field.level"), Label(f"tier.{case.level.value}")),
-        (Label("field.filed"), f"{case.filed.on.isoformat()} {case.filed.by}"),
-        (Label("field.review_due"), _review_due(case, records.config.policy.review_cycle_days)),
-    ]
-    if case.closed is not None:
-        ctx["file"].append((Label("field.closed"), case.closed.on))
-        ctx["file"].append((Label("col.reason"), Label(f"close_reason.{case.closed.reason.value}")))
-    ctx["worker"] = worker
-    sensitive: list[tuple[Label, Any]] = []
-    if full:
-        for key, value in (
-            ("field.id_number", w.id_number),
-            ("field.phone", w.phone),
-            ("field.diagnosis", w.diagnosis),
-            ("field.address", w.address),
-            ("field.bank", case.bank.name if case.bank else None),
-            ("field.account", case.bank.account if case.bank else None),
-        ):
-            if value:
-                sensitive.append((Label(key), value))
-    ctx["sensitive"] = sensitive
-    ctx["household"] = Table(
+        facts.append((Label("field.housing"), case.housing))
+    return facts
+
+
+def _sensitive_facts(case: Case) -> Facts:
+    """The sensitive fields of the worker and the bank (the `full` file only)."""
+    w = case.worker
+    facts: Facts = []
+    for key, value in (
+        ("field.id_number", w.id_number),
+        ("field.phone", w.phone),
+        ("field.diagnosis", w.diagnosis),
+        ("field.address", w.address),
+        ("field.bank", case.bank.name if case.bank else None),
+        ("field.account", case.bank.account if case.bank else None),
+    ):
+        if value:
+            facts.append((Label(key), value))
+    return facts
+
+
+def _household_table(case: Case, today: date, full: bool) -> Table:
+    return Table(
         "household",
         "sec.household",
         [
@@ -92,7 +125,7 @@ def case_context(
             [
                 m.name,
                 m.relation.value,
-                _age(m.birth_date, today),
+                age_on(m.birth_date, today),
                 m.health.value,
                 m.monthly_income,
                 m.occupation,
@@ -101,7 +134,10 @@ def case_context(
             for m in case.household
         ],
     )
-    ctx["referrals"] = Table(
+
+
+def _referrals_table(case: Case, full: bool) -> Table:
+    return Table(
         "referrals",
         "sec.referrals",
         [
@@ -126,9 +162,13 @@ def case_context(
             for r in sorted(case.referrals, key=lambda r: r.sent.on)
         ],
     )
-    standard = records.config.standard_on(today)
-    by_income = records.config.level_for(case.per_capita_monthly, today)
-    ctx["income"] = [
+
+
+def _income_figures(case: Case, config: Config, today: date) -> list[tuple[Label, Any, str]]:
+    """The household's income against the local standard, and the tier it suggests."""
+    standard = config.standard_on(today)
+    by_income = config.level_for(case.per_capita_monthly, today)
+    return [
         (Label("fig.household_monthly"), case.income.household_monthly, "money"),
         (Label("fig.referral_income"), case.referral_income_monthly, "money"),
         (Label("fig.rigid"), case.income.rigid_expenses_monthly, "money"),
@@ -141,10 +181,10 @@ def case_context(
             "text",
         ),
     ]
-    ctx["causes"] = {
-        "primary": case.causes.primary.value,
-        "secondary": [c.value for c in case.causes.secondary],
-    }
+
+
+def _process_table(case: Case, full: bool) -> Table:
+    """The checks and approvals of the file, by date."""
     steps = sorted([*case.checks, *case.approvals], key=lambda s: s.on)
     step_cols = [
         Col("col.date", "date"),
@@ -155,7 +195,7 @@ def case_context(
     ]
     if full:
         step_cols.append(Col("col.note"))
-    ctx["process"] = Table(
+    return Table(
         "process",
         "sec.process",
         step_cols,
@@ -171,19 +211,26 @@ def case_context(
             for s in steps
         ],
     )
-    notice = None
-    if case.notice is not None:
-        notice = {
-            "from": case.notice.from_,
-            "until": case.notice.until,
-            "objections": len(case.notice.objections),
-            "open": len(open_objections(case)),
-            "texts": [o.text for o in case.notice.objections] if full else [],
-        }
-    ctx["notice"] = notice
+
+
+def _notice_summary(case: Case, full: bool) -> dict[str, Any] | None:
+    """The notice period and its objections (their texts only with `full`)."""
+    if case.notice is None:
+        return None
+    return {
+        "from": case.notice.from_,
+        "until": case.notice.until,
+        "objections": len(case.notice.objections),
+        "open": len(open_objections(case)),
+        "texts": [o.text for o in case.notice.objections] if full else [],
+    }
+
+
+def _grants_table(records: Records, case_id: str) -> Table:
+    """Every grant of the household; the total counts those approved or paid."""
     grants = sorted(records.grants_of(case_id), key=lambda g: (g.proposed.on, g.id))
     counting = [g for g in grants if g.status in (GrantStatus.approved, GrantStatus.paid)]
-    ctx["grants"] = Table(
+    return Table(
         "grants",
         "sec.grants",
         [
@@ -219,6 +266,10 @@ def case_context(
         if counting
         else None,
     )
+
+
+def _visits_table(records: Records, case_id: str, full: bool) -> Table:
+    """The visits to the household (their findings only with `full`)."""
     visits = sorted(
         (v for v in records.visits.values() if case_id in v.cases), key=lambda v: (v.on, v.id)
     )
@@ -230,7 +281,7 @@ def case_context(
     ]
     if full:
         visit_cols.append(Col("col.note"))
-    ctx["visits"] = Table(
+    return Table(
         "visits",
         "sec.case_visits",
         visit_cols,
@@ -245,12 +296,16 @@ def case_context(
             for v in visits
         ],
     )
+
+
+def _campaigns_table(records: Records, case_id: str) -> Table:
+    """The donation drives for the household."""
     drives = [
         campaign_use(d, records.grants.values())
         for _, d in sorted(records.campaigns.items())
         if d.beneficiary == case_id
     ]
-    ctx["campaigns"] = Table(
+    return Table(
         "campaigns",
         "sec.donations",
         [
@@ -261,20 +316,26 @@ def case_context(
         ],
         [[f"{u.campaign.id} {u.campaign.title}", u.raised, u.spent, u.balance] for u in drives],
     )
-    ctx["notes"] = case.notes if full else None
-    return ctx
 
 
-def _age(birth: date | None, today: date) -> int | None:
-    from hardship_cli.report.frames import age_on
+# ---------------------------------------------------------------------------------------
+# The public notice
 
-    return age_on(birth, today)
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 李四 -> 李*: the public notice never shows a whole name."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name + "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" + name[-1]
 
 
 def notice_context(records: Records, today: date, stamp: dict[str, Any]) -> dict[str, Any]:
     """The public notice (公示): households now on notice, names masked, nothing sensitive."""
     assert records.config is not None
-    ctx = _header(records, "notice", today, stamp)
+    ctx = report_header(records, "notice", today, stamp)
     ctx["period"] = today.isoformat()
     rows = []
     for cid in sorted(records.cases):

@@ -18,26 +18,159 @@ from hardship_cli.domain.model import (
 )
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.load.store import Records
-from hardship_cli.report.budgeting import budget_status
-from hardship_cli.report.frames import (
-    Frames,
-    between,
-    month_bounds,
-    on_file,
-    stats,
-    to_yuan,
-)
-from hardship_cli.report.tables import (
-    Col,
-    Label,
-    Table,
-    _charts,
-    _header,
-    _help_by_month,
-    _review_due,
-    budget_table,
-    stats_table,
-)
+from hardship_cli.report.budgeting import BudgetStatus, budget_status
+from hardship_cli.report.common import help_by_month, report_charts, report_header, review_due
+from hardship_cli.report.frames import Frames, between, on_file, to_yuan
+from hardship_cli.report.periods import Month, month_bounds
+from hardship_cli.report.stats import stats
+from hardship_cli.report.tables import Col, Label, Table, budget_table, stats_table
+
+
+def monthly_context(
+    records: Records, frames: Frames, year: int, month: int, today: date, stamp: dict[str, Any]
+) -> dict[str, Any]:
+    """The monthly report's context: the month's figures, alerts and tables, what is due
+    next month, and the year's charts up to the month's end."""
+    assert records.config is not None
+    period = Month.of(year, month)
+    cycle = records.config.policy.review_cycle_days
+    cases = records.cases
+    ctx = report_header(records, "monthly", today, stamp)
+    ctx["period"] = period.key
+    status = budget_status(records, year, today, upto=period.end)
+    households = on_file(frames.cases, period.end, period.end)
+    filed = sorted(c for c in cases if period.start <= cases[c].filed.on <= period.end)
+    ctx["figures"] = _month_figures(records, frames, period, status, households, filed)
+    ctx["alerts"] = _alerts(cases, filed, status, cycle, period.end)
+    ctx["new_files"] = _new_files_table(cases, filed)
+    ctx["changes"] = _status_changes_table(cases, period)
+    ctx["help_by_kind"] = stats_table(
+        "help_by_kind", "sec.help_by_kind", stats(frames, "grants", ["kind"], month=period.key)
+    )
+    ctx["help_by_fund"] = stats_table(
+        "help_by_fund", "sec.help_by_fund", stats(frames, "grants", ["fund"], month=period.key)
+    )
+    ctx["help_list"] = _help_list_table(records, period)
+    ctx["budget"] = budget_table(status)
+    ctx["budget_status"] = status
+    ctx["donations"] = _donations_table(records, period)
+    ctx["visits"] = _visits_table(records, period)
+    ctx["referrals"] = _referrals_table(cases, period)
+    ctx["due"] = _due_next_month_table(records, cycle, period.end)
+    ctx["charts"] = report_charts(records, frames, status, year, period.end, households)
+    ctx["help_by_month"] = Table(
+        "help_by_month",
+        "sec.help_by_month",
+        [Col("col.month"), Col("col.amount", "money")],
+        [[f"{year:04d}-{int(m):02d}", v] for m, v in help_by_month(frames, year, period.key)],
+    )
+    return ctx
+
+
+def _month_figures(
+    records: Records,
+    frames: Frames,
+    period: Month,
+    status: BudgetStatus,
+    households: Any,
+    filed: list[str],
+) -> list[tuple[Label, Any, str]]:
+    """The month at a glance: files, help, money paid and given, visits, the budget."""
+    start, end = period.start, period.end
+    help_month = stats(frames, "grants", [], month=period.key)
+    paid = between(frames.grants, "paid_on", start, end)
+    paid = paid[paid["status"].astype(str) == GrantStatus.paid.value]
+    gifts = between(frames.contributions, "on", start, end)
+    visits_in = between(frames.visits, "on", start, end)
+    closed = [
+        c for c, case in records.cases.items() if case.closed and start <= case.closed.on <= end
+    ]
+    return [
+        (Label("fig.households_active"), len(households), "int"),
+        (Label("fig.new_files"), len(filed), "int"),
+        (Label("fig.closed_files"), len(closed), "int"),
+        (Label("fig.grants"), help_month.total["grants"], "int"),
+        (Label("fig.households_helped"), help_month.total["households"], "int"),
+        (Label("fig.amount"), help_month.total["amount"], "money"),
+        (Label("fig.paid_in_month"), to_yuan(paid["fen"].sum()), "money"),
+        (Label("fig.donations"), to_yuan(gifts["fen"].sum()), "money"),
+        (Label("fig.visits"), int(visits_in["visit"].nunique()), "int"),
+        (Label("fig.households_visited"), int(visits_in["case"].nunique()), "int"),
+        (Label("fig.budget_used"), status.percent, "pct"),
+    ]
+
+
+def _alerts(
+    cases: dict[str, Case], filed: list[str], status: BudgetStatus, cycle: int, end: date
+) -> list[dict[str, Any]]:
+    """What needs attention: 特困职工及时报告, money, reviews, objections."""
+    alerts: list[dict[str, Any]] = []
+    for cid in filed:
+        c = cases[cid]
+        if c.level == Level.deep and c.status != CaseStatus.rejected:
+            alerts.append(
+                {"key": "alert.new_deep", "what": f"{cid} {c.worker.name}", "on": c.filed.on}
+            )
+    for line in status.overdrawn:
+        alerts.append(
+            {"key": "alert.overdrawn", "what": Label(f"kind.{line.use.kind.value}"), "on": None}
+        )
+    for fund in status.overspent:
+        alerts.append(
+            {
+                "key": "alert.fund_overspent",
+                "what": Label(f"fund.{fund.fund}") if fund.fund in FIXED_FUNDS else fund.fund,
+                "on": None,
+            }
+        )
+    for line in status.running_out:
+        alerts.append(
+            {
+                "key": "alert.runs_out",
+                "what": Label(f"kind.{line.use.kind.value}"),
+                "on": line.runs_out_on,
+            }
+        )
+    for cid in sorted(cases):
+        c = cases[cid]
+        if c.status == CaseStatus.active:
+            review = review_due(c, cycle)
+            if review is not None and review <= end:
+                alerts.append(
+                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": review}
+                )
+        if c.status == CaseStatus.on_notice and open_objections(c):
+            alerts.append({"key": "alert.objection", "what": f"{cid} {c.worker.name}", "on": None})
+    return alerts
+
+
+def _new_files_table(cases: dict[str, Case], filed: list[str]) -> Table:
+    return Table(
+        "new_files",
+        "sec.new_files",
+        [
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.unit"),
+            Col("col.tier", "code", "tier."),
+            Col("col.cause", "code", "cause."),
+            Col("col.date", "date"),
+            Col("col.status", "code", "case_status."),
+        ],
+        [
+            [
+                cid,
+                cases[cid].worker.name,
+                cases[cid].worker.unit,
+                cases[cid].level.value,
+                cases[cid].causes.primary.value,
+                cases[cid].filed.on,
+                cases[cid].status.value,
+            ]
+            for cid in filed
+        ],
+    )
+
 
 _RANK = {"applied": 0, "checked": 1, "on_notice": 2, "active": 3, "rejected": 4, "closed": 4}
 
@@ -74,9 +207,123 @@ def _status_events(case: Case, start: date, end: date) -> list[tuple[date, Label
     return out
 
 
-def _referrals_table(cases: dict[str, Case], start: date, end: date) -> Table:
+def _status_changes_table(cases: dict[str, Case], period: Month) -> Table:
+    changes = []
+    for cid in sorted(cases):
+        for day, new in _status_events(cases[cid], period.start, period.end):
+            changes.append([day, cid, cases[cid].worker.name, new])
+    changes.sort(key=lambda r: (r[0], r[1]))
+    return Table(
+        "changes",
+        "sec.status_changes",
+        [
+            Col("col.date", "date"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.to"),
+        ],
+        changes,
+    )
+
+
+def _help_list_table(records: Records, period: Month) -> Table:
+    """Every grant proposed in the month, whatever became of it."""
+    cases = records.cases
+    grants = sorted(
+        (g for g in records.grants.values() if period.start <= g.proposed.on <= period.end),
+        key=lambda g: (g.proposed.on, g.id),
+    )
+    return Table(
+        "help_list",
+        "sec.help_list",
+        [
+            Col("col.grant"),
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.kind", "code", "kind."),
+            Col("col.fund", "code", "fund."),
+            Col("col.amount", "money"),
+            Col("col.status", "code", "grant_status."),
+            Col("col.proposed_on", "date"),
+            Col("col.paid_on", "date"),
+        ],
+        [
+            [
+                g.id,
+                g.case,
+                cases[g.case].worker.name if g.case in cases else "",
+                g.kind.value,
+                g.fund,
+                g.amount,
+                g.status.value,
+                g.proposed.on,
+                g.paid.on if g.paid else None,
+            ]
+            for g in grants
+        ],
+    )
+
+
+def _donations_table(records: Records, period: Month) -> Table:
+    """The drives that received gifts in the month, and where each stands."""
+    gift_rows = []
+    for cid in sorted(records.campaigns):
+        d = records.campaigns[cid]
+        month_gifts = [x for x in d.contributions if period.start <= x.on <= period.end]
+        if month_gifts:
+            use = campaign_use(d, records.grants.values())
+            gift_rows.append(
+                [
+                    f"{d.id} {d.title}",
+                    len(month_gifts),
+                    sum((x.amount for x in month_gifts), Decimal("0.00")),
+                    use.raised,
+                    use.spent,
+                    use.balance,
+                ]
+            )
+    return Table(
+        "donations",
+        "sec.donations",
+        [
+            Col("col.campaign"),
+            Col("col.donors", "int"),
+            Col("col.amount", "money"),
+            Col("col.raised", "money"),
+            Col("col.paid", "money"),
+            Col("col.balance", "money"),
+        ],
+        gift_rows,
+    )
+
+
+def _visits_table(records: Records, period: Month) -> Table:
+    visit_rows = []
+    for vid in sorted(records.visits):
+        v = records.visits[vid]
+        if period.start <= v.on <= period.end:
+            visit_rows.append(
+                [v.on, vid, v.occasion.value, len(set(v.cases)), "、".join(v.visitors)]
+            )
+    visit_rows.sort(key=lambda r: (r[0], r[1]))
+    return Table(
+        "visits",
+        "sec.visits",
+        [
+            Col("col.date", "date"),
+            Col("col.case"),
+            Col("col.occasion", "code", "occasion."),
+            Col("col.households", "int"),
+            Col("col.visitors"),
+        ],
+        visit_rows,
+    )
+
+
+def _referrals_table(cases: dict[str, Case], period: Month) -> Table:
     """Referrals still open at the month's end, and those answered during it, with what
     came back. Purposes are left out: they can tell an illness."""
+    start, end = period.start, period.end
     rows = []
     for cid in sorted(cases):
         case = cases[cid]
@@ -120,217 +367,17 @@ def _referrals_table(cases: dict[str, Case], start: date, end: date) -> Table:
     )
 
 
-def monthly_context(
-    records: Records, frames: Frames, year: int, month: int, today: date, stamp: dict[str, Any]
-) -> dict[str, Any]:
-    assert records.config is not None
-    start, end = month_bounds(year, month)
-    key = f"{year:04d}-{month:02d}"
-    ctx = _header(records, "monthly", today, stamp)
-    ctx["period"] = key
+def _due_next_month_table(records: Records, cycle: int, end: date) -> Table:
+    """What is due in the month after `end`: reviews, notices ending, follow-up visits,
+    drives closing."""
     cases = records.cases
-    status = budget_status(records, year, today, upto=end)
-    households = on_file(frames.cases, end, end)
-    help_month = stats(frames, "grants", [], month=key)
-    paid = between(frames.grants, "paid_on", start, end)
-    paid = paid[paid["status"].astype(str) == GrantStatus.paid.value]
-    gifts = between(frames.contributions, "on", start, end)
-    visits_in = between(frames.visits, "on", start, end)
-    filed = sorted(c for c in cases if start <= cases[c].filed.on <= end)
-    closed = [c for c, case in cases.items() if case.closed and start <= case.closed.on <= end]
-    ctx["figures"] = [
-        (Label("fig.households_active"), len(households), "int"),
-        (Label("fig.new_files"), len(filed), "int"),
-        (Label("fig.closed_files"), len(closed), "int"),
-        (Label("fig.grants"), help_month.total["grants"], "int"),
-        (Label("fig.households_helped"), help_month.total["households"], "int"),
-        (Label("fig.amount"), help_month.total["amount"], "money"),
-        (Label("fig.paid_in_month"), to_yuan(paid["fen"].sum()), "money"),
-        (Label("fig.donations"), to_yuan(gifts["fen"].sum()), "money"),
-        (Label("fig.visits"), int(visits_in["visit"].nunique()), "int"),
-        (Label("fig.households_visited"), int(visits_in["case"].nunique()), "int"),
-        (Label("fig.budget_used"), status.percent, "pct"),
-    ]
-    # alerts: 特困职工及时报告, money, reviews, objections
-    alerts: list[dict[str, Any]] = []
-    for cid in filed:
-        c = cases[cid]
-        if c.level == Level.deep and c.status != CaseStatus.rejected:
-            alerts.append(
-                {"key": "alert.new_deep", "what": f"{cid} {c.worker.name}", "on": c.filed.on}
-            )
-    for line in status.overdrawn:
-        alerts.append(
-            {"key": "alert.overdrawn", "what": Label(f"kind.{line.use.kind.value}"), "on": None}
-        )
-    for fund in status.overspent:
-        alerts.append(
-            {
-                "key": "alert.fund_overspent",
-                "what": Label(f"fund.{fund.fund}") if fund.fund in FIXED_FUNDS else fund.fund,
-                "on": None,
-            }
-        )
-    for line in status.running_out:
-        alerts.append(
-            {
-                "key": "alert.runs_out",
-                "what": Label(f"kind.{line.use.kind.value}"),
-                "on": line.runs_out_on,
-            }
-        )
-    cycle = records.config.policy.review_cycle_days
-    for cid in sorted(cases):
-        c = cases[cid]
-        if c.status == CaseStatus.active:
-            review = _review_due(c, cycle)
-            if review is not None and review <= end:
-                alerts.append(
-                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": review}
-                )
-        if c.status == CaseStatus.on_notice and open_objections(c):
-            alerts.append({"key": "alert.objection", "what": f"{cid} {c.worker.name}", "on": None})
-    ctx["alerts"] = alerts
-    ctx["new_files"] = Table(
-        "new_files",
-        "sec.new_files",
-        [
-            Col("col.case"),
-            Col("col.name"),
-            Col("col.unit"),
-            Col("col.tier", "code", "tier."),
-            Col("col.cause", "code", "cause."),
-            Col("col.date", "date"),
-            Col("col.status", "code", "case_status."),
-        ],
-        [
-            [
-                cid,
-                cases[cid].worker.name,
-                cases[cid].worker.unit,
-                cases[cid].level.value,
-                cases[cid].causes.primary.value,
-                cases[cid].filed.on,
-                cases[cid].status.value,
-            ]
-            for cid in filed
-        ],
-    )
-    changes = []
-    for cid in sorted(cases):
-        for day, new in _status_events(cases[cid], start, end):
-            changes.append([day, cid, cases[cid].worker.name, new])
-    changes.sort(key=lambda r: (r[0], r[1]))
-    ctx["changes"] = Table(
-        "changes",
-        "sec.status_changes",
-        [
-            Col("col.date", "date"),
-            Col("col.case"),
-            Col("col.name"),
-            Col("col.to"),
-        ],
-        changes,
-    )
-    ctx["help_by_kind"] = stats_table(
-        "help_by_kind", "sec.help_by_kind", stats(frames, "grants", ["kind"], month=key)
-    )
-    ctx["help_by_fund"] = stats_table(
-        "help_by_fund", "sec.help_by_fund", stats(frames, "grants", ["fund"], month=key)
-    )
-    grants = sorted(
-        (g for g in records.grants.values() if start <= g.proposed.on <= end),
-        key=lambda g: (g.proposed.on, g.id),
-    )
-    ctx["help_list"] = Table(
-        "help_list",
-        "sec.help_list",
-        [
-            Col("col.grant"),
-            Col("col.case"),
-            Col("col.name"),
-            Col("col.kind", "code", "kind."),
-            Col("col.fund", "code", "fund."),
-            Col("col.amount", "money"),
-            Col("col.status", "code", "grant_status."),
-            Col("col.proposed_on", "date"),
-            Col("col.paid_on", "date"),
-        ],
-        [
-            [
-                g.id,
-                g.case,
-                cases[g.case].worker.name if g.case in cases else "",
-                g.kind.value,
-                g.fund,
-                g.amount,
-                g.status.value,
-                g.proposed.on,
-                g.paid.on if g.paid else None,
-            ]
-            for g in grants
-        ],
-    )
-    ctx["budget"] = budget_table(status)
-    ctx["budget_status"] = status
-    gift_rows = []
-    for cid in sorted(records.campaigns):
-        d = records.campaigns[cid]
-        month_gifts = [x for x in d.contributions if start <= x.on <= end]
-        if month_gifts:
-            use = campaign_use(d, records.grants.values())
-            gift_rows.append(
-                [
-                    f"{d.id} {d.title}",
-                    len(month_gifts),
-                    sum((x.amount for x in month_gifts), Decimal("0.00")),
-                    use.raised,
-                    use.spent,
-                    use.balance,
-                ]
-            )
-    ctx["donations"] = Table(
-        "donations",
-        "sec.donations",
-        [
-            Col("col.campaign"),
-            Col("col.donors", "int"),
-            Col("col.amount", "money"),
-            Col("col.raised", "money"),
-            Col("col.paid", "money"),
-            Col("col.balance", "money"),
-        ],
-        gift_rows,
-    )
-    visit_rows = []
-    for vid in sorted(records.visits):
-        v = records.visits[vid]
-        if start <= v.on <= end:
-            visit_rows.append(
-                [v.on, vid, v.occasion.value, len(set(v.cases)), "、".join(v.visitors)]
-            )
-    visit_rows.sort(key=lambda r: (r[0], r[1]))
-    ctx["visits"] = Table(
-        "visits",
-        "sec.visits",
-        [
-            Col("col.date", "date"),
-            Col("col.case"),
-            Col("col.occasion", "code", "occasion."),
-            Col("col.households", "int"),
-            Col("col.visitors"),
-        ],
-        visit_rows,
-    )
-    ctx["referrals"] = _referrals_table(cases, start, end)
-    # what is due next month
     next_start = end + timedelta(days=1)
     next_end = month_bounds(next_start.year, next_start.month)[1]
     due: list[list[Any]] = []
     for cid in sorted(cases):
         c = cases[cid]
         if c.status == CaseStatus.active:
-            when = _review_due(c, cycle)
+            when = review_due(c, cycle)
             if when is not None and next_start <= when <= next_end:
                 due.append([when, Label("due.review"), cid, c.worker.name])
         if c.status == CaseStatus.on_notice and c.notice is not None:
@@ -346,17 +393,9 @@ def monthly_context(
         if d.closed is not None and next_start <= d.closed <= next_end:
             due.append([d.closed, Label("due.campaign_closes"), did, d.title])
     due.sort(key=lambda r: (r[0], r[2]))
-    ctx["due"] = Table(
+    return Table(
         "due",
         "sec.due",
         [Col("col.due", "date"), Col("col.what"), Col("col.case"), Col("col.name")],
         due,
     )
-    ctx["charts"] = _charts(records, frames, status, year, end, households)
-    ctx["help_by_month"] = Table(
-        "help_by_month",
-        "sec.help_by_month",
-        [Col("col.month"), Col("col.amount", "money")],
-        [[f"{year:04d}-{int(m):02d}", v] for m, v in _help_by_month(frames, year, key)],
-    )
-    return ctx

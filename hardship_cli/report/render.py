@@ -16,16 +16,7 @@ from hardship_cli.cells import csv_line, neutral, xlsx_append, xlsx_bytes
 from hardship_cli.domain.money import yuan
 from hardship_cli.problems import UsageError
 from hardship_cli.report.labels import label
-
-# ---------------------------------------------------------------------------------------
-# Rendering
-from hardship_cli.report.tables import (
-    Col,
-    Label,
-    Table,
-    cell_text,
-    code_label,
-)
+from hardship_cli.report.tables import Col, Label, Table, cell_text, code_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 

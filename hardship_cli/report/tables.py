@@ -1,37 +1,21 @@
-"""Report tables and what every report shares: cells in words, stamps, charts."""
+"""Report tables: what the templates, CSV and Excel all draw from, and cells in words."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hardship_cli.domain.model import Case, Level, active_since
 from hardship_cli.domain.money import yuan
 from hardship_cli.load.store import Records
-from hardship_cli.report import charts
 from hardship_cli.report.budgeting import BudgetStatus
-from hardship_cli.report.frames import (
-    Frames,
-    Stats,
-    month_bounds,
-    month_of,
-    stats,
-)
 from hardship_cli.report.labels import label
-from hardship_cli.rules.reviews import review_due_on
 
-KINDS = ("monthly", "annual", "case", "notice")
-FORMATS = ("md", "html", "csv", "xlsx")
+if TYPE_CHECKING:
+    from hardship_cli.report.stats import Stats
+
 LONG_TABLE = 25  # rows; a longer table may continue on the next printed page
-
-
-# ---------------------------------------------------------------------------------------
-# Tables: what the templates, CSV and Excel all draw from
 
 
 @dataclass(frozen=True)
@@ -109,7 +93,7 @@ FIELD_COLS = {
 
 
 def stats_table(key: str, title: str, result: Stats) -> Table:
-    """A `frames.stats` result with one grouping field, as a report table with totals."""
+    """A `stats.stats` result with one grouping field, as a report table with totals."""
     by = result.by[0]
     first = FIELD_COLS.get(by, Col(f"col.{by}"))
     if by == "status":
@@ -206,108 +190,3 @@ def campaigns_table(status: BudgetStatus, records: Records) -> Table:
         sum((u.balance for u in status.campaigns), zero),
     ]
     return Table("campaigns", "sec.donations", cols, rows, total if rows else None)
-
-
-# ---------------------------------------------------------------------------------------
-# Stamps and privacy
-
-
-def records_stamp(root: Path) -> dict[str, Any]:
-    """The git commit of the records (the last one that touched the root, reports aside),
-    and whether the records have changes not yet committed."""
-    if shutil.which("git") is None:
-        return {"commit": None, "dirty": False, "git_missing": True}
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-    inside = git("rev-parse", "--is-inside-work-tree")
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return {"commit": None, "dirty": False}
-    spec = [".", ":(exclude)reports"]
-    last = git("log", "-1", "--format=%H", "--", *spec)
-    commit = last.stdout.strip() or None
-    dirty = bool(git("status", "--porcelain", "--", *spec).stdout.strip())
-    return {"commit": commit[:12] if commit else None, "dirty": dirty}
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张*丰, 李四 -> 李*: the public notice never shows a whole name."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name + "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" + name[-1]
-
-
-# ---------------------------------------------------------------------------------------
-# Contexts
-
-
-def _header(records: Records, kind: str, today: date, stamp: dict[str, Any]) -> dict[str, Any]:
-    assert records.config is not None
-    org = records.config.organisation
-    return {
-        "kind": kind,
-        "org": org.name,
-        "parent": org.parent,
-        "today": today,
-        "stamp": stamp,
-        "title": f"report.{kind}",
-    }
-
-
-def _months_of_year(year: int) -> list[str]:
-    return [f"{year:04d}-{m:02d}" for m in range(1, 13)]
-
-
-def _help_by_month(frames: Frames, year: int, upto: str | None = None) -> list[tuple[str, Decimal]]:
-    result = stats(frames, "grants", ["month"], year=year)
-    amounts = {r["month"]: r["amount"] for r in result.rows}
-    return [
-        (str(int(m[5:])), amounts.get(m, Decimal("0.00")))
-        for m in _months_of_year(year)
-        if upto is None or m <= upto
-    ]
-
-
-def _burn(records: Records, status: BudgetStatus, year: int, upto: date) -> list[Decimal | None]:
-    """Use of the budget lines (approved or paid) at the end of each month of the year."""
-    from hardship_cli.domain.money import budget_grants
-
-    grants = [g for g in budget_grants(records.grants.values(), year) if g.proposed.on <= upto]
-    out: list[Decimal | None] = []
-    for m in range(1, 13):
-        end = month_bounds(year, m)[1]
-        if date(year, m, 1) > upto:
-            out.append(None)
-            continue
-        out.append(sum((g.amount for g in grants if g.proposed.on <= end), Decimal("0.00")))
-    return out
-
-
-def _tier_items(cases_on_file: Any) -> list[tuple[str, int]]:
-    counts = cases_on_file["tier"].astype(str).value_counts()
-    return [(lv.value, int(counts.get(lv.value, 0))) for lv in Level]
-
-
-def _charts(
-    records: Records,
-    frames: Frames,
-    status: BudgetStatus,
-    year: int,
-    upto: date,
-    households: Any,
-) -> dict[str, Any]:
-    upto_month = month_of(upto) if upto.year == year else None
-    return {
-        "help_by_month": charts.column_chart(_help_by_month(frames, year, upto_month)),
-        "burn": charts.burn_chart(_burn(records, status, year, upto), status.allocated),
-        "burn_budget": status.allocated,
-        "tiers": charts.bar_chart(_tier_items(households)),
-    }
-
-
-def _review_due(case: Case, cycle_days: int) -> date | None:
-    return review_due_on(case.review_due, active_since(case), cycle_days)
