@@ -61,6 +61,12 @@ def test_casework_commands_start_lean(command: str) -> None:
     assert imported_by(command, "--help") == []
 
 
+def test_budget_starts_without_pandas() -> None:
+    """`hardship budget` needs no frames: report/budgeting.py and the report package it
+    sits in import neither pandas nor jinja2."""
+    assert imported_by("--root", "records", "budget", "--today", "2026-11-29") == []
+
+
 def test_help_does_not_build_the_record_model() -> None:
     """The add commands take their flags from the enums, not from the pydantic model."""
     assert imported_by("--help", heavy=("pydantic",)) == []
