@@ -17,16 +17,16 @@ def load_rollup(st: State) -> tuple[Records, list[Unit]]:
     """The records of every root given with --root (several: a roll-up, IDs prefixed with
     the unit's label; one: that root as it is), and the units. A household filed in two
     units is reported on stderr."""
-    from hardship_cli.report.rollup import duplicate_households, merged, units
+    from hardship_cli.report.rollup import duplicate_households, load_units, merged_records
 
     if len(st.root_options) <= 1:
         return load_for_reading(st), []
-    all_units = units(st.roots, st.load_root)
+    all_units = load_units(st.roots, st.load_root)
     for unit in all_units:
         _warn_broken(unit.records, f"{unit.label} {unit.name}: ")
     for problem in duplicate_households(all_units):
         print(problem.format(), file=sys.stderr)
-    return merged(all_units), all_units
+    return merged_records(all_units), all_units
 
 
 def load_for_reading(st: State) -> Records:

@@ -99,8 +99,7 @@ def _produce(
     extra: dict[str, object] = {}
     if kind == "annual" and len(st.root_options) > 1:
         from hardship_cli.report.common import records_stamp
-        from hardship_cli.report.rollup import duplicate_households
-        from hardship_cli.report.rollup import stamp as rollup_stamp
+        from hardship_cli.report.rollup import duplicate_households, rollup_stamp
 
         records, units = load_rollup(st)
         extra = {

@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal("0")
 
 
-def fmt(value: Decimal | int | float) -> str:
+def svg_number(value: Decimal | int | float) -> str:
+    """A coordinate for the SVG: one decimal, never a float's noise."""
     return f"{Decimal(str(value)).quantize(Decimal('0.1'))}"
 
 
@@ -69,7 +70,10 @@ class Chart:
 
 def _grid(top: Decimal, y_of, ticks: int = 4) -> list[Grid]:  # type: ignore[no-untyped-def]
     return [
-        Grid(fmt(y_of(top * i / ticks)), tick_text((top * i / ticks).quantize(Decimal("0.01"))))
+        Grid(
+            svg_number(y_of(top * i / ticks)),
+            tick_text((top * i / ticks).quantize(Decimal("0.01"))),
+        )
         for i in range(ticks + 1)
     ]
 
@@ -96,25 +100,25 @@ def column_chart(
         y = y_of(value)
         chart.bars.append(
             Bar(
-                x=fmt(x),
-                y=fmt(y),
-                w=fmt(bar_w),
-                h=fmt(Decimal(top) + plot_h - y),
+                x=svg_number(x),
+                y=svg_number(y),
+                w=svg_number(bar_w),
+                h=svg_number(Decimal(top) + plot_h - y),
                 label=label,
                 value=tick_text(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
                 if value
                 else "",
-                label_x=fmt(x + bar_w / 2),
-                label_y=fmt(Decimal(height - bottom + 16)),
-                value_x=fmt(x + bar_w / 2),
-                value_y=fmt(y - 3),
+                label_x=svg_number(x + bar_w / 2),
+                label_y=svg_number(Decimal(height - bottom + 16)),
+                value_x=svg_number(x + bar_w / 2),
+                value_y=svg_number(y - 3),
             )
         )
     chart.plot = {
         "x0": str(left),
         "x1": str(width - right),
         "y0": str(top),
-        "y1": fmt(Decimal(top) + plot_h),
+        "y1": svg_number(Decimal(top) + plot_h),
     }
     return chart
 
@@ -132,15 +136,15 @@ def bar_chart(items: Sequence[tuple[str, int]], width: int = 640, row: int = 26)
         chart.bars.append(
             Bar(
                 x=str(left),
-                y=fmt(y),
-                w=fmt(w),
+                y=svg_number(y),
+                w=svg_number(w),
                 h=str(row - 8),
                 label=label,
                 value=str(value),
                 label_x=str(left - 8),
-                label_y=fmt(y + Decimal(row - 8) / 2 + 4),
-                value_x=fmt(Decimal(left) + w + 6),
-                value_y=fmt(y + Decimal(row - 8) / 2 + 4),
+                label_y=svg_number(y + Decimal(row - 8) / 2 + 4),
+                value_x=svg_number(Decimal(left) + w + 6),
+                value_y=svg_number(y + Decimal(row - 8) / 2 + 4),
             )
         )
     return chart
@@ -171,28 +175,31 @@ def burn_chart(
     def y_of(value: Decimal) -> Decimal:
         return Decimal(top) + plot_h - plot_h * value / ceiling
 
+    def point(month: int, value: Decimal) -> str:
+        return f"{svg_number(x_of(month))},{svg_number(y_of(value))}"
+
     chart.grid = _grid(ceiling, y_of)
-    points = [f"{fmt(x_of(0))},{fmt(y_of(ZERO))}"]
+    points = [point(0, ZERO)]
     for month, value in enumerate(used_by_month, start=1):
         if value is None:
             break
-        points.append(f"{fmt(x_of(month))},{fmt(y_of(value))}")
+        points.append(point(month, value))
     chart.lines = {
         "used": " ".join(points),
-        "pace": f"{fmt(x_of(0))},{fmt(y_of(ZERO))} {fmt(x_of(12))},{fmt(y_of(budget))}",
-        "budget": f"{fmt(x_of(0))},{fmt(y_of(budget))} {fmt(x_of(12))},{fmt(y_of(budget))}",
+        "pace": f"{point(0, ZERO)} {point(12, budget)}",
+        "budget": f"{point(0, budget)} {point(12, budget)}",
     }
     for month in range(1, 13):
         chart.bars.append(
             Bar(
-                x=fmt(x_of(month)),
+                x=svg_number(x_of(month)),
                 y="0",
                 w="0",
                 h="0",
                 label=str(month),
                 value="",
-                label_x=fmt(x_of(month) - plot_w / 24),
-                label_y=fmt(Decimal(height - bottom + 16)),
+                label_x=svg_number(x_of(month) - plot_w / 24),
+                label_y=svg_number(Decimal(height - bottom + 16)),
                 value_x="0",
                 value_y="0",
             )
@@ -201,6 +208,6 @@ def burn_chart(
         "x0": str(left),
         "x1": str(width - right),
         "y0": str(top),
-        "y1": fmt(Decimal(top) + plot_h),
+        "y1": svg_number(Decimal(top) + plot_h),
     }
     return chart

@@ -27,7 +27,9 @@ class Unit:
     records: Records
 
 
-def units(roots: list[Path], load: Callable[[Path], Records]) -> list[Unit]:
+def load_units(roots: list[Path], load: Callable[[Path], Records]) -> list[Unit]:
+    """Each root loaded as a unit, labelled U1, U2 ... in order; two units of one name
+    are told apart by their folders."""
     result = []
     for index, root in enumerate(roots, start=1):
         records = load(root)
@@ -76,7 +78,7 @@ def duplicate_households(all_units: list[Unit]) -> list[Problem]:
     return problems
 
 
-def merged(all_units: list[Unit]) -> Records:
+def merged_records(all_units: list[Unit]) -> Records:
     """One Records holding every unit's records, IDs prefixed with the unit's label."""
     first = all_units[0].records
     assert first.config is not None
@@ -138,7 +140,9 @@ def sum_budgets(year: int, budgets: list[Budget]) -> Budget:
     )
 
 
-def stamp(all_units: list[Unit], stamp_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+def rollup_stamp(
+    all_units: list[Unit], stamp_of: Callable[[Path], dict[str, Any]]
+) -> dict[str, Any]:
     """The git commit of each root, for the report's stamp line."""
     parts = []
     dirty = False
