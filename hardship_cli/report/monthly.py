@@ -216,12 +216,7 @@ def _status_changes_table(cases: dict[str, Case], period: Month) -> Table:
     return Table(
         "changes",
         "sec.status_changes",
-        [
-            Col("col.date", "date"),
-            Col("col.case"),
-            Col("col.name"),
-            Col("col.to"),
-        ],
+        [Col("col.date", "date"), Col("col.case"), Col("col.name"), Col("col.to")],
         changes,
     )
 
