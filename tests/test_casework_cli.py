@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hardship_cli.cli import casework
+from hardship_cli.cli import prompts
 from hardship_cli.cli.main import app
 from tests.workflow_fixtures import GIT_ENV, active_case, add_case, cli, git, make_root, ok, propose
 
@@ -110,7 +110,7 @@ def test_add_prompts_on_a_terminal_with_choices_and_defaults(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id = active_case(root)
-    monkeypatch.setattr(casework, "interactive", lambda: True)
+    monkeypatch.setattr(prompts, "interactive", lambda: True)
     answers = "medical\n1800\n\n术后自付\n"  # kind, amount, fund (default union), reason
     result = CliRunner().invoke(
         app,
@@ -130,7 +130,7 @@ def test_add_prompts_on_a_terminal_with_choices_and_defaults(
 def test_add_case_prompt_suggests_the_level_from_income(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(casework, "interactive", lambda: True)
+    monkeypatch.setattr(prompts, "interactive", lambda: True)
     flags = [a for a in CASE_FLAGS if a not in ("--level", "deep")]
     result = CliRunner().invoke(app, ["--root", str(root), *flags], input="\n")
     assert result.exit_code == 0, result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hardship_cli.casework import intake
-from hardship_cli.cli import casework
+from hardship_cli.cli import prompts
 
 
 def field(name: str) -> intake.Field:
@@ -20,9 +20,9 @@ def test_a_wrong_choice_is_asked_again(monkeypatch, capsys):
         asked.append(text)
         return next(answers)
 
-    monkeypatch.setattr(casework.typer, "prompt", prompt)
+    monkeypatch.setattr(prompts.typer, "prompt", prompt)
     values: dict[str, Any] = {}
-    casework._ask(field("kind"), values)
+    prompts.ask(field("kind"), values)
     assert values == {"kind": "medical"}
     assert len(asked) == 2
     assert ("'medcal' is not one of: living, medical, schooling, holiday, emergency, "
@@ -31,16 +31,16 @@ def test_a_wrong_choice_is_asked_again(monkeypatch, capsys):
 
 def test_free_text_and_lists_are_taken_as_typed(monkeypatch):
     answers = iter(["  化疗自付部分 ", "王芳; 李明"])
-    monkeypatch.setattr(casework.typer, "prompt", lambda text, **_: next(answers))
+    monkeypatch.setattr(prompts.typer, "prompt", lambda text, **_: next(answers))
     values: dict[str, Any] = {}
-    casework._ask(field("reason"), values)
-    casework._ask(field("visitor"), values)
+    prompts.ask(field("reason"), values)
+    prompts.ask(field("visitor"), values)
     assert values == {"reason": "化疗自付部分", "visitor": ["王芳", "李明"]}
 
 
 def test_not_a_choice():
-    assert casework._not_a_choice(field("kind"), "living") is None
-    assert casework._not_a_choice(field("reason"), "anything") is None
-    assert casework._not_a_choice(field("occasion"), ["xyz"]) == (
+    assert prompts.not_a_choice(field("kind"), "living") is None
+    assert prompts.not_a_choice(field("reason"), "anything") is None
+    assert prompts.not_a_choice(field("occasion"), ["xyz"]) == (
         "'xyz' is not one of: spring_festival, mid_autumn, dragon_boat, labour_day, new_year, "
         "summer_cooling, routine, home_check, hospital")

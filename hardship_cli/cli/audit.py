@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import parse_date, parse_today, state
 from hardship_cli.problems import UsageError, printable
 
 
@@ -27,7 +28,6 @@ def history(
     """
     from hardship_cli.casework.actions import kind_of
     from hardship_cli.casework.intake import record_path
-    from hardship_cli.cli.main import state
     from hardship_cli.edit import trail
     from hardship_cli.load.store import load_config
 
@@ -106,7 +106,6 @@ def audit(
     Example: hardship audit --format json
     """
     from hardship_cli.casework.auditing import audit as run_audit
-    from hardship_cli.cli.main import state
     from hardship_cli.load.store import load_config
     from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, ConfigError
 
@@ -159,8 +158,6 @@ def due(
     Example: hardship due --occasion spring_festival --on 2027-01-25
     """
     from hardship_cli.casework import agenda
-    from hardship_cli.cli.casework import _date
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.domain.model import Occasion
     from hardship_cli.edit import gitlog
 
@@ -168,7 +165,7 @@ def due(
         raise UsageError(f"--format {format!r}: use text or json")
     st = state(ctx)
     now = parse_today(today)
-    when = _date(on, "--on")
+    when = parse_date(on, "--on")
     which = None
     if occasion is not None:
         try:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, printable
 
 
@@ -47,7 +48,6 @@ def budget(
 
     Example: hardship budget --year 2026 --format json
     """
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import load_rollup
     from hardship_cli.report.budgeting import budget_status
 

@@ -6,13 +6,9 @@ import sys
 
 import typer
 
-cache_app = typer.Typer(
-    help="The parse cache that lets a run re-read only the files that changed.",
-    no_args_is_help=True,
-)
+from hardship_cli.cli.common import state
 
 
-@cache_app.command("clear")
 def clear_command(ctx: typer.Context) -> None:
     """Drop the parse cache of the root; the next run reads every file again.
 
@@ -24,7 +20,6 @@ def clear_command(ctx: typer.Context) -> None:
 
     Example: hardship --root records cache clear
     """
-    from hardship_cli.cli.main import state
     from hardship_cli.load.cache import clear
 
     root = state(ctx).root
@@ -50,4 +45,9 @@ def clear_command(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    cache_app = typer.Typer(
+        help="The parse cache that lets a run re-read only the files that changed.",
+        no_args_is_help=True,
+    )
+    cache_app.command("clear")(clear_command)
     app.add_typer(cache_app, name="cache")

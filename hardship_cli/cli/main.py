@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
+from hardship_cli.cli import (
+    audit,
+    budget,
+    cache_cmd,
+    filing,
+    overview,
+    pay_close,
+    report,
+    review,
+    setup,
+    sheets_cmd,
+    standards_cmd,
+    stats,
+    validate,
+)
+from hardship_cli.cli.common import State
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
     EXIT_USAGE,
     HardshipError,
-    UsageError,
     os_error,
     printable,
 )
-
-if TYPE_CHECKING:
-    from hardship_cli.load.store import Records
 
 app = typer.Typer(
     name="hardship",
@@ -37,60 +46,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@dataclass
-class State:
-    root_options: list[str] = field(default_factory=list)
-    use_cache: bool = True
-    verbose: bool = False
-    _root: Path | None = field(default=None, repr=False)
-
-    @property
-    def root(self) -> Path:
-        """The one records root of a command that works on one."""
-        if self._root is None:
-            from hardship_cli.load.store import find_root
-
-            if len(self.root_options) > 1:
-                raise UsageError(
-                    "this command works on one records root; --root was given "
-                    f"{len(self.root_options)} times",
-                    "several roots are for roll-ups: stats, budget and report annual",
-                )
-            self._root = find_root(self.root_options[0] if self.root_options else None)
-        return self._root
-
-    @property
-    def roots(self) -> list[Path]:
-        """Every root given (a roll-up of several units), or the one found."""
-        from hardship_cli.load.store import find_root
-
-        if len(self.root_options) > 1:
-            return [find_root(option) for option in self.root_options]
-        return [self.root]
-
-    def load(self) -> Records:
-        """Every record of the root, with the problems found while loading."""
-        return self.load_root(self.root)
-
-    def load_root(self, root: Path) -> Records:
-        """Every record of one root (one of several, in a roll-up)."""
-        from hardship_cli.cli.progress import progress_bar
-        from hardship_cli.load.store import load
-
-        records = load(root, cache=self.use_cache, progress=progress_bar())
-        if self.verbose and records.loading is not None:
-            from hardship_cli.load.fastyaml import describe
-
-            self.say(f"{root}: parser: {describe()}")
-            self.say(f"{root}: {records.loading.describe()}")
-        return records
-
-    def say(self, message: str) -> None:
-        """A progress or diagnostic line on stderr, shown with --verbose."""
-        if self.verbose:
-            print(printable(message), file=sys.stderr)
 
 
 @app.callback()
@@ -125,53 +80,25 @@ def _cache_default(use: bool) -> None:
         store.USE_CACHE = use
 
 
-def state(ctx: typer.Context) -> State:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, State)
-    return obj
-
-
-def parse_today(value: str | None) -> date:
-    """--today DATE fixes "now" so that output is reproducible."""
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--today {value!r} is not a date", "write it as YYYY-MM-DD") from None
-
-
-TodayOption = Annotated[
-    str | None,
-    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
-]
-
-
-def _register() -> None:
-    # Each command group lives in its own module and imports heavy libraries lazily.
-    from hardship_cli.cli import (
-        audit,
-        casework,
-        overview,
-        referral_cmd,
-        setup,
-        sheets_cmd,
-        standards_cmd,
-        validate,
-    )
-
-    modules = (validate, setup, overview, standards_cmd, casework, referral_cmd, audit, sheets_cmd)
-    for module in modules:
-        module.register(app)
-    from importlib import import_module
-
-    import_module(".budget", __package__).register(app)
-    import_module(".stats", __package__).register(app)
-    import_module(".report", __package__).register(app)
-    import_module(".cache_cmd", __package__).register(app)
-
-
-_register()
+# The command modules, in the order of `hardship --help`: each attaches its commands or its
+# group with register(app), and imports its heavy libraries only when a command runs.
+COMMANDS = (
+    validate,
+    setup,
+    overview,
+    standards_cmd,
+    filing,
+    review,
+    pay_close,
+    audit,
+    sheets_cmd,
+    budget,
+    stats,
+    report,
+    cache_cmd,
+)
+for _module in COMMANDS:
+    _module.register(app)
 
 
 def _click_exceptions() -> tuple[type[BaseException], type[BaseException]]:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import parse_today, state
+
 
 def summary(
     ctx: typer.Context,
@@ -22,7 +24,6 @@ def summary(
     """
     from rich.table import Table
 
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import safe_console
     from hardship_cli.domain.money import yuan
 

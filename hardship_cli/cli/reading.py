@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hardship_cli.problems import ConfigError, printable
 
 if TYPE_CHECKING:
-    from hardship_cli.cli.main import State
+    from hardship_cli.cli.common import State
     from hardship_cli.load.store import Records
     from hardship_cli.report.rollup import Unit
 

@@ -1,4 +1,7 @@
-"""hardship add referral / review referral: cases referred outward and what came back."""
+"""hardship add referral / review referral: cases referred outward and what came back.
+
+The two commands belong to the `add` and `review` groups (cli/filing.py, cli/review.py),
+which register them."""
 
 from __future__ import annotations
 
@@ -6,17 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from hardship_cli.cli.casework import (
+from hardship_cli.cli.common import (
     AsOption,
     NoCommitOption,
     NoteOption,
     OnOption,
     TodayOption,
-    _days,
-    _say,
-    _who,
-    add_app,
-    review_app,
+    action_days,
+    say_done,
+    state,
+    who_acts,
 )
 from hardship_cli.domain.enums import ReferralStatus, ReferralTo
 from hardship_cli.problems import UsageError
@@ -33,7 +35,6 @@ def _money(value: str | None, flag: str) -> Any:
         raise UsageError(f"{flag}: {exc}") from None
 
 
-@add_app.command("referral")
 def add_referral(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case (HS-...).")],
@@ -55,21 +56,19 @@ def add_referral(
     """
     from hardship_cli.casework import actions
     from hardship_cli.casework.referrals import refer
-    from hardship_cli.cli.main import state
 
     st = state(ctx)
-    by = _who(as_name)
-    day, now = _days(on, today)
+    by = who_acts(as_name)
+    day, now = action_days(on, today)
 
     def decide(records: Any, record: Any) -> Any:
         return refer(records.config, record, by, day, to, purpose, body)
 
     if actions.kind_of(case) != "case":
         raise UsageError(f"{case} is not a case (HS-...)")
-    _say(actions.change(st.root, case, decide, now, commit=not no_commit))
+    say_done(actions.change(st.root, case, decide, now, commit=not no_commit))
 
 
-@review_app.command("referral")
 def review_referral(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case (HS-...).")],
@@ -102,11 +101,10 @@ def review_referral(
     """
     from hardship_cli.casework import actions
     from hardship_cli.casework.referrals import record_answer
-    from hardship_cli.cli.main import state
 
     st = state(ctx)
-    by = _who(as_name)
-    day, now = _days(on, today)
+    by = who_acts(as_name)
+    day, now = action_days(on, today)
     once = _money(amount, "--amount")
     monthly = _money(monthly_income, "--monthly-income")
 
@@ -115,8 +113,4 @@ def review_referral(
 
     if actions.kind_of(case) != "case":
         raise UsageError(f"{case} is not a case (HS-...)")
-    _say(actions.change(st.root, case, decide, now, commit=not no_commit))
-
-
-def register(app: typer.Typer) -> None:
-    """The commands join the `add` and `review` groups when this module is imported."""
+    say_done(actions.change(st.root, case, decide, now, commit=not no_commit))

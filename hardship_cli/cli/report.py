@@ -10,16 +10,8 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import TodayOption, parse_today, state
 from hardship_cli.problems import UsageError, printable
-
-report_app = typer.Typer(
-    name="report",
-    help="Reports from templates: Markdown or self-contained HTML (prints on A4), in Chinese "
-    "or English; the annual report also as CSV or Excel. The same records, options and "
-    "--today give the same bytes.\n\n"
-    "Cron: hardship report monthly --month previous -o reports/{month}.md --commit",
-    no_args_is_help=True,
-)
 
 
 class ReportFormat(StrEnum):
@@ -56,10 +48,6 @@ OutputOption = Annotated[
         show_default=False,
     ),
 ]
-TodayOption = Annotated[
-    str | None,
-    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
-]
 CommitOption = Annotated[
     bool, typer.Option("--commit", help="Commit the written report in its git repository.")
 ]
@@ -81,7 +69,6 @@ def _produce(
     case_id: str | None = None,
     full: bool = False,
 ) -> None:
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import load_for_reading, load_rollup
     from hardship_cli.load.yamlio import atomic_write
     from hardship_cli.report import Request, commit_file, default_lang, produce, resolve_month
@@ -174,7 +161,6 @@ def _produce(
         )
 
 
-@report_app.command()
 def monthly(
     ctx: typer.Context,
     month: Annotated[
@@ -195,7 +181,6 @@ def monthly(
     _produce(ctx, "monthly", format, lang, output, today, commit, month=month)
 
 
-@report_app.command()
 def annual(
     ctx: typer.Context,
     year: Annotated[
@@ -216,14 +201,12 @@ def annual(
 
     Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx
     """
-    from hardship_cli.cli.main import parse_today
 
     _produce(
         ctx, "annual", format, lang, output, today, commit, year=year or parse_today(today).year
     )
 
 
-@report_app.command("case")
 def case_report(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The case, e.g. HS-2026-0001.")],
@@ -250,7 +233,6 @@ def case_report(
     _produce(ctx, "case", format, lang, output, today, commit, case_id=case_id, full=full)
 
 
-@report_app.command()
 def notice(
     ctx: typer.Context,
     format: FormatOption = None,
@@ -268,4 +250,16 @@ def notice(
 
 
 def register(app: typer.Typer) -> None:
+    report_app = typer.Typer(
+        name="report",
+        help="Reports from templates: Markdown or self-contained HTML (prints on A4), in Chinese "
+        "or English; the annual report also as CSV or Excel. The same records, options and "
+        "--today give the same bytes.\n\n"
+        "Cron: hardship report monthly --month previous -o reports/{month}.md --commit",
+        no_args_is_help=True,
+    )
+    report_app.command()(monthly)
+    report_app.command()(annual)
+    report_app.command("case")(case_report)
+    report_app.command()(notice)
     app.add_typer(report_app)

@@ -10,10 +10,8 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
-
-import_app = typer.Typer(help="Bring the units' sheets in.", no_args_is_help=True)
-export_app = typer.Typer(help="Write the collection sheet back out.", no_args_is_help=True)
 
 
 class TextOrJson(StrEnum):
@@ -21,7 +19,6 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
-@import_app.command("cases")
 def import_cases(
     ctx: typer.Context,
     sheet: Annotated[Path, typer.Argument(help="The collection sheet, .xlsx or .csv.")],
@@ -73,7 +70,6 @@ def import_cases(
     from hardship_cli.casework.importing.run import import_cases, limits_of, read_config
     from hardship_cli.casework.sheets.columns import load_mapping
     from hardship_cli.casework.transitions import CASEWORK_ROLES, acting_as
-    from hardship_cli.cli.main import parse_today, state
 
     st = state(ctx)
     day = parse_today(on)
@@ -138,7 +134,6 @@ def import_cases(
     raise typer.Exit(EXIT_PROBLEMS if counts["refused"] else EXIT_OK)
 
 
-@export_app.command("cases")
 def export_cases(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx or FILE.csv")],
@@ -164,7 +159,6 @@ def export_cases(
     Example: hardship export cases -o 2027花名册.xlsx --full
     """
     from hardship_cli.casework.sheets.writing import write_sheet
-    from hardship_cli.cli.main import state
     from hardship_cli.domain.model import OPEN_CASE_STATUSES
 
     records = state(ctx).load()
@@ -174,5 +168,9 @@ def export_cases(
 
 
 def register(app: typer.Typer) -> None:
+    import_app = typer.Typer(help="Bring the units' sheets in.", no_args_is_help=True)
+    export_app = typer.Typer(help="Write the collection sheet back out.", no_args_is_help=True)
+    import_app.command("cases")(import_cases)
+    export_app.command("cases")(export_cases)
     app.add_typer(import_app, name="import")
     app.add_typer(export_app, name="export")

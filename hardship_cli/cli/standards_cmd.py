@@ -10,12 +10,8 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import state
 from hardship_cli.problems import UsageError
-
-standards_app = typer.Typer(
-    help="The dated minimum living standard (低保) and what a change of it does.",
-    no_args_is_help=True,
-)
 
 
 class TableOrJson(StrEnum):
@@ -23,7 +19,6 @@ class TableOrJson(StrEnum):
     json = "json"
 
 
-@standards_app.command("impact")
 def impact_command(
     ctx: typer.Context,
     start: Annotated[
@@ -45,7 +40,6 @@ def impact_command(
 
     Example: hardship standards impact --from 2027-01-01 --monthly 850
     """
-    from hardship_cli.cli.main import state
     from hardship_cli.domain.model import parse_date, parse_money
     from hardship_cli.domain.money import yuan
     from hardship_cli.domain.standards import impact
@@ -114,4 +108,9 @@ def impact_command(
 
 
 def register(app: typer.Typer) -> None:
+    standards_app = typer.Typer(
+        help="The dated minimum living standard (低保) and what a change of it does.",
+        no_args_is_help=True,
+    )
+    standards_app.command("impact")(impact_command)
     app.add_typer(standards_app, name="standards")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hardship_cli.cli.common import TodayOption, parse_today, state
+
 if TYPE_CHECKING:
     from hardship_cli.report.stats import Stats
 
@@ -58,10 +60,7 @@ def stats(
     format: Annotated[
         StatsFormat, typer.Option("--format", help="table, csv or json.")
     ] = StatsFormat.table,
-    today: Annotated[
-        str | None,
-        typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
-    ] = None,
+    today: TodayOption = None,
 ) -> None:
     """Counts and amounts grouped by any fields (alias: aggregate).
 
@@ -75,7 +74,6 @@ def stats(
 
     Example: hardship stats --by kind,fund --year 2026 --format csv
     """
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import load_rollup
     from hardship_cli.domain.model import CaseStatus, GrantStatus
     from hardship_cli.report.frames import build_frames

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from hardship_cli.cli.common import parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -32,7 +33,6 @@ def validate(
 
     Example: hardship --root records validate --format json
     """
-    from hardship_cli.cli.main import parse_today, state
     from hardship_cli.load.store import CONFIG_FILE
     from hardship_cli.rules import check
 

@@ -1,0 +1,315 @@
+"""hardship review: what waits for whom, and the steps of a case or a grant (check, notice,
+object, approve, reject, cancel); `review referral` comes from cli/referral_cmd.py.
+
+Thin: each step names the transition of the core (`casework.transitions`) that it takes;
+`common.act` loads the record, applies it and commits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from hardship_cli.cli.common import (
+    AsOption,
+    NoCommitOption,
+    NoteOption,
+    OnOption,
+    TodayOption,
+    act,
+    interactive,
+    parse_today,
+    state,
+)
+from hardship_cli.cli.referral_cmd import review_referral
+from hardship_cli.problems import UsageError, printable
+
+
+def review_check(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    as_name: AsOption = None,
+    note: NoteOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Record the first check and home visit of a case (applied -> checked), or the yearly
+    review of an active case (sets the next review date).
+
+    Example: hardship review check HS-2026-0001 --as 李明 --note '入户核实，情况属实'
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    act(
+        ctx,
+        record,
+        as_name,
+        on,
+        today,
+        no_commit,
+        lambda r, c, by, day: workflow.check_case(r.config, c, by, day, note),
+        None,
+    )
+
+
+def review_notice(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    as_name: AsOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Put a checked case on public notice (公示) for the policy's notice days, counted in
+    working days (weekends and hardship.yaml holidays skipped).
+
+    Example: hardship review notice HS-2026-0001 --as 李明 --on 2026-03-02
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    act(
+        ctx,
+        record,
+        as_name,
+        on,
+        today,
+        no_commit,
+        lambda r, c, by, day: workflow.start_notice(r.config, c, by, day),
+        None,
+    )
+
+
+def review_object(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    as_name: AsOption = None,
+    note: NoteOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Record an objection to a case on notice (its text in --note); approval waits until
+    it is settled.
+
+    Example: hardship review object HS-2026-0001 --as 李明 --note '有职工反映其家庭收入不实'
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    act(
+        ctx,
+        record,
+        as_name,
+        on,
+        today,
+        no_commit,
+        lambda r, c, by, day: workflow.object_to_case(r.config, c, by, day, note),
+        None,
+    )
+
+
+def review_approve(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The case (HS-...) or grant (GR-...).")],
+    as_name: AsOption = None,
+    note: NoteOption = None,
+    resolve_objection: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-objection",
+            help="Settle the open objections (the finding in --note), then approve.",
+        ),
+    ] = False,
+    override: Annotated[
+        bool,
+        typer.Option(
+            "--override",
+            help="Pass a budget line or cap (the policy's highest role, with --reason).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the override is right.", show_default=False),
+    ] = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Approve a case after its notice, or a grant in a role its amount requires. The
+    approval that completes a grant checks its budget line and caps.
+
+    Example: hardship review approve GR-2026-0003 --as 王芳
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    if reason is not None and not override:
+        raise UsageError("--reason goes with --override")
+    if override and not (reason and reason.strip()):
+        if interactive():
+            reason = str(typer.prompt("why the override is right (--reason)"))
+        else:
+            raise UsageError("--override needs --reason TEXT: why the override is right")
+
+    def grant_step(r: Any, g: Any, by: str, day: date) -> Any:
+        if resolve_objection:
+            raise UsageError("--resolve-objection is for a case on notice")
+        return workflow.approve_grant(
+            r.config,
+            g,
+            r.cases.get(g.case),
+            list(r.grants.values()),
+            r.budgets,
+            r.campaigns,
+            by,
+            day,
+            note,
+            reason if override else None,
+        )
+
+    def case_step(r: Any, c: Any, by: str, day: date) -> Any:
+        if override:
+            raise UsageError("--override is for a grant over its budget line or cap")
+        return workflow.approve_case(r.config, c, by, day, note, resolve_objection)
+
+    act(ctx, record, as_name, on, today, no_commit, case_step, grant_step)
+
+
+def review_reject(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The case (HS-...) or grant (GR-...).")],
+    as_name: AsOption = None,
+    note: NoteOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Reject a case in intake or a proposed grant, with the reason in --note.
+
+    Example: hardship review reject HS-2026-0004 --as 王芳 --note '人均收入高于低保两倍'
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    act(
+        ctx,
+        record,
+        as_name,
+        on,
+        today,
+        no_commit,
+        lambda r, c, by, day: workflow.reject_case(r.config, c, by, day, note),
+        lambda r, g, by, day: workflow.reject_grant(r.config, g, by, day, note),
+    )
+
+
+def review_cancel(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The grant (GR-...).")],
+    as_name: AsOption = None,
+    note: NoteOption = None,
+    on: OnOption = None,
+    today: TodayOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Withdraw a grant not yet paid (who proposed it, or an approver), with the reason.
+
+    Example: hardship review cancel GR-2026-0005 --as 李明 --note '重复申请'
+    """
+    from hardship_cli.casework import transitions as workflow
+
+    act(
+        ctx,
+        record,
+        as_name,
+        on,
+        today,
+        no_commit,
+        None,
+        lambda r, g, by, day: workflow.cancel_grant(r.config, g, by, day, note),
+    )
+
+
+def review_list(
+    ctx: typer.Context,
+    as_name: Annotated[
+        str | None,
+        typer.Option("--as", help="Only what this officer can act on now.", show_default=False),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    today: TodayOption = None,
+) -> None:
+    """What waits, for whom (the roles still needed), for how long; notices ending soon and
+    objections open.
+
+    Example: hardship review list --as 王芳
+    """
+    from hardship_cli.casework.transitions import waiting
+
+    if format not in ("text", "json"):
+        raise UsageError(f"--format {format!r}: use text or json")
+    st = state(ctx)
+    now = parse_today(today)
+    records = st.load()
+    if records.config is None:
+        from hardship_cli.problems import ConfigError
+
+        raise ConfigError("hardship.yaml has problems", "run hardship validate")
+    if as_name is not None and not records.config.roles_of(as_name):
+        raise UsageError(f"{as_name} is not an officer in hardship.yaml")
+    items = waiting(records.config, records.cases, records.grants, now, as_name)
+    if format == "json":
+        doc = {"today": now.isoformat(), "as": as_name, "items": [i.to_json() for i in items]}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not items:
+        print(printable("nothing waits" + (f" for {as_name}" if as_name else "")), file=sys.stderr)
+        return
+    rows = [
+        tuple(
+            printable(cell)
+            for cell in (
+                i.record,
+                i.status,
+                ", ".join(i.roles) or "-",
+                str(i.since),
+                str(i.days),
+                i.action,
+                i.note + (f"  [blocked: {i.blocked}]" if i.blocked else ""),
+            )
+        )
+        for i in items
+    ]
+    header = ("record", "status", "waits for", "since", "days", "next", "")
+    widths = [max(_width(r[n]) for r in [header, *rows]) for n in range(6)]
+    for row in [header, *rows]:
+        cells = [_pad(row[n], widths[n]) if n != 4 else row[n].rjust(widths[n]) for n in range(6)]
+        print("  ".join(cells) + "  " + row[6])
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def register(app: typer.Typer) -> None:
+    review_app = typer.Typer(
+        help="What waits for whom; check, notice, approve, reject or object to a case or grant.",
+        no_args_is_help=True,
+    )
+    review_app.command("check")(review_check)
+    review_app.command("notice")(review_notice)
+    review_app.command("object")(review_object)
+    review_app.command("approve")(review_approve)
+    review_app.command("reject")(review_reject)
+    review_app.command("cancel")(review_cancel)
+    review_app.command("list")(review_list)
+    review_app.command("referral")(review_referral)
+    app.add_typer(review_app, name="review")
