@@ -6,12 +6,19 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hardship_cli.cli.common import TodayOption, parse_today, state
 from hardship_cli.problems import UsageError, printable
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from hardship_cli.cli.common import State
+    from hardship_cli.load.store import Records
+    from hardship_cli.report import Request
 
 
 class ReportFormat(StrEnum):
@@ -69,33 +76,15 @@ def _produce(
     case_id: str | None = None,
     full: bool = False,
 ) -> None:
-    from hardship_cli.cli.reading import load_for_reading, load_rollup
-    from hardship_cli.load.yamlio import atomic_write
-    from hardship_cli.report import Request, commit_file, default_lang, produce, resolve_month
+    from hardship_cli.report import Request, default_lang, produce, resolve_month
 
     st = state(ctx)
     day = parse_today(today)
     if commit and output is None:
         raise UsageError("--commit needs -o FILE", "e.g. -o reports/{month}.md --commit")
-    if fmt is None:
-        suffix = Path(output).suffix.lower() if output else ""
-        chosen = SUFFIXES.get(suffix, "md")
-    else:
-        chosen = fmt.value
+    chosen = _format_of(fmt, output)
     started = time.perf_counter()
-    extra: dict[str, object] = {}
-    if kind == "annual" and len(st.root_options) > 1:
-        from hardship_cli.report.common import records_stamp
-        from hardship_cli.report.rollup import duplicate_households, rollup_stamp
-
-        records, units = load_rollup(st)
-        extra = {
-            "stamp": rollup_stamp(units, records_stamp),
-            "units": units,
-            "duplicates": duplicate_households(units),
-        }
-    else:
-        records = load_for_reading(st)
+    records, extra = _load(st, kind)
     language = lang.value if lang else default_lang(records)
     request = Request(
         kind,
@@ -114,51 +103,102 @@ def _produce(
     result = produce(records, request)
     st.say(f"{kind} report rendered in {time.perf_counter() - started:.2f} s")
     if output is None:
-        if isinstance(result, bytes):
-            if sys.stdout.isatty():
-                raise UsageError(
-                    "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
-                )
-            sys.stdout.buffer.write(result)
-        elif sys.stdout.isatty():
-            # What the records hold is shown, never acted on by the terminal.
-            sys.stdout.write(printable(result.replace("\r\n", "\n"), lines=True))
-        else:
-            sys.stdout.write(result)
+        _to_stdout(result)
         return
+    path = _output_path(output, request, day)
+    _write(path, result, chosen, request.sensitive)
+    if commit:
+        _commit(path, request, day)
+
+
+def _format_of(fmt: ReportFormat | None, output: str | None) -> str:
+    """--format, else the format the -o suffix names, else md."""
+    if fmt is not None:
+        return fmt.value
+    suffix = Path(output).suffix.lower() if output else ""
+    return SUFFIXES.get(suffix, "md")
+
+
+def _load(st: State, kind: str) -> tuple[Records, dict[str, object]]:
+    """The records to report on, and what a roll-up of several roots adds to the annual
+    report (its stamp, the units, households filed in two units)."""
+    from hardship_cli.cli.reading import load_for_reading, load_rollup
+
+    if kind == "annual" and len(st.root_options) > 1:
+        from hardship_cli.report.common import records_stamp
+        from hardship_cli.report.rollup import duplicate_households, rollup_stamp
+
+        records, units = load_rollup(st)
+        return records, {
+            "stamp": rollup_stamp(units, records_stamp),
+            "units": units,
+            "duplicates": duplicate_households(units),
+        }
+    return load_for_reading(st), {}
+
+
+def _to_stdout(result: str | bytes) -> None:
+    if isinstance(result, bytes):
+        if sys.stdout.isatty():
+            raise UsageError(
+                "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
+            )
+        sys.stdout.buffer.write(result)
+    elif sys.stdout.isatty():
+        # What the records hold is shown, never acted on by the terminal.
+        sys.stdout.write(printable(result.replace("\r\n", "\n"), lines=True))
+    else:
+        sys.stdout.write(result)
+
+
+def _output_path(output: str, request: Request, day: date) -> Path:
+    """-o FILE with {month}, {year}, {id}, {lang} and {format} filled in."""
+    year = request.year
     period = request.month or str(year or day.year)
     fills = {
         "{month}": request.month or period,
         "{year}": str(year or (int(request.month[:4]) if request.month else day.year)),
-        "{id}": case_id or "",
-        "{lang}": language,
-        "{format}": chosen,
+        "{id}": request.case_id or "",
+        "{lang}": request.lang,
+        "{format}": request.fmt,
     }
     name = output
     for key, value in fills.items():
         name = name.replace(key, value)
-    path = Path(name)
+    return Path(name)
+
+
+def _write(path: Path, result: str | bytes, chosen: str, sensitive: bool) -> None:
+    from hardship_cli.load.yamlio import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # A report with sensitive fields (the full household file) is its owner's alone.
-    mode = 0o600 if request.sensitive else None
+    mode = 0o600 if sensitive else None
     if isinstance(result, bytes):
         atomic_write(path, result, mode=mode)
     else:
         # Excel reads a UTF-8 CSV file right only with a byte-order mark.
         atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result, mode=mode)
     print(f"wrote {printable(str(path))}", file=sys.stderr)
-    if commit:
-        subject = (
-            f"report: {kind} {case_id or request.month or year or day.year} ({language}, {chosen})"
-        )
-        record = case_id or request.month or str(year or day.year)
-        done = commit_file(path, subject, record, kind)
-        print(
-            printable(
-                f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit"
-            ),
-            file=sys.stderr,
-        )
+
+
+def _commit(path: Path, request: Request, day: date) -> None:
+    """--commit: the written report in its git repository, with a subject that names it."""
+    from hardship_cli.report import commit_file
+
+    kind, case_id, year = request.kind, request.case_id, request.year
+    subject = (
+        f"report: {kind} {case_id or request.month or year or day.year} "
+        f"({request.lang}, {request.fmt})"
+    )
+    record = case_id or request.month or str(year or day.year)
+    done = commit_file(path, subject, record, kind)
+    print(
+        printable(
+            f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit"
+        ),
+        file=sys.stderr,
+    )
 
 
 def monthly(
