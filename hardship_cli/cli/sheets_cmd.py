@@ -6,12 +6,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hardship_cli.cli.common import parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:
+    from hardship_cli.casework.importing import Imported
 
 
 class TextOrJson(StrEnum):
@@ -89,38 +92,54 @@ def import_cases(
         dry_run=dry_run,
         commit=not no_commit,
     )
-    actions, written = done.actions, done.written
     for note in done.notes:
         print(note, file=sys.stderr)
     if format == TextOrJson.json:
-        doc = [
-            {
-                "sheet": a.sheet,
-                "row": a.row,
-                "action": a.what,
-                "case": written.get(a.row, a.case_id),
-                "changed": a.changed,
-                "reason": a.reason,
-                "warnings": a.warnings,
-            }
-            for a in actions
-        ]
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(done)
     else:
-        verb = (
-            {"create": "would create", "update": "would update"}
-            if dry_run
-            else {"create": "created", "update": "updated"}
-        )
-        for a in actions:
-            what = verb.get(a.what, a.what)
-            case = written.get(a.row, a.case_id) or ""
-            detail = ", ".join(a.changed) if a.changed else a.reason
-            line = f"{a.sheet} row {a.row}: {what} {case}".rstrip()
-            print(f"{line}: {detail}" if detail else line)
-            for warning in a.warnings:
-                print(f"    warning: {warning}")
+        _print_rows(done, dry_run)
+    refused = _print_counts(done, dry_run)
+    raise typer.Exit(EXIT_PROBLEMS if refused else EXIT_OK)
+
+
+def _print_json(done: Imported) -> None:
+    """One object a row: what was done to which case, what changed, why, the warnings."""
+    doc = [
+        {
+            "sheet": a.sheet,
+            "row": a.row,
+            "action": a.what,
+            "case": done.written.get(a.row, a.case_id),
+            "changed": a.changed,
+            "reason": a.reason,
+            "warnings": a.warnings,
+        }
+        for a in done.actions
+    ]
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_rows(done: Imported, dry_run: bool) -> None:
+    """One line a row, its warnings indented under it."""
+    verb = (
+        {"create": "would create", "update": "would update"}
+        if dry_run
+        else {"create": "created", "update": "updated"}
+    )
+    for a in done.actions:
+        what = verb.get(a.what, a.what)
+        case = done.written.get(a.row, a.case_id) or ""
+        detail = ", ".join(a.changed) if a.changed else a.reason
+        line = f"{a.sheet} row {a.row}: {what} {case}".rstrip()
+        print(f"{line}: {detail}" if detail else line)
+        for warning in a.warnings:
+            print(f"    warning: {warning}")
+
+
+def _print_counts(done: Imported, dry_run: bool) -> int:
+    """The rows by outcome, on stderr; returns how many were refused."""
+    actions = done.actions
     counts = {
         k: sum(1 for a in actions if a.what == k)
         for k in ("create", "update", "unchanged", "refused")
@@ -131,7 +150,7 @@ def import_cases(
         + (" (dry run: nothing written)" if dry_run else ""),
         file=sys.stderr,
     )
-    raise typer.Exit(EXIT_PROBLEMS if counts["refused"] else EXIT_OK)
+    return counts["refused"]
 
 
 def export_cases(
