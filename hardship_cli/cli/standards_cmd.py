@@ -6,12 +6,17 @@ import json
 import sys
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hardship_cli.cli.common import state
 from hardship_cli.problems import UsageError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from hardship_cli.domain.standards import Impact
 
 
 class TableOrJson(StrEnum):
@@ -41,7 +46,6 @@ def impact_command(
     Example: hardship standards impact --from 2027-01-01 --monthly 850
     """
     from hardship_cli.domain.model import parse_date, parse_money
-    from hardship_cli.domain.money import yuan
     from hardship_cli.domain.standards import impact
 
     try:
@@ -53,33 +57,43 @@ def impact_command(
     if records.config is None:
         raise UsageError("hardship.yaml does not load; run hardship validate")
     result = impact(records.config, list(records.cases.values()), day, amount)
-    old = result.old.monthly if result.old else None
     if format == TableOrJson.json:
-        doc = {
-            "from": str(day),
-            "old_monthly": f"{old:.2f}" if old is not None else None,
-            "new_monthly": f"{result.new.monthly:.2f}",
-            "unchanged": result.unchanged,
-            "changes": [
-                {
-                    "case": c.case.id,
-                    "unit": c.case.worker.unit,
-                    "per_capita": f"{c.per_capita:.2f}",
-                    "level": c.case.level.value,
-                    "before": c.before.value if c.before else None,
-                    "after": c.after.value if c.after else None,
-                    "move": c.move,
-                }
-                for c in result.changes
-            ],
-        }
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return
+        _print_json(result, day)
+    else:
+        _print_table(result, day)
+
+
+def _print_json(result: Impact, day: date) -> None:
+    old = result.old.monthly if result.old else None
+    doc = {
+        "from": str(day),
+        "old_monthly": f"{old:.2f}" if old is not None else None,
+        "new_monthly": f"{result.new.monthly:.2f}",
+        "unchanged": result.unchanged,
+        "changes": [
+            {
+                "case": c.case.id,
+                "unit": c.case.worker.unit,
+                "per_capita": f"{c.per_capita:.2f}",
+                "level": c.case.level.value,
+                "before": c.before.value if c.before else None,
+                "after": c.after.value if c.after else None,
+                "move": c.move,
+            }
+            for c in result.changes
+        ],
+    }
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_table(result: Impact, day: date) -> None:
     from rich.table import Table
 
     from hardship_cli.cli.reading import safe_console
+    from hardship_cli.domain.money import yuan
 
+    old = result.old.monthly if result.old else None
     console = safe_console()
     title = (
         f"standard from {day}: {yuan(old) if old is not None else 'none'} -> "

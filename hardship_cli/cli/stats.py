@@ -75,22 +75,13 @@ def stats(
     Example: hardship stats --by kind,fund --year 2026 --format csv
     """
     from hardship_cli.cli.reading import load_rollup
-    from hardship_cli.domain.model import CaseStatus, GrantStatus
     from hardship_cli.report.frames import build_frames
-    from hardship_cli.report.stats import COUNTING
     from hardship_cli.report.stats import stats as compute
 
     st = state(ctx)
     day = parse_today(today)
     records, units = load_rollup(st)
-    statuses: list[str] | None = None
-    if status is not None:
-        if status.strip() == "all":
-            statuses = [s.value for s in (GrantStatus if of == Subject.grants else CaseStatus)]
-        else:
-            statuses = [s.strip() for s in status.split(",") if s.strip()]
-    elif of == Subject.grants:
-        statuses = list(COUNTING)
+    statuses = _statuses(status, of)
     frames = build_frames(records, day)
     fields = (by or "").split(",")
     if units and "org" not in fields:
@@ -103,6 +94,22 @@ def stats(
         _write_csv(result)
     else:
         _print_table(result)
+
+
+def _statuses(status: str | None, of: Subject) -> list[str] | None:
+    """--status: the statuses named, every one (`all`), or by default for grants those that
+    count (approved, paid) and for cases every one (None)."""
+    if status is not None:
+        from hardship_cli.domain.model import CaseStatus, GrantStatus
+
+        if status.strip() == "all":
+            return [s.value for s in (GrantStatus if of == Subject.grants else CaseStatus)]
+        return [s.strip() for s in status.split(",") if s.strip()]
+    if of == Subject.grants:
+        from hardship_cli.report.stats import COUNTING
+
+        return list(COUNTING)
+    return None
 
 
 def _cell(value: object) -> object:
