@@ -14,7 +14,7 @@ from hardship_cli.cli.common import parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
-    from hardship_cli.casework.importing import Imported
+    from hardship_cli.casework.importing.run import Imported
 
 
 class TextOrJson(StrEnum):
