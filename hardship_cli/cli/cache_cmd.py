@@ -25,7 +25,7 @@ def clear_command(ctx: typer.Context) -> None:
     Example: hardship --root records cache clear
     """
     from hardship_cli.cli.main import state
-    from hardship_cli.load.cache import clear
+    from hardship_cli.load.cache_folder import clear
 
     root = state(ctx).root
     cleared = clear(root)

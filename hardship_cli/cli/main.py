@@ -22,7 +22,8 @@ from hardship_cli.problems import (
 )
 
 if TYPE_CHECKING:
-    from hardship_cli.load.store import Records
+    from hardship_cli.load.checks import PerRecordChecks
+    from hardship_cli.load.records import Records
 
 app = typer.Typer(
     name="hardship",
@@ -50,7 +51,7 @@ class State:
     def root(self) -> Path:
         """The one records root of a command that works on one."""
         if self._root is None:
-            from hardship_cli.load.store import find_root
+            from hardship_cli.load.files import find_root
 
             if len(self.root_options) > 1:
                 raise UsageError(
@@ -64,7 +65,7 @@ class State:
     @property
     def roots(self) -> list[Path]:
         """Every root given (a roll-up of several units), or the one found."""
-        from hardship_cli.load.store import find_root
+        from hardship_cli.load.files import find_root
 
         if len(self.root_options) > 1:
             return [find_root(option) for option in self.root_options]
@@ -79,7 +80,9 @@ class State:
         from hardship_cli.cli.progress import progress_bar
         from hardship_cli.load.store import load
 
-        records = load(root, cache=self.use_cache, progress=progress_bar())
+        records = load(
+            root, cache=self.use_cache, progress=progress_bar(), checks=per_record_checks()
+        )
         if self.verbose and records.loading is not None:
             from hardship_cli.load.fastyaml import describe
 
@@ -114,15 +117,23 @@ def main(
     ] = False,
 ) -> None:
     ctx.obj = State(root_options=list(root or []), use_cache=not no_cache, verbose=verbose)
-    _cache_default(not no_cache)
+    _load_defaults(not no_cache)
 
 
-def _cache_default(use: bool) -> None:
-    """--no-cache holds for every load of the command, casework's helpers' included."""
-    if not use or "hardship_cli.load.store" in sys.modules:  # store is not imported for --help
-        from hardship_cli.load import store
+def _load_defaults(use: bool, checks: bool = True) -> None:
+    """--no-cache holds for every load of the command, casework's helpers' included; so
+    do the rules' per-record checks, handed to the loader (which imports no rule)."""
+    from hardship_cli.load import defaults  # light: nothing of the loader itself
 
-        store.USE_CACHE = use
+    defaults.USE_CACHE = use
+    defaults.per_record_checks = per_record_checks if checks else defaults.no_checks
+
+
+def per_record_checks() -> PerRecordChecks:
+    """The rules' per-record checks, for the loader to run with each case and grant."""
+    from hardship_cli.rules.per_record import PER_RECORD_CHECKS
+
+    return PER_RECORD_CHECKS
 
 
 def state(ctx: typer.Context) -> State:
@@ -239,7 +250,7 @@ def run(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = EXIT_UNEXPECTED
-    _cache_default(True)  # for whatever runs next in this process (tests run in-process)
+    _load_defaults(True, checks=False)  # for whatever runs next in this process (tests)
     if code is None:
         code = 0
     if code == EXIT_INTERRUPTED and not interrupted_said:
