@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli.load import cache, store
+from hardship_cli.load import cache, cache_folder, store
 from tests.clirun import hardship, hardship_process
 from tests.conftest import DEMO
 from tests.workflow_fixtures import git
@@ -98,7 +98,7 @@ def a_user_of_hardship(tmp_path: Path) -> None:
     """This user has run hardship before: her key is in her cache folder."""
     other = demo_in_git(tmp_path / "her-other-root")
     store.load(other)
-    assert (Path(os.environ["HARDSHIP_CACHE_DIR"]) / cache.KEY_FILE).exists()
+    assert (Path(os.environ["HARDSHIP_CACHE_DIR"]) / cache_folder.KEY_FILE).exists()
 
 
 @pytest.mark.parametrize("form", ["bare pickle", "old format", "this format, no MAC",
@@ -115,25 +115,25 @@ def test_a_poisoned_shard_committed_and_cloned_never_runs(
         "bare pickle": body,
         "old format": cache.MAGIC + b"0" * 64 + b"\n" + b"%08x\n" % 0 + body,
         "this format, no MAC": head + b"\0" * cache.MAC_BYTES + body,
-        "this format, the attacker's MAC": head + cache._mac(b"a" * 32, head, body) + body,
+        "this format, the attacker's MAC": head + cache.mac(b"a" * 32, head, body) + body,
     }[form]
-    legacy = origin / cache.LEGACY_DIR
+    legacy = origin / cache_folder.LEGACY_DIR
     legacy.mkdir()
     for folder in ("cases", GRANTS, "grants/2025", "visits/2026", "budgets", "campaigns"):
-        (legacy / cache.shard_name(folder)).write_bytes(blob)
-    git(origin, "add", "-f", cache.LEGACY_DIR)
+        (legacy / cache_folder.shard_name(folder)).write_bytes(blob)
+    git(origin, "add", "-f", cache_folder.LEGACY_DIR)
     git(origin, "commit", "-q", "-m", "a little something")
     clone = tmp_path / "victim" / "demo"
     clone.parent.mkdir()
     git(tmp_path, "clone", "-q", str(origin), str(clone))
-    assert (clone / cache.LEGACY_DIR / cache.shard_name(GRANTS)).read_bytes() == blob
+    assert (clone / cache_folder.LEGACY_DIR / cache_folder.shard_name(GRANTS)).read_bytes() == blob
     age(clone)
     cold = validate(clone, "--no-cache")
     assert validate(clone) == validate(clone) == cold
     assert not marker.exists()
     # the warm run used her own shards, in her cache folder, signed with her key
     assert store.load(clone).loading.cached == store.load(clone).files
-    assert cache.cache_dir(clone).parent == own_cache
+    assert cache_folder.cache_dir(clone).parent == own_cache
 
 
 # ---------------------------------------------------------------------------------------
@@ -145,8 +145,8 @@ def mac_forms(body: bytes) -> dict[str, bytes]:
     return {
         "no MAC": head + body,
         "zero MAC": head + b"\0" * cache.MAC_BYTES + body,
-        "MAC of another key": head + cache._mac(os.urandom(32), head, body) + body,
-        "MAC of the body only": head + cache._mac(b"k" * 32, b"", body) + body,
+        "MAC of another key": head + cache.mac(os.urandom(32), head, body) + body,
+        "MAC of the body only": head + cache.mac(b"k" * 32, b"", body) + body,
     }
 
 
@@ -158,7 +158,7 @@ def test_a_poisoned_shard_in_the_cache_folder_without_this_users_mac_never_runs(
     cold = validate(demo, "--no-cache")
     assert validate(demo) == cold  # the cache and the user's key now exist
     marker = tmp_path / "pwned"
-    shard = cache.shard_path(demo, GRANTS)
+    shard = cache_folder.shard_path(demo, GRANTS)
     shard.write_bytes(mac_forms(poison(marker))[form])
     shard.chmod(0o600)
     assert validate(demo) == cold
@@ -175,9 +175,9 @@ def test_the_same_poison_signed_with_this_users_key_would_be_loaded(
     validate(demo)
     marker = tmp_path / "pwned"
     body = poison(marker)
-    key = (own_cache / cache.KEY_FILE).read_bytes()
+    key = (own_cache / cache_folder.KEY_FILE).read_bytes()
     head = cache.header()
-    cache.shard_path(demo, GRANTS).write_bytes(head + cache._mac(key, head, body) + body)
+    cache_folder.shard_path(demo, GRANTS).write_bytes(head + cache.mac(key, head, body) + body)
     cache.read_shard(demo, GRANTS)
     assert marker.exists()
 
@@ -192,15 +192,16 @@ def test_shards_from_another_machine_are_misses(demo: Path, tmp_path: Path,
     validate(demo)
     marker = tmp_path / "pwned"
     body = poison(marker)
-    their_key = (own_cache / cache.KEY_FILE).read_bytes()
+    their_key = (own_cache / cache_folder.KEY_FILE).read_bytes()
     head = cache.header()
-    cache.shard_path(demo, GRANTS).write_bytes(head + cache._mac(their_key, head, body) + body)
-    theirs = cache.cache_dir(demo)
+    shard = head + cache.mac(their_key, head, body) + body
+    cache_folder.shard_path(demo, GRANTS).write_bytes(shard)
+    theirs = cache_folder.cache_dir(demo)
     here = tmp_path / "this-machine"
     monkeypatch.setenv("HARDSHIP_CACHE_DIR", str(here))
     a_user_of_hardship(tmp_path)
-    assert (here / cache.KEY_FILE).read_bytes() != their_key
-    shutil.copytree(theirs, cache.cache_dir(demo))
+    assert (here / cache_folder.KEY_FILE).read_bytes() != their_key
+    shutil.copytree(theirs, cache_folder.cache_dir(demo))
     assert store.load(demo).loading.cached == 0
     assert validate(demo) == cold
     assert not marker.exists()
@@ -212,13 +213,13 @@ def test_a_shard_not_the_users_own_is_a_miss(demo: Path,
     store.load(demo)
     assert store.load(demo).loading.cached > 0
     uid = os.getuid()
-    monkeypatch.setattr(cache.os, "getuid", lambda: uid + 1)
+    monkeypatch.setattr(cache_folder.os, "getuid", lambda: uid + 1)
     assert store.load(demo).loading.cached == 0
 
 
 def test_a_key_others_may_read_is_not_used(demo: Path, own_cache: Path) -> None:
     store.load(demo)
-    (own_cache / cache.KEY_FILE).chmod(0o640)
+    (own_cache / cache_folder.KEY_FILE).chmod(0o640)
     assert store.load(demo).loading.cached == 0
 
 
@@ -275,8 +276,8 @@ def test_every_unpickling_is_of_authenticated_bytes() -> None:
     assert found == {
         "cache.py:read_shard",  # after hmac.compare_digest
         "cache.py:loads",
-        "store.py:rebuild",  # a record of a checked shard, or from the workers
-        "bulk.py:_parse_parallel",  # the facts the workers send through their pipe
+        "records.py:rebuild",  # a record of a checked shard, or from the workers
+        "parsing.py:parse_parallel",  # the facts the workers send through their pipe
     }
 
 
@@ -293,21 +294,21 @@ def test_a_legacy_cache_folder_linked_elsewhere_gets_nothing(demo: Path,
     target = tmp_path / "somewhere-else"
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
-    (demo / cache.LEGACY_DIR).symlink_to(target)
+    (demo / cache_folder.LEGACY_DIR).symlink_to(target)
     validate(demo)
     validate(demo)
     assert secret_free(target) == ["precious.txt"]
     assert (target / "precious.txt").read_text() == "keep me"
     cleared = hardship("--root", demo, "cache", "clear")
     assert cleared.code == 0, cleared.err
-    assert f"removed the link {demo / cache.LEGACY_DIR} (what it pointed to is left alone)" \
+    assert f"removed the link {demo / cache_folder.LEGACY_DIR} (what it pointed to is left alone)" \
         in cleared.err
-    assert not (demo / cache.LEGACY_DIR).is_symlink()
+    assert not (demo / cache_folder.LEGACY_DIR).is_symlink()
     assert secret_free(target) == ["precious.txt"]
 
 
 def test_cache_clear_removes_an_old_cache_folder_in_the_root(demo: Path) -> None:
-    legacy = demo / cache.LEGACY_DIR
+    legacy = demo / cache_folder.LEGACY_DIR
     legacy.mkdir()
     (legacy / "grants.2026.pickle").write_bytes(b"old")
     outside = demo.parent / "outside.txt"
@@ -317,11 +318,11 @@ def test_cache_clear_removes_an_old_cache_folder_in_the_root(demo: Path) -> None
     cleared = hardship("--root", demo, "cache", "clear")
     assert cleared.code == 0, cleared.err
     assert cleared.err.splitlines() == [
-        f"removed the parse cache of {demo}: {cache.cache_dir(demo)} (7 file(s))",
+        f"removed the parse cache of {demo}: {cache_folder.cache_dir(demo)} (7 file(s))",
         f"removed the old cache folder {legacy} (2 file(s))",
     ]
     assert not legacy.exists() and outside.read_text() == "keep me"
-    assert not cache.cache_dir(demo).exists()
+    assert not cache_folder.cache_dir(demo).exists()
     again = hardship("--root", demo, "cache", "clear")
     assert (again.code, again.err) == (0, f"no parse cache of {demo} to remove\n")
 
@@ -334,8 +335,8 @@ def test_a_linked_cache_folder_is_not_followed(demo: Path, tmp_path: Path,
     target.mkdir(mode=0o700)
     if link == "root's folder":
         validate(demo)  # the key exists, the root's folder is then a link
-        shutil.rmtree(cache.cache_dir(demo))
-        cache.cache_dir(demo).symlink_to(target)
+        shutil.rmtree(cache_folder.cache_dir(demo))
+        cache_folder.cache_dir(demo).symlink_to(target)
     else:
         own_cache.parent.mkdir(exist_ok=True)
         own_cache.symlink_to(target)
@@ -351,7 +352,7 @@ def test_a_linked_cache_folder_is_not_followed(demo: Path, tmp_path: Path,
 def test_a_linked_shard_is_neither_read_nor_written_through(demo: Path,
                                                            tmp_path: Path) -> None:
     validate(demo)
-    shard = cache.shard_path(demo, GRANTS)
+    shard = cache_folder.shard_path(demo, GRANTS)
     genuine = tmp_path / "genuine.pickle"
     shutil.copy(shard, genuine)  # a shard this user's tool wrote: only the link is wrong
     shard.unlink()
@@ -366,20 +367,20 @@ def test_a_linked_shard_is_neither_read_nor_written_through(demo: Path,
 
 def test_cache_clear_that_cannot_remove_says_why(demo: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    (demo / cache.LEGACY_DIR).mkdir()
+    (demo / cache_folder.LEGACY_DIR).mkdir()
 
     def refuse(path: object, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cache.shutil, "rmtree", refuse)
+    monkeypatch.setattr(cache_folder.shutil, "rmtree", refuse)
     result = hardship("--root", demo, "cache", "clear")
     assert result.code == 2
     assert (
-        f"cannot remove the parse cache {demo / cache.LEGACY_DIR}: Permission denied\n"
+        f"cannot remove the parse cache {demo / cache_folder.LEGACY_DIR}: Permission denied\n"
         "    hint: remove it by hand, or run with --no-cache (the cache is never needed for a"
         " correct answer)\n"
     ) in result.err
-    assert "Traceback" not in result.err and (demo / cache.LEGACY_DIR).is_dir()
+    assert "Traceback" not in result.err and (demo / cache_folder.LEGACY_DIR).is_dir()
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,21 +389,22 @@ def test_cache_clear_that_cannot_remove_says_why(demo: Path,
 
 def test_where_the_user_cache_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "records"
-    name = cache.root_name(root)
+    name = cache_folder.root_name(root)
     monkeypatch.setenv("HARDSHIP_CACHE_DIR", "/x/hardship-here")
     monkeypatch.setenv("XDG_CACHE_HOME", "/y/cache")
     monkeypatch.setenv("HOME", "/z/home")
-    assert cache.cache_dir(root) == Path("/x/hardship-here") / name
+    assert cache_folder.cache_dir(root) == Path("/x/hardship-here") / name
     monkeypatch.delenv("HARDSHIP_CACHE_DIR")
-    assert cache.cache_dir(root) == Path("/y/cache/hardship") / name
+    assert cache_folder.cache_dir(root) == Path("/y/cache/hardship") / name
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
-    assert cache.cache_dir(root) == Path("/z/home/.cache/hardship") / name
+    assert cache_folder.cache_dir(root) == Path("/z/home/.cache/hardship") / name
     monkeypatch.delenv("XDG_CACHE_HOME")
-    assert cache.cache_dir(root) == Path("/z/home/.cache/hardship") / name
+    assert cache_folder.cache_dir(root) == Path("/z/home/.cache/hardship") / name
     # a folder per root, named by the root's real path: a link to it shares its cache
     (tmp_path / "records").mkdir()
     (tmp_path / "alias").symlink_to(tmp_path / "records")
-    assert cache.root_name(tmp_path / "alias") == name != cache.root_name(tmp_path / "other")
+    alias, other = tmp_path / "alias", tmp_path / "other"
+    assert cache_folder.root_name(alias) == name != cache_folder.root_name(other)
 
 
 @pytest.fixture
@@ -419,12 +421,12 @@ def test_cache_files_are_0600_and_folders_0700(demo: Path, own_cache: Path,
         str(path.relative_to(own_cache)): stat.S_IMODE(path.lstat().st_mode)
         for path in [own_cache, *own_cache.rglob("*")]
     }
-    name = cache.root_name(demo)
-    assert modes[cache.KEY_FILE] == 0o600
+    name = cache_folder.root_name(demo)
+    assert modes[cache_folder.KEY_FILE] == 0o600
     assert modes["."] == modes[name] == 0o700
     shards = {k: v for k, v in modes.items() if k.endswith(".pickle")}
     assert len(shards) == 7 and set(shards.values()) == {0o600}
-    assert set(modes) == {".", cache.KEY_FILE, name, *shards}
+    assert set(modes) == {".", cache_folder.KEY_FILE, name, *shards}
 
 
 def test_the_cache_and_key_are_never_in_the_root(demo: Path, own_cache: Path) -> None:
@@ -433,7 +435,7 @@ def test_the_cache_and_key_are_never_in_the_root(demo: Path, own_cache: Path) ->
     validate(demo)
     after = sorted(str(p.relative_to(demo)) for p in demo.rglob("*") if ".git" not in p.parts)
     assert after == before
-    assert cache.cache_dir(demo).parent == own_cache
+    assert cache_folder.cache_dir(demo).parent == own_cache
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hardship_cli.domain.model import Case, Grant, Step
-from hardship_cli.load import store, yamlio
+from hardship_cli.load import files, yamlio
 from hardship_cli.problems import Refused
 from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
@@ -39,7 +39,7 @@ COMMENTED_GRANT = textwrap.dedent(
 
 
 def _load(path: Path, model: type) -> object:
-    record, problems = store.to_record(model, yamlio.parse(path.read_bytes(), path.name), "x")
+    record, problems = files.to_record(model, yamlio.parse(path.read_bytes(), path.name), "x")
     assert not problems, problems
     return record
 
@@ -151,7 +151,7 @@ def test_written_money_dates_and_ambiguous_text(tmp_path: Path) -> None:
     assert "review_due: 2027-01-12\n" in text
     assert "notes: 'No'\n" in text
     assert "employee_id: '007'" in text
-    back = store.to_record(Case, yamlio.parse(text.encode(), "x"), "x")[0]
+    back = files.to_record(Case, yamlio.parse(text.encode(), "x"), "x")[0]
     assert back == new
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hardship_cli.load import fastyaml, yamlio
-from hardship_cli.load.store import load_file, scan
+from hardship_cli.load.files import load_file, scan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DEMO = Path(__file__).resolve().parents[1] / "records"

@@ -28,7 +28,9 @@ import pytest
 
 from hardship_cli import rules
 from hardship_cli.domain.model import CaseStatus, Closed, CloseReason, GrantKind, GrantStatus
-from hardship_cli.load import bulk, cache, store
+from hardship_cli.load import cache, cache_folder, parsing
+from hardship_cli.load import files as record_files
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
@@ -41,6 +43,7 @@ from hardship_cli.rules import (
     tiers,
 )
 from hardship_cli.rules import status as status_rules
+from hardship_cli.rules.per_record import load_checked
 from tests.clirun import hardship_process
 from tests.conftest import DEMO, SMALL, TODAY
 from tests.rootkit import Root
@@ -90,15 +93,15 @@ def workers() -> Iterator[None]:
     """Loads in here parse in worker processes (which also type, check and pickle the
     grants, in groups of three files), as a root of 20,000 files would."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bulk, "PARALLEL_MIN", 1)
-        patch.setattr(bulk, "CHUNK", 3)
+        patch.setattr(parsing, "PARALLEL_MIN", 1)
+        patch.setattr(parsing, "CHUNK", 3)
         patch.setenv("HARDSHIP_JOBS", "3")
         yield
 
 
-def load_with_workers(root: Path, *, cache: bool) -> store.Records:
+def load_with_workers(root: Path, *, cache: bool) -> Records:
     with workers():
-        records = store.load(root, cache=cache)
+        records = load_checked(root, cache=cache)
     assert records.loading.processes > 1, "the worker path was not taken"
     return records
 
@@ -116,35 +119,35 @@ WAYS = (
 )
 
 
-def load_way(root: Path, way: str) -> store.Records:
+def load_way(root: Path, way: str) -> Records:
     """Load `root` one way: cold (no cache), first (writing the cache), warm (all from a
     cache a single process wrote), and the same through the worker processes (warm: all
     from a cache the workers wrote, grants pickled in groups); cold with the reference
     parser alone (baseline), and with libyaml in the workers."""
     if way == "cold":
-        return store.load(root, cache=False)
+        return load_checked(root, cache=False)
     if way == "workers":
         return load_with_workers(root, cache=False)
     if way in ("baseline", "libyaml-workers"):
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("HARDSHIP_PARSER", way.split("-")[0])
             if way == "baseline":
-                return store.load(root, cache=False)
+                return load_checked(root, cache=False)
             return load_with_workers(root, cache=False)
-    cache.clear(root)
+    cache_folder.clear(root)
     if way.startswith("workers"):
         first = load_with_workers(root, cache=True)
     else:
-        first = store.load(root, cache=True)
+        first = load_checked(root, cache=True)
     assert first.loading.cached == 0
     if way.endswith("first"):
         return first
-    warm = store.load(root, cache=True)
+    warm = load_checked(root, cache=True)
     assert warm.loading.cached == warm.files, f"{way}: not every file came from the cache"
     return warm
 
 
-def catalogue(records: store.Records, today: date = TODAY) -> list[Problem]:
+def catalogue(records: Records, today: date = TODAY) -> list[Problem]:
     """Loading's problems and every rule of the catalogue, sorted as `rules.check` sorts."""
     found = list(records.problems)
     if records.config is not None:
@@ -152,7 +155,7 @@ def catalogue(records: store.Records, today: date = TODAY) -> list[Problem]:
     return sorted(found, key=Problem.sort_key)
 
 
-def check(records: store.Records) -> list[Problem]:
+def check(records: Records) -> list[Problem]:
     return rules.check(records, TODAY)
 
 
@@ -160,7 +163,7 @@ def codes(problems: list[Problem]) -> set[str]:
     return {p.code for p in problems}
 
 
-def snapshot(records: store.Records) -> dict[str, Any]:
+def snapshot(records: Records) -> dict[str, Any]:
     """Everything a command can see of loaded records; grants read last, so that the
     facts and problems loading kept are taken first."""
     kept_facts = dict(records.grant_facts())
@@ -483,7 +486,7 @@ def test_every_rule_of_the_catalogue_is_planted() -> None:
 @pytest.mark.parametrize("name", [n for n in PLANTED if PLANTED[n][0]])
 def test_each_planted_defect_trips_its_rules(tmp_path: Path, name: str) -> None:
     """A planted root is no test of a rule unless that rule finds something in it."""
-    records = store.load(make_root(tmp_path, name), cache=False)
+    records = load_checked(make_root(tmp_path, name), cache=False)
     assert records.config is not None
     for rule in PLANTED[name][0]:
         assert rule(records, records.config, TODAY), f"{name}: {rule.__name__} found nothing"
@@ -494,7 +497,7 @@ def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None
     """rules.check (facts and kept own problems) == loading's problems + the 19 RULES,
     cold, warm, and through the workers, before and after the grants are read."""
     root = make_root(tmp_path, name)
-    expected = catalogue(store.load(root, cache=False))
+    expected = catalogue(load_checked(root, cache=False))
     if name != "demo":
         assert expected, "a planted root with nothing to find"
     for way in WAYS:
@@ -502,7 +505,7 @@ def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None
         assert check(records) == expected, f"{way}: check, grants never read"
         assert catalogue(records) == expected, f"{way}: the catalogue on these records"
         assert check(records) == expected, f"{way}: check, after the grants were read"
-        fresh = store.load(root, cache="first" in way or "warm" in way)
+        fresh = load_checked(root, cache="first" in way or "warm" in way)
         assert catalogue(fresh) == expected, f"{way}: the catalogue on a fresh load"
 
 
@@ -515,7 +518,7 @@ def test_every_way_loads_the_same_records(tmp_path: Path, name: str) -> None:
     """Cold, warm and worker loads agree on problems and, once the grants are read, on
     every record; the facts loading kept are those of the grants it kept."""
     root = make_root(tmp_path, name)
-    cold = snapshot(store.load(root, cache=False))
+    cold = snapshot(load_checked(root, cache=False))
     assert cold["kept facts"] == cold["facts"] == {k: g.facts() for k, g in cold["grants"].items()}
     for way in WAYS:
         seen = snapshot(load_way(root, way))
@@ -524,7 +527,7 @@ def test_every_way_loads_the_same_records(tmp_path: Path, name: str) -> None:
         assert seen["kept facts"] == {k: g.facts() for k, g in seen["grants"].items()}, way
 
 
-def test_kept_own_problems_are_those_of_the_records(tmp_path: Path) -> None:
+def test_kept_per_record_problems_are_those_of_the_records(tmp_path: Path) -> None:
     """What loading kept of each case's and grant's own checks is what the checks find in
     it, and it is no longer trusted once the records are read."""
     root = make_root(tmp_path, "many")
@@ -532,17 +535,17 @@ def test_kept_own_problems_are_those_of_the_records(tmp_path: Path) -> None:
         records = load_way(root, way)
         assert records.config is not None
         for kind in ("grant", "case"):
-            kept = records.kept_problems(kind)
-            assert kept is not None, f"{way}: loading kept no own problems of {kind}s"
+            kept = records.per_record_problems(kind)
+            assert kept is not None, f"{way}: loading kept no per-record problems of {kind}s"
             kept_found = sorted((p for found in kept.values() for p in found), key=Problem.sort_key)
-            check = rules.local.CHECKS[kind]
+            check = rules.per_record.CHECKS[kind]
             own = [
                 p
                 for key, record in getattr(records, f"{kind}s").items()
                 for p in check(record, records.source(key), records.config)
             ]
             assert kept_found == sorted(own, key=Problem.sort_key), (way, kind)
-            assert records.kept_problems(kind) is None, f"{way}: still trusted after reading"
+            assert records.per_record_problems(kind) is None, f"{way}: still trusted after reading"
 
 
 # ---------------------------------------------------------------------------------------
@@ -596,12 +599,12 @@ CONFIG_CHANGES: dict[str, tuple[Callable[[str], str], str | None]] = {
 def assert_warm_is_cold(root: Path, lineage: str, what: str) -> list[Problem]:
     """The next cached load (of this lineage) finds what a cold load finds, and so does
     the one after it, which finds every file in the cache."""
-    cold = check(store.load(root, cache=False))
+    cold = check(load_checked(root, cache=False))
     with workers() if lineage == "workers" else contextlib.nullcontext():
-        warm = store.load(root)
+        warm = load_checked(root)
         assert check(warm) == cold, f"{what}: the first load from the cache"
         assert catalogue(warm) == cold, f"{what}: the catalogue on the first cached load"
-        again = store.load(root)
+        again = load_checked(root)
     assert check(again) == cold, f"{what}: the second load from the cache"
     assert again.loading.cached == again.files, f"{what}: the cache was not kept up"
     return cold
@@ -649,7 +652,7 @@ def test_hardship_yaml_saved_while_a_load_reads_it(
     policy's: the next load finds the grant over the new cap, as a cold load does."""
     assert assert_warm_is_cold(kit.path, "single", "clean") == []
     lower = kit.read(CONFIG).replace("per_grant: 10000.00", "per_grant: 1000.00")
-    real = store.read_bytes
+    real = record_files.read_bytes
     saved: list[str] = []
 
     def read_bytes(path: Path | str) -> bytes:
@@ -659,14 +662,14 @@ def test_hardship_yaml_saved_while_a_load_reads_it(
             kit.write(CONFIG, lower)  # the officer's editor saves it now
         return data
 
-    monkeypatch.setattr(store, "read_bytes", read_bytes)
-    during = store.load(kit.path)
+    monkeypatch.setattr(record_files, "read_bytes", read_bytes)
+    during = load_checked(kit.path)
     monkeypatch.undo()
-    assert saved, "the load did not read hardship.yaml through store.read_bytes"
+    assert saved, "the load did not read hardship.yaml through files.read_bytes"
     assert check(during) == catalogue(during)
-    cold = check(store.load(kit.path, cache=False))
+    cold = check(load_checked(kit.path, cache=False))
     assert [(p.path, p.code) for p in cold] == [(GRANT, "cap-exceeded")]
-    assert check(store.load(kit.path)) == cold
+    assert check(load_checked(kit.path)) == cold
 
 
 # ---------------------------------------------------------------------------------------
@@ -793,63 +796,63 @@ def test_demo_grant_and_case_edited(demo: Path, lineage: str) -> None:
 # 5. Grants and cases changed in memory after they were read
 
 
-def _raise_amount(records: store.Records) -> None:
+def _raise_amount(records: Records) -> None:
     records.grants["GR-2026-0001"].amount = Decimal("12000.00")
 
 
-def _cancel(records: store.Records) -> None:
+def _cancel(records: Records) -> None:
     records.grants["GR-2026-0001"].status = GrantStatus.cancelled
 
 
-def _no_approvals(records: store.Records) -> None:
+def _no_approvals(records: Records) -> None:
     records.grants["GR-2026-0001"].approvals = []
 
 
-def _other_case(records: store.Records) -> None:
+def _other_case(records: Records) -> None:
     records.grants["GR-2026-0001"].case = "HS-2026-0099"
 
 
-def _proposed_early(records: store.Records) -> None:
+def _proposed_early(records: Records) -> None:
     records.grants["GR-2026-0001"].proposed.on = date(2026, 1, 10)
 
 
-def _proposed_by_approver(records: store.Records) -> None:
+def _proposed_by_approver(records: Records) -> None:
     records.grants["GR-2026-0001"].proposed.by = "王芳"
 
 
-def _replaced(records: store.Records) -> None:
+def _replaced(records: Records) -> None:
     old = records.grants["GR-2026-0001"]
     records.grants["GR-2026-0001"] = old.model_copy(
         update={"kind": GrantKind.holiday, "amount": Decimal("4000.00")}
     )
 
 
-def _added(records: store.Records) -> None:
+def _added(records: Records) -> None:
     old = records.grants["GR-2026-0001"]
     records.grants["GR-2026-0002"] = old.model_copy(
         update={"id": "GR-2026-0002", "fund": "campaign:DC-2026-01", "amount": Decimal("5000.00")}
     )
 
 
-def _removed(records: store.Records) -> None:
+def _removed(records: Records) -> None:
     del records.grants["GR-2026-0001"]
 
 
-def _case_closed_early(records: store.Records) -> None:
+def _case_closed_early(records: Records) -> None:
     case = records.cases["HS-2026-0001"]
     case.status = CaseStatus.closed
     case.closed = Closed(on=date(2026, 1, 15), reason=CloseReason.out_of_hardship)
 
 
-def _case_income_up(records: store.Records) -> None:
+def _case_income_up(records: Records) -> None:
     records.cases["HS-2026-0001"].income.household_monthly = Decimal("90000.00")
 
 
-def _case_removed(records: store.Records) -> None:
+def _case_removed(records: Records) -> None:
     del records.cases["HS-2026-0001"]
 
 
-MEMORY_CHANGES: dict[str, tuple[Callable[[store.Records], None], set[str]]] = {
+MEMORY_CHANGES: dict[str, tuple[Callable[[Records], None], set[str]]] = {
     "case-closed-before-the-grant": (_case_closed_early, {"not-filed", "paid-after-closing"}),
     "case-income-up": (_case_income_up, {"tier-mismatch"}),
     "case-removed": (_case_removed, {"unknown-case"}),
@@ -917,7 +920,7 @@ def test_a_damaged_grants_shard_is_a_miss(demo: Path, lineage: str, where: float
     rewrite(demo / CONFIG, _medical_cap)  # something for the own checks to find
     expected = assert_warm_is_cold(demo, lineage, "before the damage")
     assert "cap-exceeded" in codes(expected)
-    shard = cache.shard_path(demo, "grants/2026")
+    shard = cache_folder.shard_path(demo, "grants/2026")
     assert shard.name == "grants.2026.pickle"
     blob = bytearray(shard.read_bytes())
     at = len(blob) - 1 if where == -1 else int(len(blob) * where)
@@ -925,9 +928,9 @@ def test_a_damaged_grants_shard_is_a_miss(demo: Path, lineage: str, where: float
         blob[i] ^= 0xFF
     shard.write_bytes(bytes(blob))
     with workers() if lineage == "workers" else contextlib.nullcontext():
-        warm = store.load(demo)
+        warm = load_checked(demo)
     assert warm.loading.cached < warm.files
-    assert snapshot(warm) == snapshot(store.load(demo, cache=False))
+    assert snapshot(warm) == snapshot(load_checked(demo, cache=False))
     assert assert_warm_is_cold(demo, lineage, "after the damage") == expected
 
 
@@ -949,10 +952,10 @@ def test_cli_validate_cold_warm_and_after_an_edit(demo: Path) -> None:
     one print the same; after one grant is edited, warm prints what --no-cache does."""
     rewrite(demo / CONFIG, _threshold)
     cold = validate(demo, "--no-cache")
-    assert not cache.cache_dir(demo).exists()
+    assert not cache_folder.cache_dir(demo).exists()
     assert cold[0] == 1 and "missing-approval" in cold[1]
     assert validate(demo) == cold  # writes the cache
-    assert any(cache.shards(demo))
+    assert any(cache_folder.shards(demo))
     assert validate(demo) == cold  # from the cache
     rewrite(_demo_grant(demo), lambda t: re.sub(r"(?m)^amount: .*$", "amount: 19999.00", t))
     warm = validate(demo)
@@ -968,7 +971,7 @@ def test_a_folder_named_like_a_record_is_not_a_record(tmp_path: Path, way: str) 
     root = make_root(tmp_path, "small")
     year = sorted(p for p in (root / "grants").iterdir() if p.is_dir())[0]
     (year / f"GR-{year.name}-9999.yaml").mkdir()
-    cold = store.load(root, cache=False)
+    cold = load_checked(root, cache=False)
     records = load_way(root, way)
     assert check(records) == check(cold)
     assert records.files == cold.files
@@ -978,16 +981,17 @@ def test_a_folder_named_like_a_record_is_not_a_record(tmp_path: Path, way: str) 
 def test_the_digest_covers_hardship_yaml_and_every_rules_module(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Kept own problems are re-checked when hardship.yaml (any byte) or the code of any
+    """Kept per-record problems are re-checked when hardship.yaml (any byte) or the code of any
     rules module changes (households.py here, which the hand-kept list left out)."""
-    local = rules.local
-    assert local.digest(b"a: 1\n") != local.digest(b"a: 1\n#\n")
-    before = local.digest(b"a: 1\n")
+    per_record = rules.per_record
+    assert per_record.digest(b"a: 1\n") != per_record.digest(b"a: 1\n#\n")
+    before = per_record.digest(b"a: 1\n")
     real = Path.read_bytes
 
     def edited(path: Path) -> bytes:
         return real(path) + (b"\n# changed\n" if path.name == "households.py" else b"")
 
-    monkeypatch.setattr(cache, "_source_digest", None)
+    # worked out again (uncached) while the test lasts
+    monkeypatch.setattr(cache, "source_digest", cache.source_digest.__wrapped__)
     monkeypatch.setattr(Path, "read_bytes", edited)
-    assert local.digest(b"a: 1\n") != before
+    assert per_record.digest(b"a: 1\n") != before

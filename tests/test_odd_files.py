@@ -21,7 +21,16 @@ from typing import Any
 
 import pytest
 
-from hardship_cli.load import bulk, cache, fastyaml, store, yamlio
+from hardship_cli.load import (
+    cache,
+    cache_folder,
+    fastyaml,
+    files,
+    key_lines,
+    parsing,
+    store,
+    yamlio,
+)
 from hardship_cli.problems import ConfigError, Problem, os_error, printable
 from tests.clirun import REPO, Result, hardship
 from tests.test_incremental import age, load_with_workers, make_root, workers
@@ -144,7 +153,7 @@ WAYS = ("cold", "first", "second", "warm", "workers", "libyaml")
 
 
 def load_planted(root: Path, tmp_path: Path, way: str, plant: str) -> tuple[Any, Problem]:
-    cache.clear(root)
+    cache_folder.clear(root)
     if way == "warm":
         store.load(root, cache=True)
         assert cache.read_shard(root, "grants/2026")
@@ -191,27 +200,27 @@ def test_a_folder_named_like_a_record_is_still_left_out_quietly(small: Path) -> 
 
 def test_open_regular_refuses_a_device_a_pipe_and_a_link_before_reading(tmp_path: Path) -> None:
     """A device (no device node can be made here: /dev/null is one everywhere)."""
-    with pytest.raises(store.OddFile) as device:
-        store.read_bytes("/dev/null")
+    with pytest.raises(yamlio.OddFile) as device:
+        files.read_bytes("/dev/null")
     assert (device.value.code, device.value.what) == ("not-a-file", "a device")
     assert device.value.message == "/dev/null is a device; it was not read"
-    with pytest.raises(store.OddFile) as read:
-        bulk.read_keyed("/dev/zero")  # would never end if it were read
+    with pytest.raises(yamlio.OddFile) as read:
+        parsing.read_keyed("/dev/zero")  # would never end if it were read
     assert read.value.what == "a device"
-    assert store.odd_kind(stat.S_IFBLK | 0o600) == ("a device", "not-a-file")
-    assert store.odd_kind(stat.S_IFCHR | 0o600) == ("a device", "not-a-file")
-    assert store.odd_kind(stat.S_IFREG | 0o600) is None
+    assert yamlio.odd_kind(stat.S_IFBLK | 0o600) == ("a device", "not-a-file")
+    assert yamlio.odd_kind(stat.S_IFCHR | 0o600) == ("a device", "not-a-file")
+    assert yamlio.odd_kind(stat.S_IFREG | 0o600) is None
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    with pytest.raises(store.OddFile) as fifo_error:
-        store.read_bytes(pipe)
+    with pytest.raises(yamlio.OddFile) as fifo_error:
+        files.read_bytes(pipe)
     assert fifo_error.value.what == "a named pipe (FIFO)"
     link = tmp_path / "link.yaml"
     link.symlink_to(tmp_path / "pipe.yaml")
-    with pytest.raises(store.OddFile) as link_error:
-        store.read_bytes(link)
+    with pytest.raises(yamlio.OddFile) as link_error:
+        files.read_bytes(link)
     assert link_error.value.code == "symlink"
-    assert bulk.read_keyed(str(tmp_path)) == (b"", False)  # a folder: left out, as before
+    assert parsing.read_keyed(str(tmp_path)) == (b"", False)  # a folder: left out, as before
 
 
 def planted_root(tmp_path: Path, plant: str) -> Path:
@@ -317,7 +326,7 @@ def test_record_file_and_atomic_create_refuse_links(tmp_path: Path) -> None:
     target = tmp_path / "x.yaml"
     target.write_text("id: HS-2026-0001\n", encoding="utf-8")
     (root / CASE).symlink_to(target)
-    with pytest.raises(store.OddFile) as opened:
+    with pytest.raises(yamlio.OddFile) as opened:
         yamlio.RecordFile(root / CASE, CASE)
     assert opened.value.message == f"{CASE} is a symbolic link; nothing was written"
     (root / CASE).unlink()
@@ -325,13 +334,13 @@ def test_record_file_and_atomic_create_refuse_links(tmp_path: Path) -> None:
     edited = yamlio.RecordFile(root / CASE, CASE)
     (root / CASE).unlink()
     (root / CASE).symlink_to(target)  # made a link between reading and writing
-    with pytest.raises(store.OddFile):
+    with pytest.raises(yamlio.OddFile):
         edited.save("id: HS-2026-0001\nnotes: x\n")
     assert target.read_text(encoding="utf-8") == "id: HS-2026-0001\n"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (root / "visits").symlink_to(elsewhere)
-    with pytest.raises(store.OddFile) as created:
+    with pytest.raises(yamlio.OddFile) as created:
         yamlio.atomic_create(root / "visits" / "VS-2026-0001.yaml", "id: VS-2026-0001\n")
     assert created.value.message == "visits is a symbolic link; nothing was written"
     assert list(elsewhere.iterdir()) == []
@@ -411,7 +420,7 @@ def test_a_deep_record_is_too_deep_in_every_way_of_loading(
                 else load_with_workers(small, cache=False)
             )
     else:
-        cache.clear(small)
+        cache_folder.clear(small)
         if way.startswith("workers"):
             records = load_with_workers(small, cache=True)
         else:
@@ -715,11 +724,10 @@ def test_os_error_words() -> None:
 def test_a_line_asked_of_a_file_swapped_for_a_pipe_does_not_hang(tmp_path: Path) -> None:
     """A cached problem's line is worked out by reading the file again: a file replaced
     by a named pipe since it was cached gives no line, and no hang."""
-    from hardship_cli.load import cache
 
     record = tmp_path / "GR-2026-0001.yaml"
     record.write_text("id: GR-2026-0001\namount: 1.00\n", encoding="utf-8")
-    assert cache.unpack_lines(b"F", str(record)) == {("id",): 1, ("amount",): 2}
+    assert key_lines.unpack_lines(b"F", str(record)) == {("id",): 1, ("amount",): 2}
     record.unlink()
     os.mkfifo(record)
-    assert cache.unpack_lines(b"F", str(record)) == {}
+    assert key_lines.unpack_lines(b"F", str(record)) == {}

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardship_cli.load.store import FileEntry, load_file
+from hardship_cli.load.files import FileEntry, load_file
 from hardship_cli.problems import Problem
 from tests.rootkit import CASE, GRANT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli.load import store
+from hardship_cli.load import files, store
 from hardship_cli.problems import ConfigError
 from tests.checking import found, problems
 from tests.rootkit import Root
@@ -162,11 +162,11 @@ def test_budget_lines_beyond_total(root: Root):
 def test_find_root_upward_and_env(root: Root, tmp_path: Path, monkeypatch):
     monkeypatch.delenv("HARDSHIP_ROOT", raising=False)
     deep = root.path / "cases"
-    assert store.find_root(cwd=deep) == root.path
+    assert files.find_root(cwd=deep) == root.path
     monkeypatch.setenv("HARDSHIP_ROOT", str(root.path))
-    assert store.find_root(cwd=tmp_path) == root.path
+    assert files.find_root(cwd=tmp_path) == root.path
     monkeypatch.delenv("HARDSHIP_ROOT")
     with pytest.raises(ConfigError, match="no records root found"):
-        store.find_root(cwd=tmp_path)
+        files.find_root(cwd=tmp_path)
     with pytest.raises(ConfigError, match="not a records root"):
-        store.find_root(tmp_path)
+        files.find_root(tmp_path)

@@ -9,7 +9,7 @@ import pytest
 
 from hardship_cli.casework import transitions as workflow
 from hardship_cli.domain.model import Config
-from hardship_cli.load import store
+from hardship_cli.load import files, store
 from tests.workflow_fixtures import active_case, add_case, cli, make_root, ok, propose
 
 
@@ -31,7 +31,7 @@ def grant_file(root: Path, grant_id: str) -> str:
 
 
 def config(root: Path) -> Config:
-    cfg, _source, problems = store.load_config(root)
+    cfg, _source, problems = files.load_config(root)
     assert cfg is not None, problems
     return cfg
 

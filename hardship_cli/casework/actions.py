@@ -38,10 +38,12 @@ from hardship_cli.casework.transitions import (
     check_filed,
     not_after_today,
 )
+from hardship_cli.domain.kinds import KINDS, kind_of_id
 from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
 from hardship_cli.edit import gitlog
-from hardship_cli.load import store, yamlio
-from hardship_cli.load.store import LAYOUT, PREFIX_TO_KIND, Records
+from hardship_cli.load import files, store, yamlio
+from hardship_cli.load.files import RECORD_MODELS
+from hardship_cli.load.records import Records, add_record
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 
 LOCK = Path(".hardship") / "lock"
@@ -71,7 +73,7 @@ def lock(root: Path) -> Any:
 def load(root: Path) -> Records:
     records = store.load(root)
     if records.config is None:
-        first = next((p for p in records.problems if p.path == store.CONFIG_FILE), None)
+        first = next((p for p in records.problems if p.path == files.CONFIG_FILE), None)
         raise ConfigError(
             "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
             "run hardship validate and correct hardship.yaml",
@@ -80,7 +82,7 @@ def load(root: Path) -> Records:
 
 
 def kind_of(record_id: str) -> str:
-    kind = PREFIX_TO_KIND.get(record_id.split("-", 1)[0])
+    kind = kind_of_id(record_id)
     if kind is None:
         raise UsageError(
             f"{record_id!r} is not a record ID",
@@ -99,23 +101,23 @@ def _table(records: Records, kind: str) -> dict[str, Any]:
     return tables[kind]
 
 
-def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, store.Source]:
+def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, files.Source]:
     """Parse and type a record's text; problems are refused with validate's messages."""
     parsed = yamlio.parse(raw, rel)
     problems = list(parsed.problems)
     record = None
     if not problems:
-        record, problems = store.to_record(model, parsed, rel)
+        record, problems = files.to_record(model, parsed, rel)
     if problems or record is None:
         raise UsageError(_problem_lines(problems), "nothing was written")
-    return record, store.Source(rel, parsed.lines)
+    return record, files.Source(rel, parsed.lines)
 
 
 def _problem_lines(problems: list[Problem]) -> str:
     return "\n".join(p.format() for p in problems)
 
 
-def verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> store.Source:
+def verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> files.Source:
     """The text about to be written parses back to exactly the record meant."""
     try:
         record, source = typed(model, text.encode("utf-8"), rel)
@@ -238,7 +240,7 @@ def change(
 ) -> Done:
     """Load, decide, check, write with the smallest diff, commit: one action on a record."""
     kind = kind_of(record_id)
-    model = LAYOUT[kind][2]
+    model = RECORD_MODELS[kind]
     with lock(root):
         records = load(root)
         rel = _located(root, records, kind, record_id)
@@ -296,7 +298,7 @@ def change_many(
                         "written",
                         "run the command again",
                     )
-            model = LAYOUT[step_kind][2]
+            model = RECORD_MODELS[step_kind]
             text = step_file.edit(before, step.record)
             source = verify(text, step_file.rel, model, step.record)
             planned.append((step, step_kind, step_file, text, source))
@@ -341,7 +343,7 @@ def _read_to_change(
     `records` in place of the one loaded)."""
     rel = _located(root, records, kind, record_id)
     file = yamlio.RecordFile(root / rel, rel)
-    current, fresh_source = typed(LAYOUT[kind][2], file.raw, rel)
+    current, fresh_source = typed(RECORD_MODELS[kind], file.raw, rel)
     _table(records, kind)[record_id] = current
     records.sources[record_id] = fresh_source
     return file, current
@@ -362,7 +364,7 @@ def add(
 ) -> Done:
     """File a case, propose a grant, open a campaign or record a visit: a new file with the
     next ID of its kind and year."""
-    model = LAYOUT[kind][2]
+    model = RECORD_MODELS[kind]
     not_after_today(f"{_ADD_ACTION[kind]} (new {kind})", day, today)
     data = intake.draft(kind, values, by, day)
     with lock(root):
@@ -409,7 +411,7 @@ def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:
     so the whole root is read, through the parse cache."""
     if kind == "case":
         return load(root)
-    config, config_source, problems = store.load_config(root)
+    config, config_source, problems = files.load_config(root)
     if config is None:
         first = problems[0] if problems else None
         raise ConfigError(
@@ -429,20 +431,20 @@ def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:
         named = [data.get("beneficiary")]
     first_seen: dict[str, str] = {}
     for record_id in named:
-        record_kind = PREFIX_TO_KIND.get(str(record_id).split("-", 1)[0])
+        record_kind = kind_of_id(str(record_id))
         if not isinstance(record_id, str) or record_kind is None:
             continue  # the draft's own check names what is wrong with it
         rel = intake.record_path(record_kind, record_id)
         path = root / rel
         if not path.is_file():
             continue  # the rules report it as unknown
-        folder_year = rel.split("/")[1] if LAYOUT[record_kind][3] else None
-        entry = store.FileEntry(path, rel, record_kind, folder_year)
-        loaded, source, _problems = store.load_file(entry, store.read_bytes(path))
+        folder_year = rel.split("/")[1] if KINDS[record_kind].by_year else None
+        entry = files.FileEntry(path, rel, record_kind, folder_year)
+        loaded, source, _problems = files.load_file(entry, files.read_bytes(path))
         if loaded is None:
             records.unloaded.add(record_id)
         else:
-            store.add_record(records, loaded, source, first_seen)
+            add_record(records, loaded, source, first_seen)
     return records
 
 
@@ -511,7 +513,7 @@ def donate(
         plain = yamlio.record_tree(campaign)
         plain["contributions"] = [*plain["contributions"], data]
         parsed = yamlio.ParseResult(_strip_none(plain), {}, [])
-        typed_campaign, problems = store.to_record(Campaign, parsed, rel)
+        typed_campaign, problems = files.to_record(Campaign, parsed, rel)
         if problems or not isinstance(typed_campaign, Campaign):
             raise UsageError(_problem_lines(problems), "nothing was written")
         added: Contribution = typed_campaign.contributions[-1]

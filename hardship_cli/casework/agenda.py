@@ -19,7 +19,7 @@ from hardship_cli.domain.model import (
     Occasion,
     active_since,
 )
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.rules.reviews import review_due_on
 
 REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up

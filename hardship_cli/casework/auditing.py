@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hardship_cli.domain.kinds import KINDS, PREFIX_TO_KIND
 from hardship_cli.edit import gitlog, trail
-from hardship_cli.load.store import CONFIG_FILE, LAYOUT
+from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.problems import ConfigError, UsageError, printable
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def audit(root: Path, config: Config, since: str | None = None) -> Audit:
         )
     top = gitlog.require_repo(root, "there is no audit trail to audit")
     prefix = os.path.relpath(root.resolve(), top.resolve())
-    folders = [LAYOUT[kind][0] for kind in LAYOUT]
+    folders = [kind.folder for kind in KINDS.values()]
     result = Audit(root, signing_required=config.git.sign == "required")
     result.findings += uncommitted(top, prefix, [*folders, *WATCHED])
     if not gitlog.has_commits(top):
@@ -149,7 +150,7 @@ def _record_id(path: str) -> str | None:
     if not name.endswith((".yaml", ".yml")):
         return None
     stem = name.rsplit(".", 1)[0]
-    return stem if stem.split("-", 1)[0] in {LAYOUT[k][1] for k in LAYOUT} else None
+    return stem if stem.split("-", 1)[0] in PREFIX_TO_KIND else None
 
 
 def _finding(flag: trail.Flag, commit: trail.Commit, path: str, record_id: str) -> Finding:

@@ -26,10 +26,10 @@ from hardship_cli.domain.enums import (
     Occasion,
     Sex,
 )
+from hardship_cli.domain.kinds import KINDS
 from hardship_cli.problems import UsageError
 
 # Sequence width of each kind's IDs (DC-2026-01, the others HS-2026-0001).
-ID_WIDTH = {"case": 4, "grant": 4, "campaign": 2, "visit": 4}
 
 
 @dataclass(frozen=True)
@@ -241,9 +241,8 @@ def suggest_level(config: Any, values: dict[str, Any], day: date) -> str | None:
 
 def record_path(kind: str, record_id: str) -> str:
     """Where a record of this kind and ID lives, relative to the root."""
-    from hardship_cli.load.store import LAYOUT
-
-    folder, _prefix, _model, by_year = LAYOUT[kind]
+    place = KINDS[kind]
+    folder, by_year = place.folder, place.by_year
     if by_year:
         return f"{folder}/{record_id.split('-')[1]}/{record_id}.yaml"
     return f"{folder}/{record_id}.yaml"
@@ -261,9 +260,9 @@ def next_id(root: Path, kind: str, year: int) -> str:
     from hardship_cli.load import (
         yamlio,  # here, not at the top: `hardship --help` builds on this module
     )
-    from hardship_cli.load.store import LAYOUT
 
-    folder, prefix, _model, by_year = LAYOUT[kind]
+    place = KINDS[kind]
+    folder, prefix, by_year = place.folder, place.prefix, place.by_year
     rel = f"{folder}/{year}" if by_year else folder
     base = root / rel
     # The new file goes into this folder: never one that is (or is reached through) a
@@ -279,8 +278,8 @@ def next_id(root: Path, kind: str, year: int) -> str:
                     highest = max(highest, int(match.group(1)))
     except FileNotFoundError:
         pass
-    width = ID_WIDTH[kind]
+    width = place.width
     number = highest + 1
-    if len(str(number)) > max(width, 4 if kind == "campaign" else 6):
+    if len(str(number)) > place.max_width:
         raise UsageError(f"no free {kind} number left in {year}")
     return f"{prefix}-{year}-{number:0{width}d}"

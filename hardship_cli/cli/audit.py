@@ -29,7 +29,7 @@ def history(
     from hardship_cli.casework.actions import kind_of
     from hardship_cli.casework.intake import record_path
     from hardship_cli.edit import trail
-    from hardship_cli.load.store import load_config
+    from hardship_cli.load.files import load_config
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -106,7 +106,7 @@ def audit(
     Example: hardship audit --format json
     """
     from hardship_cli.casework.auditing import audit as run_audit
-    from hardship_cli.load.store import load_config
+    from hardship_cli.load.files import load_config
     from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, ConfigError
 
     if format not in ("text", "json"):

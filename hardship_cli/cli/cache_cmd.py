@@ -20,7 +20,7 @@ def clear_command(ctx: typer.Context) -> None:
 
     Example: hardship --root records cache clear
     """
-    from hardship_cli.load.cache import clear
+    from hardship_cli.load.cache_folder import clear
 
     root = state(ctx).root
     cleared = clear(root)

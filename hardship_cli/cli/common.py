@@ -17,7 +17,8 @@ from hardship_cli.problems import UsageError, printable
 
 if TYPE_CHECKING:
     from hardship_cli.casework.actions import Done
-    from hardship_cli.load.store import Records
+    from hardship_cli.load.checks import PerRecordChecks
+    from hardship_cli.load.records import Records
 
 
 @dataclass
@@ -31,7 +32,7 @@ class State:
     def root(self) -> Path:
         """The one records root of a command that works on one."""
         if self._root is None:
-            from hardship_cli.load.store import find_root
+            from hardship_cli.load.files import find_root
 
             if len(self.root_options) > 1:
                 raise UsageError(
@@ -45,7 +46,7 @@ class State:
     @property
     def roots(self) -> list[Path]:
         """Every root given (a roll-up of several units), or the one found."""
-        from hardship_cli.load.store import find_root
+        from hardship_cli.load.files import find_root
 
         if len(self.root_options) > 1:
             return [find_root(option) for option in self.root_options]
@@ -60,7 +61,9 @@ class State:
         from hardship_cli.cli.progress import progress_bar
         from hardship_cli.load.store import load
 
-        records = load(root, cache=self.use_cache, progress=progress_bar())
+        records = load(
+            root, cache=self.use_cache, progress=progress_bar(), checks=per_record_checks()
+        )
         if self.verbose and records.loading is not None:
             from hardship_cli.load.fastyaml import describe
 
@@ -72,6 +75,14 @@ class State:
         """A progress or diagnostic line on stderr, shown with --verbose."""
         if self.verbose:
             print(printable(message), file=sys.stderr)
+
+
+def per_record_checks() -> PerRecordChecks:
+    """The rules' per-record checks, for the loader to run with each case and grant (the
+    loader imports no rule: its caller hands them in)."""
+    from hardship_cli.rules.per_record import PER_RECORD_CHECKS
+
+    return PER_RECORD_CHECKS
 
 
 def state(ctx: typer.Context) -> State:

@@ -23,7 +23,7 @@ from hardship_cli.cli import (
     stats,
     validate,
 )
-from hardship_cli.cli.common import State
+from hardship_cli.cli.common import State, per_record_checks
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
@@ -69,15 +69,16 @@ def main(
     ] = False,
 ) -> None:
     ctx.obj = State(root_options=list(root or []), use_cache=not no_cache, verbose=verbose)
-    _cache_default(not no_cache)
+    _load_defaults(not no_cache)
 
 
-def _cache_default(use: bool) -> None:
-    """--no-cache holds for every load of the command, casework's helpers' included."""
-    if not use or "hardship_cli.load.store" in sys.modules:  # store is not imported for --help
-        from hardship_cli.load import store
+def _load_defaults(use: bool, checks: bool = True) -> None:
+    """--no-cache holds for every load of the command, casework's helpers' included; so
+    do the rules' per-record checks, handed to the loader (which imports no rule)."""
+    from hardship_cli.load import defaults  # light: nothing of the loader itself
 
-        store.USE_CACHE = use
+    defaults.USE_CACHE = use
+    defaults.per_record_checks = per_record_checks if checks else defaults.no_checks
 
 
 # The command modules, in the order of `hardship --help`: each attaches its commands or its
@@ -166,7 +167,7 @@ def run(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = EXIT_UNEXPECTED
-    _cache_default(True)  # for whatever runs next in this process (tests run in-process)
+    _load_defaults(True, checks=False)  # for whatever runs next in this process (tests)
     if code is None:
         code = 0
     if code == EXIT_INTERRUPTED and not interrupted_said:

@@ -70,7 +70,7 @@ def prompt_missing(kind: str, values: dict[str, Any], day: date, ctx: typer.Cont
             continue
         suggest = None
         if field.name == "level":
-            from hardship_cli.load.store import load_config
+            from hardship_cli.load.files import load_config
 
             config, _source, _problems = load_config(state(ctx).root)
             if config is not None:

@@ -9,7 +9,7 @@ from hardship_cli.problems import ConfigError, printable
 
 if TYPE_CHECKING:
     from hardship_cli.cli.common import State
-    from hardship_cli.load.store import Records
+    from hardship_cli.load.records import Records
     from hardship_cli.report.rollup import Unit
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from hardship_cli.cli.common import State
-    from hardship_cli.load.store import Records
+    from hardship_cli.load.records import Records
     from hardship_cli.report import Request
 
 

@@ -33,7 +33,7 @@ def validate(
 
     Example: hardship --root records validate --format json
     """
-    from hardship_cli.load.store import CONFIG_FILE
+    from hardship_cli.load.files import CONFIG_FILE
     from hardship_cli.rules import check
 
     st = state(ctx)

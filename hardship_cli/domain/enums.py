@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from hardship_cli.domain.kinds import CAMPAIGN, CASE, GRANT, VISIT
+
 
 class CaseStatus(StrEnum):
     applied = "applied"
@@ -145,11 +147,11 @@ class Locale(StrEnum):
 
 
 FIXED_FUNDS = ("union", "higher_union", "employer")
-CAMPAIGN_FUND_RE = re.compile(r"^campaign:(DC-\d{4}-\d{2,4})$")
-CASE_ID_RE = re.compile(r"^HS-\d{4}-\d{4,6}$")
-GRANT_ID_RE = re.compile(r"^GR-\d{4}-\d{4,6}$")
-CAMPAIGN_ID_RE = re.compile(r"^DC-\d{4}-\d{2,4}$")
-VISIT_ID_RE = re.compile(r"^VS-\d{4}-\d{4,6}$")
+CAMPAIGN_FUND_RE = re.compile(rf"^campaign:({CAMPAIGN.id_pattern})$")
+CASE_ID_RE = CASE.id_re
+GRANT_ID_RE = GRANT.id_re
+CAMPAIGN_ID_RE = CAMPAIGN.id_re
+VISIT_ID_RE = VISIT.id_re
 
 
 class ReferralTo(StrEnum):

@@ -15,7 +15,7 @@ problems. Anything else goes to the reference path:
 Two fast routes, tried in order:
 
 1. JSON: rapidyaml emits the tree as JSON and the json module's C decoder reads it;
-   nothing is visited in Python. The lines are not worked out at all: ``cache.LazyLines``
+   nothing is visited in Python. The lines are not worked out at all: ``key_lines.LazyLines``
    keeps the file's bytes and asks the reference parser for them when a problem in this
    file needs one (rarely). Files whose meaning JSON would change take route 2.
 2. The walker: a Python walk of rapidyaml's tree. rapidyaml has no API for a node's line,
@@ -174,7 +174,7 @@ def parse_fast(raw: bytes, path: str) -> ParseResult | None:
 # ---------------------------------------------------------------------------------------
 # The fastest route: rapidyaml emits JSON, the json module's C decoder reads it. Nothing is
 # visited in Python, so nothing is placed on a line: the lines are worked out by the
-# reference parser if and when a problem in this file needs one (``cache.LazyLines``).
+# reference parser if and when a problem in this file needs one (``key_lines.LazyLines``).
 # JSON loses what records rarely hold, so such files take the walker below instead: a
 # plain `~`, `Null` or `NULL` (null for libyaml, text in rapidyaml's JSON), a plain
 # `true`/`false` (JSON booleans), the words inf, nan and infinity (which it writes .inf,
@@ -256,7 +256,7 @@ _REFERENCE: Any = ParseResult(None, {}, [])
 
 def _json_route(data: bytes, text: str) -> ParseResult | None:
     global _current_text
-    from hardship_cli.load.cache import LazyLines
+    from hardship_cli.load.key_lines import LazyLines
 
     buf = bytearray(data)  # the tree points into it: keep it alive until the end
     try:

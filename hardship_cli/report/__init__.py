@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.labels import label, lang_of_locale
 from hardship_cli.report.periods import parse_month

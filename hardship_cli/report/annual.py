@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from hardship_cli.domain.model import CloseReason
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.report.budgeting import budget_status
 from hardship_cli.report.common import report_charts, report_header
 from hardship_cli.report.frames import Frames, between, on_file, to_yuan

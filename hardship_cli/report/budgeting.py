@@ -23,7 +23,7 @@ from hardship_cli.domain.money import (
     line_uses,
     year_end,
 )
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 
 
 @dataclass(frozen=True, slots=True)

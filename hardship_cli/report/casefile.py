@@ -14,7 +14,7 @@ from hardship_cli.domain.model import (
     open_objections,
 )
 from hardship_cli.domain.money import campaign_use
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.common import report_header, review_due
 from hardship_cli.report.periods import age_on

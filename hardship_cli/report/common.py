@@ -11,7 +11,7 @@ from typing import Any
 
 from hardship_cli.domain.model import Case, Level, active_since
 from hardship_cli.domain.money import budget_grants
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.report import charts
 from hardship_cli.report.budgeting import BudgetStatus
 from hardship_cli.report.frames import Frames

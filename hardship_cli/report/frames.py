@@ -42,7 +42,7 @@ from hardship_cli.domain.model import (
     StepName,
     active_since,
 )
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.report.periods import (
     AGE_BANDS,
     UNKNOWN,

@@ -17,7 +17,7 @@ from hardship_cli.domain.model import (
     open_objections,
 )
 from hardship_cli.domain.money import campaign_use
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.report.budgeting import BudgetStatus, budget_status
 from hardship_cli.report.common import help_by_month, report_charts, report_header, review_due
 from hardship_cli.report.frames import Frames, between, on_file, to_yuan

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Budget, Case, Config
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, ConfigError, Problem
 
 

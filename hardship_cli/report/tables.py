@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from hardship_cli.domain.money import yuan
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.report.budgeting import BudgetStatus
 from hardship_cli.report.labels import label
 

@@ -2,9 +2,9 @@
 
 Adding a rule is adding a function here and its two tests: a record that passes and one
 that fails with the exact message. `check` runs them in two parts (see ACROSS): a rule
-that looks at one case or grant at a time is a per-record check in ``local.CHECKS`` (its
-result is kept in the cache with the record), a rule across records goes in ACROSS and
-reads the records' facts; tests/test_incremental.py holds the two to what RULES find.
+that looks at one case or grant at a time is a per-record check in ``per_record.CHECKS``
+(its result is kept in the cache with the record), a rule across records goes in ACROSS
+and reads the records' facts; tests/test_incremental.py holds the two to what RULES find.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from hardship_cli.domain.model import Config
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
@@ -21,12 +21,12 @@ from hardship_cli.rules import (
     duties,
     earmarks,
     households,
+    per_record,
     references,
     reviews,
     status,
     tiers,
 )
-from hardship_cli.rules import per_record as local
 
 Rule = Callable[[Records, Config, date], list[Problem]]
 
@@ -55,7 +55,7 @@ RULES: list[Rule] = [
 
 # How `check` runs the same rules: those across records over every record (cases and
 # grants as their facts), and the checks of one case or grant on its own once per record
-# (``local``: kept in the cache).
+# (``per_record``: kept in the cache).
 # Together they find exactly what RULES find (tests/test_rules.py holds them to it).
 ACROSS: list[Rule] = [
     references.grant_case_exists,
@@ -82,5 +82,5 @@ def check(records: Records, today: date) -> list[Problem]:
     if config is not None:
         for rule in ACROSS:
             problems.extend(rule(records, config, today))
-        problems.extend(local.problems_of(records, config))
+        problems.extend(per_record.problems_of(records, config))
     return sorted(problems, key=Problem.sort_key)

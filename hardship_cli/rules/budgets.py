@@ -20,9 +20,10 @@ from hardship_cli.domain.money import (
     per_grant_breach,
     yuan,
 )
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import ERROR, WARNING, Problem
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:
@@ -87,7 +88,7 @@ def caps_respected(records: Records, config: Config, today: date) -> list[Proble
     """The caps of each kind of help (per grant, per household a year), as approval checks
     them; a grant passed by an override is reported as a warning."""
     problems = caps_per_case_year(records, config, today)
-    problems.extend(each(records, records.grants.values(), grant_cap, config))
+    problems.extend(check_one_by_one(records, records.grants.values(), grant_cap, config))
     return problems
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from hardship_cli.domain.model import Config
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 
 

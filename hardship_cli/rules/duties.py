@@ -6,16 +6,17 @@ from datetime import date
 
 from hardship_cli.casework.transitions import own_record, roles_missing
 from hardship_cli.domain.model import Case, Config, Decision, Grant, GrantStatus
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
     """Nobody approves what they filed or proposed."""
     return [
-        *each(records, records.cases.values(), self_approvals),
-        *each(records, records.grants.values(), self_approvals),
+        *check_one_by_one(records, records.cases.values(), self_approvals),
+        *check_one_by_one(records, records.grants.values(), self_approvals),
     ]
 
 
@@ -39,7 +40,7 @@ def self_approvals(record: Case | Grant, src: Source) -> list[Problem]:
 
 def grant_approvals_cover_policy(records: Records, config: Config, today: date) -> list[Problem]:
     """An approved or paid grant carries an approval from each role its amount requires."""
-    return each(records, records.grants.values(), grant_policy, config)
+    return check_one_by_one(records, records.grants.values(), grant_policy, config)
 
 
 def grant_policy(grant: Grant, src: Source, config: Config) -> list[Problem]:

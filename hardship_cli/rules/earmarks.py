@@ -6,7 +6,7 @@ from datetime import date
 
 from hardship_cli.domain.model import Config, GrantStatus
 from hardship_cli.domain.money import campaign_use, counts, earmark_breach, yuan
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 
 

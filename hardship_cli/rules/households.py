@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Config
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 
 

@@ -1,27 +1,35 @@
-"""The checks of one case or grant on its own (with hardship.yaml): once per record.
+"""The per-record checks: those of one case or grant on its own (with hardship.yaml),
+run once per record.
 
 A grant's signatures, status, self-approval, policy approvals and per-grant cap, and a
 case's signatures, status, self-approval and tier, depend on the record and hardship.yaml
 alone. They are worked out when the record is read and kept with it in the parse cache
-(see ``bulk``), under a digest of hardship.yaml and of the code of the checks, so that a
+(see ``load.bulk``), under a digest of hardship.yaml and of the code of the checks, so that a
 warm `validate` of 100,000 grants re-checks only those that changed; the checks that look
 across records (links, one file a household, help only to filed households, budget
 lines, yearly caps, earmarks, reviews due) run over every record's facts each time.
+
+The loader imports no rule: its caller hands it PER_RECORD_CHECKS (``load(root,
+checks=...)``; the CLI does so for every load of a command).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hardship_cli.domain.model import Case, Config, Grant
 from hardship_cli.load import cache
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.checks import PerRecordChecks
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
+from hardship_cli.load.store import load
 from hardship_cli.problems import Problem
 from hardship_cli.rules.budgets import grant_cap
 from hardship_cli.rules.duties import grant_policy, self_approvals
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 from hardship_cli.rules.references import CheckContext, case_signatures, grant_signatures
 from hardship_cli.rules.status import case_status_problems, grant_status_problems
 from hardship_cli.rules.tiers import case_level
@@ -59,22 +67,31 @@ CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
 
 
 def digest(config_bytes: bytes) -> bytes:
-    """What a record's own problems depend on besides the record: hardship.yaml, as
+    """What a record's per-record problems depend on besides the record: hardship.yaml, as
     written, and the code of the checks (the source of every module of the package, as
     the parse cache's key has it: computed, so a module the checks come to use counts).
-    Kept problems under another digest are worked out again."""
+    Problems kept under another digest are worked out again."""
     return hashlib.sha256(cache.source_digest() + config_bytes).digest()[:16]
 
 
+# What the loader's callers hand it (see ``load.checks``).
+PER_RECORD_CHECKS = PerRecordChecks(CHECKS, digest)
+
+
 def problems_of(records: Records, config: Config) -> list[Problem]:
-    """The own problems of every case and grant: those kept from loading when they still
-    apply, else worked out now."""
+    """The per-record problems of every case and grant: those loading found when they
+    still apply, else worked out now."""
     found: list[Problem] = []
     for kind, check in CHECKS.items():
-        kept = records.kept_problems(kind)
+        kept = records.per_record_problems(kind)
         if kept is not None:
             found.extend(p for problems in kept.values() for p in problems)
             continue
         every = records.grants if kind == "grant" else records.cases
-        found.extend(each(records, every.values(), check, config))
+        found.extend(check_one_by_one(records, every.values(), check, config))
     return found
+
+
+def load_checked(root: Path, **options: Any) -> Records:
+    """``store.load`` handed the per-record checks (what the CLI does for a command)."""
+    return load(root, checks=PER_RECORD_CHECKS, **options)

@@ -6,9 +6,10 @@ import functools
 from datetime import date
 
 from hardship_cli.domain.model import Case, Config, Grant
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
@@ -74,8 +75,8 @@ def people_are_officers(records: Records, config: Config, today: date) -> list[P
     """Signatures on approvals and payments name officers from hardship.yaml, in their role."""
     ctx = CheckContext.of(config)
     problems = visitors_are_officers(records, config, today)
-    problems.extend(each(records, records.cases.values(), case_signatures, ctx))
-    problems.extend(each(records, records.grants.values(), grant_signatures, ctx))
+    problems.extend(check_one_by_one(records, records.cases.values(), case_signatures, ctx))
+    problems.extend(check_one_by_one(records, records.grants.values(), grant_signatures, ctx))
     return problems
 
 
@@ -186,7 +187,7 @@ def case_signatures(case: Case, src: Source, ctx: CheckContext) -> list[Problem]
 
 
 def visitors_are_officers(records: Records, config: Config, today: date) -> list[Problem]:
-    """people_are_officers for visits (cases and grants: one by one, see rules.local)."""
+    """people_are_officers for visits (cases and grants: one by one, see rules.per_record)."""
     problems = []
     names = CheckContext.of(config).names
     for visit in records.visits.values():

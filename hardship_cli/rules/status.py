@@ -18,13 +18,14 @@ from hardship_cli.domain.model import (
     active_since,
     open_objections,
 )
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
-    return each(records, records.cases.values(), case_status_problems)
+    return check_one_by_one(records, records.cases.values(), case_status_problems)
 
 
 def case_status_problems(case: Case, src: Source) -> list[Problem]:
@@ -101,7 +102,7 @@ def case_status_problems(case: Case, src: Source) -> list[Problem]:
 
 
 def grant_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
-    return each(records, records.grants.values(), grant_status_problems)
+    return check_one_by_one(records, records.grants.values(), grant_status_problems)
 
 
 def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level
-from hardship_cli.load.store import Records, Source
+from hardship_cli.load.files import Source
+from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
-from hardship_cli.rules.each import each
+from hardship_cli.rules.one_by_one import check_one_by_one
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
-    return each(records, records.cases.values(), case_level, config)
+    return check_one_by_one(records, records.cases.values(), case_level, config)
 
 
 def case_level(case: Case, src: Source, config: Config) -> list[Problem]:

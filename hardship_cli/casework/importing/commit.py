@@ -19,7 +19,7 @@ from hardship_cli.casework.importing.plan import Action
 from hardship_cli.edit import gitlog
 from hardship_cli.edit.gitlog import Pending
 from hardship_cli.load import yamlio
-from hardship_cli.load.store import Records
+from hardship_cli.load.records import Records
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,

@@ -17,9 +17,10 @@ from hardship_cli.casework import intake
 from hardship_cli.casework.actions import verify
 from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.importing.plan import Action
+from hardship_cli.domain.kinds import CASE
 from hardship_cli.domain.model import Case
-from hardship_cli.load import store, yamlio
-from hardship_cli.load.store import Records
+from hardship_cli.load import files, yamlio
+from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem, Refused, UsageError
 
 
@@ -30,9 +31,9 @@ class Write:
     rel: str
     text: str
     record: Case
-    source: store.Source
+    source: files.Source
     file: yamlio.RecordFile | None = None  # an update: the file as it was read
-    old: tuple[Case, store.Source] | None = None  # an update: the record as it was
+    old: tuple[Case, files.Source] | None = None  # an update: the record as it was
 
 
 class _RowRefused(Exception):
@@ -96,7 +97,7 @@ def _numbers(
     first = intake.next_id(root, "case", year)
     prefix, number = first.rsplit("-", 1)
     taken = {w.case_id for w in after or []}
-    width = intake.ID_WIDTH["case"]
+    width = CASE.width
     current = int(number)
     while True:
         case_id = f"{prefix}-{current:0{width}d}"
@@ -145,7 +146,7 @@ def _unapply(records: Records, write: Write) -> None:
         records.cases[write.case_id], records.sources[write.case_id] = write.old
 
 
-_ID_RE = re.compile(r"\bHS-\d{4}-\d+\b")
+_ID_RE = re.compile(rf"\b{CASE.prefix}-\d{{4}}-\d+\b")
 
 
 def _blame(problems: list[Problem], writes: list[Write]) -> dict[Write, list[Problem]]:

@@ -18,8 +18,8 @@ from hardship_cli.casework.sheets.reading import Row, read_rows
 from hardship_cli.domain.model import Config, ImportLimits
 from hardship_cli.edit import gitlog
 from hardship_cli.edit.gitlog import Pending
-from hardship_cli.load import store
-from hardship_cli.load.store import Records
+from hardship_cli.load import files
+from hardship_cli.load.records import Records
 from hardship_cli.problems import ConfigError
 
 
@@ -34,7 +34,7 @@ class Imported:
 def read_config(root: Path) -> Config:
     """hardship.yaml alone: who may import, and the sheet's limits, before the root is
     loaded."""
-    config, _source, problems = store.load_config(root)
+    config, _source, problems = files.load_config(root)
     if config is None:
         first = problems[0] if problems else None
         raise ConfigError(
