@@ -27,8 +27,8 @@ from hardship_cli.casework.importing import commit
 from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.sheets.reading import read_rows
 from hardship_cli.domain.model import Case
-from hardship_cli.edit import gitlog
-from hardship_cli.load import store, yamlio
+from hardship_cli.edit import gitlog, roundtrip
+from hardship_cli.load import store
 from hardship_cli.problems import Problem, UsageError
 from tests.clirun import REPO, hardship
 from tests.test_import_cli import demo_root, git
@@ -507,7 +507,7 @@ def test_new_case_text_is_what_ruamel_writes_for_the_demo(tmp_path: Path):
     records = store.load(REPO / "records", cache=False)
     for case in records.cases.values():
         ref = intake.schema_ref("case", intake.record_path("case", case.id))
-        assert new_case_text(case, ref) == yamlio.new_record_text(case, ref)
+        assert new_case_text(case, ref) == roundtrip.new_record_text(case, ref)
 
 
 # Any text, and text made of what YAML gives a meaning (indicators, numbers, booleans).
@@ -534,7 +534,7 @@ def test_new_case_text_is_what_ruamel_writes(name, unit, notes, employee):
         case = Case.model_validate(data)
     except Exception:  # noqa: BLE001 - text the model refuses is not written at all
         return
-    assert new_case_text(case, "../x") == yamlio.new_record_text(case, "../x")
+    assert new_case_text(case, "../x") == roundtrip.new_record_text(case, "../x")
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from hardship_cli.load import bulk, cache, fastyaml, store, yamlio
+from hardship_cli.edit import files
+from hardship_cli.load import bulk, cache, fastyaml, store, strict
 from hardship_cli.problems import ConfigError, Problem, os_error, printable
 from tests.clirun import REPO, Result, hardship
 from tests.test_incremental import age, load_with_workers, make_root, workers
@@ -318,11 +319,11 @@ def test_record_file_and_atomic_create_refuse_links(tmp_path: Path) -> None:
     target.write_text("id: HS-2026-0001\n", encoding="utf-8")
     (root / CASE).symlink_to(target)
     with pytest.raises(store.OddFile) as opened:
-        yamlio.RecordFile(root / CASE, CASE)
+        files.RecordFile(root / CASE, CASE)
     assert opened.value.message == f"{CASE} is a symbolic link; nothing was written"
     (root / CASE).unlink()
     (root / CASE).write_text("id: HS-2026-0001\n", encoding="utf-8")
-    edited = yamlio.RecordFile(root / CASE, CASE)
+    edited = files.RecordFile(root / CASE, CASE)
     (root / CASE).unlink()
     (root / CASE).symlink_to(target)  # made a link between reading and writing
     with pytest.raises(store.OddFile):
@@ -332,7 +333,7 @@ def test_record_file_and_atomic_create_refuse_links(tmp_path: Path) -> None:
     elsewhere.mkdir()
     (root / "visits").symlink_to(elsewhere)
     with pytest.raises(store.OddFile) as created:
-        yamlio.atomic_create(root / "visits" / "VS-2026-0001.yaml", "id: VS-2026-0001\n")
+        files.atomic_create(root / "visits" / "VS-2026-0001.yaml", "id: VS-2026-0001\n")
     assert created.value.message == "visits is a symbolic link; nothing was written"
     assert list(elsewhere.iterdir()) == []
 
@@ -353,7 +354,7 @@ def deep(shape: str, depth: int) -> tuple[str, int]:
     assert shape == "block-map"
     lines = "".join(" " * level + "a:\n" for level in range(depth))
     # Past libyaml's own limit (1,000 levels) the line is where libyaml stopped.
-    return head + lines + " " * depth + "x\n", 2 + yamlio.MAX_DEPTH + 1 if depth < 1000 else 1001
+    return head + lines + " " * depth + "x\n", 2 + strict.MAX_DEPTH + 1 if depth < 1000 else 1001
 
 
 SHAPES = ("flow-list", "flow-map", "block-list", "block-map")
@@ -372,7 +373,7 @@ def test_every_parser_reports_any_depth_as_too_deep(
     text, line = deep(shape, depth)
     raw = text.encode()
     expected = [too_deep(CASE, line)]
-    assert yamlio.parse(raw, CASE).problems == expected
+    assert strict.parse(raw, CASE).problems == expected
     assert fastyaml.parse(raw, CASE).problems == expected
     fast = fastyaml.parse_fast(raw, CASE)
     assert fast is None or fast.problems == expected
@@ -381,7 +382,7 @@ def test_every_parser_reports_any_depth_as_too_deep(
 
 def test_a_five_gigabyte_nesting_is_too_large_instead() -> None:
     text, _line = deep("block-map", 1500)
-    assert yamlio.parse(text.encode(), CASE).problems[0].code == "too-large"
+    assert strict.parse(text.encode(), CASE).problems[0].code == "too-large"
 
 
 LOAD_WAYS = ("cold", "first", "warm", "workers", "workers-warm", "baseline", "libyaml-workers")

@@ -39,8 +39,8 @@ from hardship_cli.casework.transitions import (
     not_after_today,
 )
 from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
-from hardship_cli.edit import gitlog
-from hardship_cli.load import store, yamlio
+from hardship_cli.edit import files, gitlog, roundtrip
+from hardship_cli.load import store, strict
 from hardship_cli.load.store import LAYOUT, PREFIX_TO_KIND, Records
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 
@@ -65,7 +65,7 @@ class Done:
 
 
 def lock(root: Path) -> Any:
-    return yamlio.locked(root / LOCK, ignore=LOCK_IGNORE)
+    return files.locked(root / LOCK, ignore=LOCK_IGNORE)
 
 
 def load(root: Path) -> Records:
@@ -101,7 +101,7 @@ def _table(records: Records, kind: str) -> dict[str, Any]:
 
 def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, store.Source]:
     """Parse and type a record's text; problems are refused with validate's messages."""
-    parsed = yamlio.parse(raw, rel)
+    parsed = strict.parse(raw, rel)
     problems = list(parsed.problems)
     record = None
     if not problems:
@@ -336,11 +336,11 @@ def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
 
 def _read_to_change(
     root: Path, records: Records, kind: str, record_id: str
-) -> tuple[yamlio.RecordFile, Any]:
+) -> tuple[files.RecordFile, Any]:
     """A record's file read afresh for editing, and the record as it reads now (put in
     `records` in place of the one loaded)."""
     rel = _located(root, records, kind, record_id)
-    file = yamlio.RecordFile(root / rel, rel)
+    file = files.RecordFile(root / rel, rel)
     current, fresh_source = typed(LAYOUT[kind][2], file.raw, rel)
     _table(records, kind)[record_id] = current
     records.sources[record_id] = fresh_source
@@ -372,7 +372,7 @@ def add(
         record_id = intake.next_id(root, kind, day.year)
         rel = intake.record_path(kind, record_id)
         # Check what was typed as validate would, with the lines of the file to be.
-        draft_text = yamlio.plain_text({"id": record_id, **data})
+        draft_text = roundtrip.plain_text({"id": record_id, **data})
         record, _ = typed(model, draft_text.encode("utf-8"), rel)
         # And as typed, before YAML: a line break YAML knows (\x85) would pass as a space.
         try:
@@ -384,7 +384,7 @@ def add(
         outcome = Outcome(
             record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role), on=day
         )
-        text = yamlio.new_record_text(record, intake.schema_ref(kind, rel))
+        text = roundtrip.new_record_text(record, intake.schema_ref(kind, rel))
         source = verify(text, rel, model, record)
 
         def apply() -> None:
@@ -394,7 +394,7 @@ def add(
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
         pending = _prepare(root, records, rel, commit)
-        sha = _write(pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text))
+        sha = _write(pending, records, outcome, lambda: files.atomic_create(root / rel, text))
     return Done(outcome, rel, sha, [w.format() for w in warnings])
 
 
@@ -508,9 +508,9 @@ def donate(
         if day < campaign.opened:
             raise UsageError(f"{campaign.id} opened on {campaign.opened}, after {day}")
         rel = records.source(campaign.id).path
-        plain = yamlio.record_tree(campaign)
+        plain = roundtrip.record_tree(campaign)
         plain["contributions"] = [*plain["contributions"], data]
-        parsed = yamlio.ParseResult(_strip_none(plain), {}, [])
+        parsed = strict.ParseResult(_strip_none(plain), {}, [])
         typed_campaign, problems = store.to_record(Campaign, parsed, rel)
         if problems or not isinstance(typed_campaign, Campaign):
             raise UsageError(_problem_lines(problems), "nothing was written")

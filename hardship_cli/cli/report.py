@@ -83,7 +83,7 @@ def _produce(
 ) -> None:
     from hardship_cli.cli.main import parse_today, state
     from hardship_cli.cli.reading import load_for_reading, load_rollup
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.files import atomic_write
     from hardship_cli.report import Request, commit_file, default_lang, produce, resolve_month
 
     st = state(ctx)

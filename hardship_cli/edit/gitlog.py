@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from hardship_cli.load import yamlio
+from hardship_cli.edit import files
 from hardship_cli.problems import ConfigError, HardshipError, Refused
 
 TRAILERS = ("Record", "Action", "By", "Role")
@@ -253,7 +253,7 @@ class Pending:
             if raw is None:
                 path.unlink(missing_ok=True)
             else:
-                yamlio.atomic_write(path, raw)
+                files.atomic_write(path, raw)
         return left
 
     def _failed(self, step: str, result: subprocess.CompletedProcess[str]) -> Refused:

@@ -29,8 +29,15 @@ from hardship_cli.domain.model import (
     Visit,
     describe,
 )
-from hardship_cli.load import yamlio
-from hardship_cli.load.yamlio import NOT_A_FILE, SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.load import strict
+from hardship_cli.load.odd_files import (
+    NOT_A_FILE,
+    SYMLINK,
+    OddFile,
+    odd_kind,
+    open_regular,
+    read_open,
+)
 from hardship_cli.problems import ConfigError, Problem, Refused
 
 CONFIG_FILE = "hardship.yaml"
@@ -52,10 +59,10 @@ class Source:
     """Where a record came from: its path relative to the root and the line of each key."""
 
     path: str
-    lines: yamlio.Lines
+    lines: strict.Lines
 
     def line(self, *loc: Any) -> int | None:
-        return yamlio.line_of(self.lines, loc)
+        return strict.line_of(self.lines, loc)
 
 
 class Pending:
@@ -302,7 +309,7 @@ def _refuse_odd_config(path: Path) -> None:
 
 
 def to_record(
-    model: type[BaseModel], parsed: yamlio.ParseResult, path: str
+    model: type[BaseModel], parsed: strict.ParseResult, path: str
 ) -> tuple[BaseModel | None, list[Problem]]:
     """Validate parsed data against a model; every error becomes a Problem with its line."""
     try:
@@ -315,14 +322,14 @@ def to_record(
 
 
 def _problem_from_error(
-    model: type[BaseModel], err: Any, data: Any, lines: yamlio.Lines, path: str
+    model: type[BaseModel], err: Any, data: Any, lines: strict.Lines, path: str
 ) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     name = ".".join(str(p) for p in loc) or "record"
     leaf = str(loc[-1]) if loc else ""
     sensitive = leaf in SENSITIVE_FIELDS
-    line = yamlio.line_of(lines, loc)
+    line = strict.line_of(lines, loc)
     value = err.get("input")
     shown = "" if sensitive else f": {_show(value)}"
     if kind == "extra_forbidden":
@@ -485,7 +492,7 @@ def read_config(root: Path) -> tuple[Config | None, Source, list[Problem], bytes
         raise ConfigError(exc.message, exc.hint) from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    parsed = yamlio.parse(raw, CONFIG_FILE)
+    parsed = strict.parse(raw, CONFIG_FILE)
     source = Source(CONFIG_FILE, parsed.lines)
     if parsed.problems:
         return None, source, parsed.problems, raw
@@ -644,11 +651,11 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
 def load_file(
     entry: FileEntry,
     raw: bytes,
-    parse: Callable[[bytes, str], yamlio.ParseResult] = yamlio.parse,
+    parse: Callable[[bytes, str], strict.ParseResult] = strict.parse,
 ) -> tuple[BaseModel | None, Source, list[Problem]]:
     """Parse and type one record file, and check that its place matches its content.
 
-    `parse` is ``yamlio.parse`` or a path that gives the same result (``fastyaml.parse``).
+    `parse` is ``strict.parse`` or a path that gives the same result (``fastyaml.parse``).
     """
     parsed = parse(raw, entry.rel)
     source = Source(entry.rel, parsed.lines)

@@ -16,9 +16,8 @@ from typing import Any
 
 from hardship_cli.casework.importing.drafts import Write
 from hardship_cli.casework.importing.plan import Action
-from hardship_cli.edit import gitlog
+from hardship_cli.edit import files, gitlog
 from hardship_cli.edit.gitlog import Pending
-from hardship_cli.load import yamlio
 from hardship_cli.load.store import Records
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
@@ -96,7 +95,7 @@ class _Undo:
                 failed.append(f"{self._rel(path)} (remove it: {exc.strerror})")
         for path, raw in reversed(self.updated):
             try:
-                yamlio.atomic_write(path, raw)
+                files.atomic_write(path, raw)
             except OSError as exc:
                 failed.append(f"{self._rel(path)} (git checkout it: {exc.strerror})")
         if self.staged:
@@ -164,7 +163,7 @@ def write_and_commit(
             for write, temp in zip(writes, list(undo.temps), strict=True):
                 place(root / write.rel, temp, write, undo)
             for folder in {(root / w.rel).parent for w in writes}:
-                yamlio._fsync_dir(folder)
+                files.fsync_dir(folder)
             if pending is None:
                 return None, []
             undo.staged = [root / w.rel for w in writes]

@@ -18,7 +18,8 @@ from hardship_cli.casework.actions import verify
 from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.importing.plan import Action
 from hardship_cli.domain.model import Case
-from hardship_cli.load import store, yamlio
+from hardship_cli.edit import files
+from hardship_cli.load import store
 from hardship_cli.load.store import Records
 from hardship_cli.problems import WARNING, Problem, Refused, UsageError
 
@@ -31,7 +32,7 @@ class Write:
     text: str
     record: Case
     source: store.Source
-    file: yamlio.RecordFile | None = None  # an update: the file as it was read
+    file: files.RecordFile | None = None  # an update: the file as it was read
     old: tuple[Case, store.Source] | None = None  # an update: the record as it was
 
 
@@ -127,7 +128,7 @@ def _update(root: Path, records: Records, action: Action) -> Write:
     case_id = action.case_id
     current = records.cases[case_id]
     rel = records.sources[case_id].path
-    file = yamlio.RecordFile(root / rel, rel)
+    file = files.RecordFile(root / rel, rel)
     data = current.model_dump(mode="json", by_alias=True, exclude_none=True)
     data.update(action.data)
     record = _typed(data)
