@@ -27,7 +27,7 @@ from hardship_cli.casework.importing import commit
 from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.sheets.reading import read_rows
 from hardship_cli.domain.model import Case
-from hardship_cli.edit import gitlog, roundtrip
+from hardship_cli.edit import commits, roundtrip
 from hardship_cli.load import store
 from hardship_cli.problems import Problem, UsageError
 from tests.clirun import REPO, hardship
@@ -395,11 +395,11 @@ def test_ctrl_c_during_the_commit_undoes_the_files_and_git_s_index(tmp_path: Pat
     sheet, _employee = updating_sheet(root, tmp_path, 3)
     head = git(root, "rev-parse", "HEAD")
 
-    def commit(pending: gitlog.Pending, message: gitlog.Message) -> str:
+    def commit(pending: commits.Pending, message: commits.Message) -> str:
         git(pending.top, "add", "--", *pending.rels)  # git had staged them when Ctrl-C came
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gitlog.Pending, "commit", commit)
+    monkeypatch.setattr(commits.Pending, "commit", commit)
     result = import_(root, sheet)
     assert result.code == 130
     assert "3 new file(s) removed, 1 file(s) given back their old content" in result.err

@@ -9,9 +9,9 @@ commands never interleave (ID allocation, the budget guard, git's index):
 4. write: the smallest diff for an edit, a new file for a new record; the text is parsed
    back and compared with what was meant, and a file changed since it was read is not
    overwritten; the write is atomic;
-5. commit only the files touched, authored by the acting officer (``gitlog``).
+5. commit only the files touched, authored by the acting officer (``edit.commits``).
 
-Before step 2, git is asked whether the action could be committed (``gitlog.prepare``: git
+Before step 2, git is asked whether the action could be committed (``commits.prepare``: git
 present, no lock, no merge under way, the record's file as last committed), and before
 step 4 whether the officer can be its author (and signer): an action that could not be
 committed is not written, and one whose commit fails is put back (``Pending.land``).
@@ -39,7 +39,7 @@ from hardship_cli.casework.transitions import (
     not_after_today,
 )
 from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
-from hardship_cli.edit import files, gitlog, roundtrip
+from hardship_cli.edit import commits, files, roundtrip
 from hardship_cli.load import store, strict
 from hardship_cli.load.store import LAYOUT, PREFIX_TO_KIND, Records
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
@@ -158,17 +158,17 @@ def _refuse_new_errors(errors: list[Problem]) -> None:
         )
 
 
-def _prepare(root: Path, records: Records, rel: str, commit: bool) -> gitlog.Pending | None:
+def _prepare(root: Path, records: Records, rel: str, commit: bool) -> commits.Pending | None:
     """Can the action be committed? Checked before anything is decided or written; None
     when it is not to be committed (--no-commit, or a root that runs without git)."""
     assert records.config is not None
     if not commit or not records.config.git.commit:
         return None
-    return gitlog.prepare(root, [root / rel])
+    return commits.prepare(root, [root / rel])
 
 
 def _write(
-    pending: gitlog.Pending | None,
+    pending: commits.Pending | None,
     records: Records,
     outcome: Outcome,
     write: Callable[[], None],
@@ -180,7 +180,7 @@ def _write(
     assert records.config is not None
     officer = records.config.officer(outcome.by)
     pending.identify(
-        gitlog.Author(
+        commits.Author(
             outcome.by,
             officer.email if officer else None,
             officer.signing_key if officer else None,
@@ -188,7 +188,7 @@ def _write(
         sign=records.config.git.sign == "required",
     )
     extra = {"Override": "yes"} if outcome.override else {}
-    message = gitlog.Message(
+    message = commits.Message(
         subject=outcome.subject,
         record=outcome.record_id,
         action=outcome.action,

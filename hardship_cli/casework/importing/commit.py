@@ -16,8 +16,8 @@ from typing import Any
 
 from hardship_cli.casework.importing.drafts import Write
 from hardship_cli.casework.importing.plan import Action
-from hardship_cli.edit import files, gitlog
-from hardship_cli.edit.gitlog import Pending
+from hardship_cli.edit import commits, files, gitrepo
+from hardship_cli.edit.commits import Pending
 from hardship_cli.load.store import Records
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
@@ -114,7 +114,7 @@ class _Undo:
 
 def _unstage(root: Path, paths: list[Path]) -> None:
     """Git's index for these paths as at HEAD again (a failed commit had added them)."""
-    top = gitlog.repo_top(root)
+    top = gitrepo.repo_top(root)
     if top is None:
         return
     listed = "\0".join(os.path.relpath(p.resolve(), top.resolve()) for p in paths)
@@ -130,7 +130,7 @@ def _unstage(root: Path, paths: list[Path]) -> None:
 
 
 def _head(root: Path) -> str | None:
-    top = gitlog.repo_top(root)
+    top = gitrepo.repo_top(root)
     if top is None:
         return None
     done = subprocess.run(
@@ -169,8 +169,8 @@ def write_and_commit(
             undo.staged = [root / w.rel for w in writes]
             try:
                 sha = pending.commit(_message(records, actions, writes, by, sheet_name))
-            except gitlog.GitFailed as exc:
-                raise _NotCommitted(gitlog.last_words(exc.result)) from None
+            except commits.GitFailed as exc:
+                raise _NotCommitted(gitrepo.last_words(exc.result)) from None
             return sha, []
         except BaseException as exc:
             if commit and undo.staged and _head(root) != head:
@@ -265,7 +265,7 @@ def _message(
     writes: list[Write],
     by: str,
     sheet_name: str,
-) -> gitlog.Message:
+) -> commits.Message:
     assert records.config is not None
     officer = records.config.officer(by)
     created = sum(1 for w in writes if w.file is None)
@@ -275,7 +275,7 @@ def _message(
     body = [f"row {row}: {written[row]}" for row in sorted(written)]
     if refused:
         body.append("refused rows: " + ", ".join(str(r) for r in refused))
-    message = gitlog.Message(
+    message = commits.Message(
         subject=f"import of {sheet_name} by {by}: {created} new, {updated} updated, "
         f"{len(refused)} refused",
         record=", ".join(written[row] for row in sorted(written)),
