@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli.edit import gitlog, trail
+from hardship_cli.edit import commits, judging
 from tests.workflow_fixtures import CONFIG, GIT_ENV, cli, git, make_root, ok
 
 GRANT_ARGS = ("--kind", "living", "--amount", "300", "--fund", "union", "--reason", "生活困难")
@@ -169,7 +169,7 @@ def test_a_subject_with_separators_cannot_forge_an_event(tmp_path: Path) -> None
 
 
 def test_free_text_reaches_a_commit_message_on_one_line() -> None:
-    message = gitlog.Message(
+    message = commits.Message(
         subject="grant GR-2026-0001 paid: voucher 记-1\x1fGR-2026-0107\x1e\nRecord: GR-2026-0107",
         record="GR-2026-0001",
         action="pay",
@@ -383,11 +383,11 @@ def test_a_kill_between_the_write_and_its_commit_puts_the_file_back(
     path = grant_file(root, grant_id)
     raw, before = path.read_bytes(), head(root)
 
-    def interrupted(self: gitlog.Pending, message: gitlog.Message) -> str:
+    def interrupted(self: commits.Pending, message: commits.Message) -> str:
         git(root, "add", "--", *self.rels)  # halfway: staged, not committed
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gitlog.Pending, "_commit", interrupted)
+    monkeypatch.setattr(commits.Pending, "commit", interrupted)
     result = cli(root, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-03")
     assert result.code == 130
     assert path.read_bytes() == raw and head(root) == before
@@ -432,7 +432,7 @@ def test_audit_of_a_fresh_demo_root_is_clean_and_finds_a_dirty_record(tmp_path: 
 
 
 def test_every_kind_of_action_is_as_its_commit_says(tmp_path: Path) -> None:
-    """Each action's change matches what trail.ACTION_FIELDS says it changes: an action
+    """Each action's change matches what judging.ACTION_FIELDS says it changes: an action
     that comes to change another field shows here before it shows as a false flag."""
     root = make_root(tmp_path)
     case_id = committed_case(root)
@@ -465,7 +465,7 @@ def test_every_kind_of_action_is_as_its_commit_says(tmp_path: Path) -> None:
        "--on", "2026-04-10")  # fmt: skip
     ok(root, "close", case_id, "--as", "李明", "--reason", "moved", "--on", "2026-05-01")
     actions = git(root, "log", "--format=%(trailers:key=Action,valueonly)").split()
-    assert set(actions) >= set(trail.ACTION_FIELDS) | {"file", "propose", "open", "visit"}
+    assert set(actions) >= set(judging.ACTION_FIELDS) | {"file", "propose", "open", "visit"}
     code, doc = audit(root)
     assert (code, doc["findings"]) == (0, [])
 

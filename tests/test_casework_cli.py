@@ -176,7 +176,7 @@ def test_add_visit_and_donation(root: Path) -> None:
 RACER = textwrap.dedent(
     """\
     import contextlib, fcntl, os, sys
-    from hardship_cli.load import yamlio
+    from hardship_cli.edit import atomic
     from hardship_cli.cli.main import run
 
     to_test, from_test = int(sys.argv[1]), int(sys.argv[2])
@@ -187,7 +187,7 @@ RACER = textwrap.dedent(
     def wait():
         assert os.read(from_test, 3) == b"go\\n"
 
-    real_locked, real_flock = yamlio.locked, fcntl.flock
+    real_locked, real_flock = atomic.locked, fcntl.flock
     refused = False
 
     @contextlib.contextmanager
@@ -210,7 +210,7 @@ RACER = textwrap.dedent(
             say("holding")
             wait()
 
-    yamlio.locked, fcntl.flock = locked, flock
+    atomic.locked, fcntl.flock = locked, flock
     run(sys.argv[3:])
     """
 )

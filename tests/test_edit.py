@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from hardship_cli.domain.model import Case, Grant, Step
-from hardship_cli.load import files, yamlio
+from hardship_cli.edit import atomic
+from hardship_cli.load import files, strict
 from hardship_cli.problems import Refused
 from tests.workflow_fixtures import active_case, cli, git, make_root, ok, propose
 
@@ -39,7 +40,7 @@ COMMENTED_GRANT = textwrap.dedent(
 
 
 def _load(path: Path, model: type) -> object:
-    record, problems = files.to_record(model, yamlio.parse(path.read_bytes(), path.name), "x")
+    record, problems = files.to_record(model, strict.parse(path.read_bytes(), path.name), "x")
     assert not problems, problems
     return record
 
@@ -102,7 +103,7 @@ def test_appending_to_a_list_keeps_the_comment_that_heads_the_next_key(tmp_path:
     )
     path = tmp_path / "GR-2026-0001.yaml"
     path.write_text(source, encoding="utf-8")
-    file = yamlio.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
+    file = atomic.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
     old = _load(path, Grant)
     assert isinstance(old, Grant)
     new = old.model_copy(deep=True)
@@ -139,7 +140,7 @@ def test_written_money_dates_and_ambiguous_text(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    file = yamlio.RecordFile(path, "cases/HS-2026-0001.yaml")
+    file = atomic.RecordFile(path, "cases/HS-2026-0001.yaml")
     old = _load(path, Case)
     assert isinstance(old, Case)
     new = old.model_copy(deep=True)
@@ -151,7 +152,7 @@ def test_written_money_dates_and_ambiguous_text(tmp_path: Path) -> None:
     assert "review_due: 2027-01-12\n" in text
     assert "notes: 'No'\n" in text
     assert "employee_id: '007'" in text
-    back = files.to_record(Case, yamlio.parse(text.encode(), "x"), "x")[0]
+    back = files.to_record(Case, strict.parse(text.encode(), "x"), "x")[0]
     assert back == new
 
 
@@ -179,7 +180,7 @@ def test_a_new_record_names_its_schema_for_editors(tmp_path: Path) -> None:
 def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "GR-2026-0001.yaml"
     path.write_text(COMMENTED_GRANT, encoding="utf-8")
-    file = yamlio.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
+    file = atomic.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
     old = _load(path, Grant)
     assert isinstance(old, Grant)
     new = old.model_copy(update={"notes": "改"})
@@ -190,7 +191,7 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> 
     assert path.read_text(encoding="utf-8").endswith("# someone else's line\n")
     # Unchanged bytes (only touched) are not a lost edit: the write goes through.
     path.write_text(COMMENTED_GRANT, encoding="utf-8")
-    file = yamlio.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
+    file = atomic.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
     path.write_text(COMMENTED_GRANT, encoding="utf-8")
     file.save(text)
     assert path.read_text(encoding="utf-8").endswith("notes: >-\n  改\n")  # style kept
@@ -232,12 +233,12 @@ def test_the_text_written_must_read_back_as_meant(
     grant_id = propose(root, case_id, "1500")
     path = root / "grants" / "2026" / f"{grant_id}.yaml"
     before = path.read_bytes()
-    real = yamlio.RecordFile.edit
+    real = atomic.RecordFile.edit
 
-    def lossy(self: yamlio.RecordFile, old: object, new: object) -> str:
+    def lossy(self: atomic.RecordFile, old: object, new: object) -> str:
         return real(self, old, new).replace("by: 王芳", "by: 王方")
 
-    monkeypatch.setattr(yamlio.RecordFile, "edit", lossy)
+    monkeypatch.setattr(atomic.RecordFile, "edit", lossy)
     result = cli(root, "review", "approve", grant_id, "--as", "王芳", "--on", "2026-03-03")
     assert result.code == 3
     assert "does not read back as the record meant; nothing was written" in result.err
@@ -326,7 +327,7 @@ def test_untouched_nulls_are_written_back_as_they_were(tmp_path: Path) -> None:
     )
     path = tmp_path / "GR-2026-0001.yaml"
     path.write_text(source, encoding="utf-8")
-    file = yamlio.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
+    file = atomic.RecordFile(path, "grants/2026/GR-2026-0001.yaml")
     old = _load(path, Grant)
     assert isinstance(old, Grant)
     new = old.model_copy(update={"notes": "~"})  # text that reads as null is quoted

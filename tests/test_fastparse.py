@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardship_cli.load import fastyaml, yamlio
+from hardship_cli.load import fast_json, fastyaml, strict
 from hardship_cli.load.files import load_file, scan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -74,9 +74,9 @@ TRICKY = [
 
 def same(raw: bytes, path: str = "x.yaml") -> bool | None:
     """True: the fast path answered, identically; None: it handed the file over."""
-    reference = yamlio.parse(raw, path)
+    reference = strict.parse(raw, path)
     fast = fastyaml.parse_fast(raw, path)
-    assert fastyaml.parse(raw, path).__class__ is yamlio.ParseResult
+    assert fastyaml.parse(raw, path).__class__ is strict.ParseResult
     full = fastyaml.parse(raw, path)
     assert (full.data, full.lines, full.problems) == (
         reference.data,
@@ -122,17 +122,17 @@ def test_both_fast_routes_are_taken() -> None:
     what JSON would lose: null-likes, booleans, duplicate keys."""
     plain = (CORPUS / "grant-plain.yaml").read_bytes()
     text = plain.decode()
-    assert fastyaml._json_route(plain, text) is not None
+    assert fast_json.json_route(plain, text) is not None
     for name in ("norway.yaml", "duplicates.yaml"):
         raw = (CORPUS / name).read_bytes()
-        assert fastyaml._json_route(raw, raw.decode()) is None or not fastyaml._json_unsafe(
+        assert fast_json.json_route(raw, raw.decode()) is None or not fast_json.json_unsafe(
             raw.decode()
         ), name
         assert same(raw, name) is True
     duplicated = b"a: 1\nb:\n  c: 1\n  c: 2\n"
-    assert fastyaml._json_route(duplicated, duplicated.decode()) is None
+    assert fast_json.json_route(duplicated, duplicated.decode()) is None
     changed = b"a: .5\nb: 1.\n"  # rapidyaml's JSON writes 0.5 and 1.0
-    assert fastyaml._json_route(changed, changed.decode()) is None
+    assert fast_json.json_route(changed, changed.decode()) is None
     assert same(changed) is True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hardship_cli.edit import gitlog
+from hardship_cli.edit import gitrepo
 from tests.workflow_fixtures import CONFIG, active_case, cli, git, make_root, ok, propose
 
 
@@ -143,5 +143,5 @@ def test_last_changed_reads_commit_dates(tmp_path: Path) -> None:
     case_id = active_case(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "case")
-    seen = gitlog.last_changed(root, "cases")
+    seen = gitrepo.last_changed(root, "cases")
     assert f"cases/{case_id}.yaml" in seen

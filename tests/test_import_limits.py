@@ -27,8 +27,8 @@ from hardship_cli.casework.importing import commit
 from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.sheets.reading import read_rows
 from hardship_cli.domain.model import Case
-from hardship_cli.edit import gitlog
-from hardship_cli.load import store, yamlio
+from hardship_cli.edit import commits, roundtrip
+from hardship_cli.load import store
 from hardship_cli.problems import Problem, UsageError
 from tests.clirun import REPO, hardship
 from tests.test_import_cli import demo_root, git
@@ -395,11 +395,11 @@ def test_ctrl_c_during_the_commit_undoes_the_files_and_git_s_index(tmp_path: Pat
     sheet, _employee = updating_sheet(root, tmp_path, 3)
     head = git(root, "rev-parse", "HEAD")
 
-    def commit(pending: gitlog.Pending, message: gitlog.Message) -> str:
+    def commit(pending: commits.Pending, message: commits.Message) -> str:
         git(pending.top, "add", "--", *pending.rels)  # git had staged them when Ctrl-C came
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gitlog.Pending, "commit", commit)
+    monkeypatch.setattr(commits.Pending, "commit", commit)
     result = import_(root, sheet)
     assert result.code == 130
     assert "3 new file(s) removed, 1 file(s) given back their old content" in result.err
@@ -507,7 +507,7 @@ def test_new_case_text_is_what_ruamel_writes_for_the_demo(tmp_path: Path):
     records = store.load(REPO / "records", cache=False)
     for case in records.cases.values():
         ref = intake.schema_ref("case", intake.record_path("case", case.id))
-        assert new_case_text(case, ref) == yamlio.new_record_text(case, ref)
+        assert new_case_text(case, ref) == roundtrip.new_record_text(case, ref)
 
 
 # Any text, and text made of what YAML gives a meaning (indicators, numbers, booleans).
@@ -534,7 +534,7 @@ def test_new_case_text_is_what_ruamel_writes(name, unit, notes, employee):
         case = Case.model_validate(data)
     except Exception:  # noqa: BLE001 - text the model refuses is not written at all
         return
-    assert new_case_text(case, "../x") == yamlio.new_record_text(case, "../x")
+    assert new_case_text(case, "../x") == roundtrip.new_record_text(case, "../x")
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,15 +21,17 @@ from typing import Any
 
 import pytest
 
+from hardship_cli.edit import atomic
 from hardship_cli.load import (
     cache,
     cache_folder,
     fastyaml,
     files,
     key_lines,
+    odd_files,
     parsing,
     store,
-    yamlio,
+    strict,
 )
 from hardship_cli.problems import ConfigError, Problem, os_error, printable
 from tests.clirun import REPO, Result, hardship
@@ -200,24 +202,24 @@ def test_a_folder_named_like_a_record_is_still_left_out_quietly(small: Path) -> 
 
 def test_open_regular_refuses_a_device_a_pipe_and_a_link_before_reading(tmp_path: Path) -> None:
     """A device (no device node can be made here: /dev/null is one everywhere)."""
-    with pytest.raises(yamlio.OddFile) as device:
+    with pytest.raises(odd_files.OddFile) as device:
         files.read_bytes("/dev/null")
     assert (device.value.code, device.value.what) == ("not-a-file", "a device")
     assert device.value.message == "/dev/null is a device; it was not read"
-    with pytest.raises(yamlio.OddFile) as read:
+    with pytest.raises(odd_files.OddFile) as read:
         parsing.read_keyed("/dev/zero")  # would never end if it were read
     assert read.value.what == "a device"
-    assert yamlio.odd_kind(stat.S_IFBLK | 0o600) == ("a device", "not-a-file")
-    assert yamlio.odd_kind(stat.S_IFCHR | 0o600) == ("a device", "not-a-file")
-    assert yamlio.odd_kind(stat.S_IFREG | 0o600) is None
+    assert odd_files.odd_kind(stat.S_IFBLK | 0o600) == ("a device", "not-a-file")
+    assert odd_files.odd_kind(stat.S_IFCHR | 0o600) == ("a device", "not-a-file")
+    assert odd_files.odd_kind(stat.S_IFREG | 0o600) is None
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    with pytest.raises(yamlio.OddFile) as fifo_error:
+    with pytest.raises(odd_files.OddFile) as fifo_error:
         files.read_bytes(pipe)
     assert fifo_error.value.what == "a named pipe (FIFO)"
     link = tmp_path / "link.yaml"
     link.symlink_to(tmp_path / "pipe.yaml")
-    with pytest.raises(yamlio.OddFile) as link_error:
+    with pytest.raises(odd_files.OddFile) as link_error:
         files.read_bytes(link)
     assert link_error.value.code == "symlink"
     assert parsing.read_keyed(str(tmp_path)) == (b"", False)  # a folder: left out, as before
@@ -326,22 +328,22 @@ def test_record_file_and_atomic_create_refuse_links(tmp_path: Path) -> None:
     target = tmp_path / "x.yaml"
     target.write_text("id: HS-2026-0001\n", encoding="utf-8")
     (root / CASE).symlink_to(target)
-    with pytest.raises(yamlio.OddFile) as opened:
-        yamlio.RecordFile(root / CASE, CASE)
+    with pytest.raises(odd_files.OddFile) as opened:
+        atomic.RecordFile(root / CASE, CASE)
     assert opened.value.message == f"{CASE} is a symbolic link; nothing was written"
     (root / CASE).unlink()
     (root / CASE).write_text("id: HS-2026-0001\n", encoding="utf-8")
-    edited = yamlio.RecordFile(root / CASE, CASE)
+    edited = atomic.RecordFile(root / CASE, CASE)
     (root / CASE).unlink()
     (root / CASE).symlink_to(target)  # made a link between reading and writing
-    with pytest.raises(yamlio.OddFile):
+    with pytest.raises(odd_files.OddFile):
         edited.save("id: HS-2026-0001\nnotes: x\n")
     assert target.read_text(encoding="utf-8") == "id: HS-2026-0001\n"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (root / "visits").symlink_to(elsewhere)
-    with pytest.raises(yamlio.OddFile) as created:
-        yamlio.atomic_create(root / "visits" / "VS-2026-0001.yaml", "id: VS-2026-0001\n")
+    with pytest.raises(odd_files.OddFile) as created:
+        atomic.atomic_create(root / "visits" / "VS-2026-0001.yaml", "id: VS-2026-0001\n")
     assert created.value.message == "visits is a symbolic link; nothing was written"
     assert list(elsewhere.iterdir()) == []
 
@@ -362,7 +364,7 @@ def deep(shape: str, depth: int) -> tuple[str, int]:
     assert shape == "block-map"
     lines = "".join(" " * level + "a:\n" for level in range(depth))
     # Past libyaml's own limit (1,000 levels) the line is where libyaml stopped.
-    return head + lines + " " * depth + "x\n", 2 + yamlio.MAX_DEPTH + 1 if depth < 1000 else 1001
+    return head + lines + " " * depth + "x\n", 2 + strict.MAX_DEPTH + 1 if depth < 1000 else 1001
 
 
 SHAPES = ("flow-list", "flow-map", "block-list", "block-map")
@@ -381,7 +383,7 @@ def test_every_parser_reports_any_depth_as_too_deep(
     text, line = deep(shape, depth)
     raw = text.encode()
     expected = [too_deep(CASE, line)]
-    assert yamlio.parse(raw, CASE).problems == expected
+    assert strict.parse(raw, CASE).problems == expected
     assert fastyaml.parse(raw, CASE).problems == expected
     fast = fastyaml.parse_fast(raw, CASE)
     assert fast is None or fast.problems == expected
@@ -390,7 +392,7 @@ def test_every_parser_reports_any_depth_as_too_deep(
 
 def test_a_five_gigabyte_nesting_is_too_large_instead() -> None:
     text, _line = deep("block-map", 1500)
-    assert yamlio.parse(text.encode(), CASE).problems[0].code == "too-large"
+    assert strict.parse(text.encode(), CASE).problems[0].code == "too-large"
 
 
 LOAD_WAYS = ("cold", "first", "warm", "workers", "workers-warm", "baseline", "libyaml-workers")

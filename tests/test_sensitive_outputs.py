@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from hardship_cli.edit.atomic import atomic_write
 from hardship_cli.load import store
-from hardship_cli.load.yamlio import atomic_write
 from tests.clirun import hardship
 from tests.conftest import TODAY
 

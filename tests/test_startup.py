@@ -102,4 +102,4 @@ def test_a_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_help_reads_no_yaml() -> None:
     """`--help` parses no record: neither YAML library nor the loader is imported for it
     (they cost a sixth of its start-up)."""
-    assert imported_by("--help", heavy=("yaml", "ruamel", "hardship_cli.load.yamlio")) == []
+    assert imported_by("--help", heavy=("yaml", "ruamel", "hardship_cli.load.strict")) == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import yaml
 
-from hardship_cli.load import yamlio
+from hardship_cli.edit import atomic
+from hardship_cli.load import strict
 
 
 def parse(text: str | bytes):
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    return yamlio.parse(raw, "cases/X.yaml")
+    return strict.parse(raw, "cases/X.yaml")
 
 
 def codes(result) -> list[tuple[int | None, str]]:
@@ -18,7 +19,7 @@ def codes(result) -> list[tuple[int | None, str]]:
 
 def test_uses_libyaml_c_loader():
     assert yaml.__with_libyaml__
-    assert yamlio._Loader is yaml.CSafeLoader
+    assert strict.LIBYAML_LOADER is yaml.CSafeLoader
 
 
 def test_scalars_stay_the_text_written():
@@ -45,7 +46,7 @@ def test_lines_of_nested_keys_and_items():
     assert result.lines[("b", "c")] == 3
     assert result.lines[("list", 0)] == 5
     assert result.lines[("list", 0, "y")] == 6
-    assert yamlio.line_of(result.lines, ("list", 0, "missing")) == 5
+    assert strict.line_of(result.lines, ("list", 0, "missing")) == 5
 
 
 def test_duplicate_key_is_an_error_not_last_wins():
@@ -107,10 +108,10 @@ def test_deep_nesting_is_refused_without_recursion_error():
 
 def test_atomic_write_keeps_mode_and_replaces(tmp_path):
     target = tmp_path / "x.yaml"
-    yamlio.atomic_write(target, "a: 1\n")
+    atomic.atomic_write(target, "a: 1\n")
     assert target.read_text() == "a: 1\n"
     target.chmod(0o640)
-    yamlio.atomic_write(target, "a: 2\n")
+    atomic.atomic_write(target, "a: 2\n")
     assert target.read_text() == "a: 2\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]

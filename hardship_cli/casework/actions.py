@@ -11,7 +11,7 @@ commands never interleave (ID allocation, the budget guard, git's index):
    overwritten; the write is atomic;
 5. commit only the files touched, authored by the acting officer (``gitlog``).
 
-Before step 2, git is asked whether the action could be committed (``gitlog.prepare``: git
+Before step 2, git is asked whether the action could be committed (``commits.prepare``: git
 present, no lock, no merge under way, the record's file as last committed), and before
 step 4 whether the officer can be its author (and signer): an action that could not be
 committed is not written, and one whose commit fails is put back (``Pending.land``).
@@ -40,8 +40,8 @@ from hardship_cli.casework.transitions import (
 )
 from hardship_cli.domain.kinds import KINDS, kind_of_id
 from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
-from hardship_cli.edit import gitlog
-from hardship_cli.load import files, store, yamlio
+from hardship_cli.edit import atomic, commits, roundtrip
+from hardship_cli.load import files, store, strict
 from hardship_cli.load.files import RECORD_MODELS
 from hardship_cli.load.records import Records, add_record
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
@@ -67,7 +67,7 @@ class Done:
 
 
 def lock(root: Path) -> Any:
-    return yamlio.locked(root / LOCK, ignore=LOCK_IGNORE)
+    return atomic.locked(root / LOCK, ignore=LOCK_IGNORE)
 
 
 def load(root: Path) -> Records:
@@ -103,7 +103,7 @@ def _table(records: Records, kind: str) -> dict[str, Any]:
 
 def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, files.Source]:
     """Parse and type a record's text; problems are refused with validate's messages."""
-    parsed = yamlio.parse(raw, rel)
+    parsed = strict.parse(raw, rel)
     problems = list(parsed.problems)
     record = None
     if not problems:
@@ -160,17 +160,17 @@ def _refuse_new_errors(errors: list[Problem]) -> None:
         )
 
 
-def _prepare(root: Path, records: Records, rel: str, commit: bool) -> gitlog.Pending | None:
+def _prepare(root: Path, records: Records, rel: str, commit: bool) -> commits.Pending | None:
     """Can the action be committed? Checked before anything is decided or written; None
     when it is not to be committed (--no-commit, or a root that runs without git)."""
     assert records.config is not None
     if not commit or not records.config.git.commit:
         return None
-    return gitlog.prepare(root, [root / rel])
+    return commits.prepare(root, [root / rel])
 
 
 def _write(
-    pending: gitlog.Pending | None,
+    pending: commits.Pending | None,
     records: Records,
     outcome: Outcome,
     write: Callable[[], None],
@@ -182,7 +182,7 @@ def _write(
     assert records.config is not None
     officer = records.config.officer(outcome.by)
     pending.identify(
-        gitlog.Author(
+        commits.Author(
             outcome.by,
             officer.email if officer else None,
             officer.signing_key if officer else None,
@@ -190,7 +190,7 @@ def _write(
         sign=records.config.git.sign == "required",
     )
     extra = {"Override": "yes"} if outcome.override else {}
-    message = gitlog.Message(
+    message = commits.Message(
         subject=outcome.subject,
         record=outcome.record_id,
         action=outcome.action,
@@ -338,11 +338,11 @@ def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
 
 def _read_to_change(
     root: Path, records: Records, kind: str, record_id: str
-) -> tuple[yamlio.RecordFile, Any]:
+) -> tuple[atomic.RecordFile, Any]:
     """A record's file read afresh for editing, and the record as it reads now (put in
     `records` in place of the one loaded)."""
     rel = _located(root, records, kind, record_id)
-    file = yamlio.RecordFile(root / rel, rel)
+    file = atomic.RecordFile(root / rel, rel)
     current, fresh_source = typed(RECORD_MODELS[kind], file.raw, rel)
     _table(records, kind)[record_id] = current
     records.sources[record_id] = fresh_source
@@ -374,7 +374,7 @@ def add(
         record_id = intake.next_id(root, kind, day.year)
         rel = intake.record_path(kind, record_id)
         # Check what was typed as validate would, with the lines of the file to be.
-        draft_text = yamlio.plain_text({"id": record_id, **data})
+        draft_text = roundtrip.plain_text({"id": record_id, **data})
         record, _ = typed(model, draft_text.encode("utf-8"), rel)
         # And as typed, before YAML: a line break YAML knows (\x85) would pass as a space.
         try:
@@ -386,7 +386,7 @@ def add(
         outcome = Outcome(
             record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role), on=day
         )
-        text = yamlio.new_record_text(record, intake.schema_ref(kind, rel))
+        text = roundtrip.new_record_text(record, intake.schema_ref(kind, rel))
         source = verify(text, rel, model, record)
 
         def apply() -> None:
@@ -396,7 +396,7 @@ def add(
         errors, warnings = new_errors(records, today, apply)
         _refuse_new_errors(errors)
         pending = _prepare(root, records, rel, commit)
-        sha = _write(pending, records, outcome, lambda: yamlio.atomic_create(root / rel, text))
+        sha = _write(pending, records, outcome, lambda: atomic.atomic_create(root / rel, text))
     return Done(outcome, rel, sha, [w.format() for w in warnings])
 
 
@@ -510,9 +510,9 @@ def donate(
         if day < campaign.opened:
             raise UsageError(f"{campaign.id} opened on {campaign.opened}, after {day}")
         rel = records.source(campaign.id).path
-        plain = yamlio.record_tree(campaign)
+        plain = roundtrip.record_tree(campaign)
         plain["contributions"] = [*plain["contributions"], data]
-        parsed = yamlio.ParseResult(_strip_none(plain), {}, [])
+        parsed = strict.ParseResult(_strip_none(plain), {}, [])
         typed_campaign, problems = files.to_record(Campaign, parsed, rel)
         if problems or not isinstance(typed_campaign, Campaign):
             raise UsageError(_problem_lines(problems), "nothing was written")

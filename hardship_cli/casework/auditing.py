@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hardship_cli.domain.kinds import KINDS, PREFIX_TO_KIND
-from hardship_cli.edit import gitlog, trail
+from hardship_cli.edit import changes, commit_log, gitrepo, judging, signing
 from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.problems import ConfigError, UsageError, printable
 
@@ -96,24 +96,24 @@ def audit(root: Path, config: Config, since: str | None = None) -> Audit:
             "trail to audit",
             "to keep one, remove that setting, git init the root and commit it",
         )
-    top = gitlog.require_repo(root, "there is no audit trail to audit")
+    top = gitrepo.require_repo(root, "there is no audit trail to audit")
     prefix = os.path.relpath(root.resolve(), top.resolve())
     folders = [kind.folder for kind in KINDS.values()]
     result = Audit(root, signing_required=config.git.sign == "required")
     result.findings += uncommitted(top, prefix, [*folders, *WATCHED])
-    if not gitlog.has_commits(top):
+    if not gitrepo.has_commits(top):
         return result
     specs = [_spec(prefix, folder) for folder in folders]
     span = []
     if since is not None:
-        if gitlog.run_git(["rev-parse", "--verify", "-q", f"{since}^{{commit}}"], top).returncode:
+        if gitrepo.run_git(["rev-parse", "--verify", "-q", f"{since}^{{commit}}"], top).returncode:
             raise UsageError(
                 f"--since {since!r} is not a commit of this repository",
                 "give a commit hash or tag, e.g. the last audited commit",
             )
         span = [f"{since}..HEAD"]
-    with trail.signers(config) as checked:
-        commits = trail.read_log(top, [*span, "--", *specs], checked, files=True)
+    with signing.signers(config) as checked:
+        commits = commit_log.read_log(top, [*span, "--", *specs], checked, files=True)
         pairs = [
             (c, path, old, status)
             for c in reversed(commits)
@@ -125,14 +125,14 @@ def audit(root: Path, config: Config, since: str | None = None) -> Audit:
             batch = pairs[start : start + BATCH]
             wanted = [f"{c.sha}:{p}" for c, p, _old, s in batch if s != "D"]
             wanted += [f"{c.sha}^:{old or p}" for c, p, old, s in batch if s != "A"]
-            blobs = trail.read_blobs(top, wanted)
+            blobs = commit_log.read_blobs(top, wanted)
             for c, path, old, status in batch:
                 after = None if status == "D" else blobs.get(f"{c.sha}:{path}")
                 before = None if status == "A" else blobs.get(f"{c.sha}^:{old or path}")
-                change = trail.compare(before, after)
+                change = changes.compare(before, after)
                 record_id = _record_id(path)
                 assert record_id is not None
-                for flag in trail.judge(c, record_id, change, config, checked):
+                for flag in judging.judge(c, record_id, change, config, checked):
                     result.findings.append(_finding(flag, c, _shown(path, prefix), record_id))
     return result
 
@@ -153,7 +153,7 @@ def _record_id(path: str) -> str | None:
     return stem if stem.split("-", 1)[0] in PREFIX_TO_KIND else None
 
 
-def _finding(flag: trail.Flag, commit: trail.Commit, path: str, record_id: str) -> Finding:
+def _finding(flag: judging.Flag, commit: commit_log.Commit, path: str, record_id: str) -> Finding:
     when = commit.committed[:10]
     what = (
         f"{commit.action} by {', '.join(commit.by) or '?'}"
@@ -175,7 +175,7 @@ def uncommitted(top: Path, prefix: str, names: list[str]) -> list[Finding]:
     rels = [_spec(prefix, name) for name in names]
     existing = [r for r in rels if (top / r).exists()]
     found: list[Finding] = []
-    for path, code in sorted(gitlog.file_status(top, existing).items()):
+    for path, code in sorted(gitrepo.file_status(top, existing).items()):
         if not path.endswith((".yaml", ".yml")):
             continue
         shown = _shown(path, prefix)
@@ -189,7 +189,7 @@ def uncommitted(top: Path, prefix: str, names: list[str]) -> list[Finding]:
             Finding(
                 "uncommitted",
                 shown,
-                f"{gitlog.describe_status(code)} (differs from the last commit)",
+                f"{gitrepo.describe_status(code)} (differs from the last commit)",
                 hint,
                 None,
                 _record_id(path),

@@ -258,7 +258,7 @@ def next_id(root: Path, kind: str, year: int) -> str:
     """The next free ID of a kind and year, from the file names alone (the caller holds
     the root's lock, so no other command can take the same one)."""
     from hardship_cli.load import (
-        yamlio,  # here, not at the top: `hardship --help` builds on this module
+        odd_files,  # here, not at the top: `hardship --help` builds on this module
     )
 
     place = KINDS[kind]
@@ -267,7 +267,7 @@ def next_id(root: Path, kind: str, year: int) -> str:
     base = root / rel
     # The new file goes into this folder: never one that is (or is reached through) a
     # symbolic link, which would put it outside the root.
-    yamlio.check_place(base, rel)
+    odd_files.check_place(base, rel)
     pattern = re.compile(rf"^{prefix}-{year}-(\d+)\.ya?ml$")
     highest = 0
     try:

@@ -28,7 +28,7 @@ def history(
     """
     from hardship_cli.casework.actions import kind_of
     from hardship_cli.casework.intake import record_path
-    from hardship_cli.edit import trail
+    from hardship_cli.edit import judging, trail
     from hardship_cli.load.files import load_config
 
     if format not in ("text", "json"):
@@ -69,7 +69,7 @@ def history(
         if e.outside:
             print(printable(f"    ! {e.subject}"))
         for flag in e.flags:
-            if flag.code not in trail.OUTSIDE:
+            if flag.code not in judging.OUTSIDE:
                 print(printable(f"    ! {flag.message}"))
         for change in e.changes:
             print(printable(f"    {change}"))
@@ -159,7 +159,7 @@ def due(
     """
     from hardship_cli.casework import agenda
     from hardship_cli.domain.model import Occasion
-    from hardship_cli.edit import gitlog
+    from hardship_cli.edit import gitrepo
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -180,7 +180,7 @@ def due(
         from hardship_cli.problems import ConfigError
 
         raise ConfigError("hardship.yaml has problems", "run hardship validate")
-    result = agenda.due(records, now, gitlog.last_changed(st.root, "cases"), which, when)
+    result = agenda.due(records, now, gitrepo.last_changed(st.root, "cases"), which, when)
     if format == "json":
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -169,7 +169,7 @@ def _output_path(output: str, request: Request, day: date) -> Path:
 
 
 def _write(path: Path, result: str | bytes, chosen: str, sensitive: bool) -> None:
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # A report with sensitive fields (the full household file) is its owner's alone.

@@ -47,7 +47,7 @@ def schemas() -> dict[str, dict[str, object]]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -117,7 +117,7 @@ def init(
 
 def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
     from hardship_cli.casework.actions import LOCK, LOCK_IGNORE
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     path.mkdir(parents=True, exist_ok=True)
     if demo is not None:
@@ -224,7 +224,7 @@ def _tree(path: Path) -> set[str]:
 def _without_git(config: Path) -> None:
     """Say in hardship.yaml that this root runs without git, so that its actions are not
     refused for want of a repository (and a reader sees that the choice was made)."""
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     text = config.read_text(encoding="utf-8")
     if any(line.startswith("git:") for line in text.splitlines()):

@@ -29,6 +29,7 @@ from hardship_cli.load.folder_plans import (
     shard_to_keep,
 )
 from hardship_cli.load.key_lines import LazyLines, stored_lines
+from hardship_cli.load.odd_files import NOT_A_FILE, SYMLINK
 from hardship_cli.load.parsing import (
     LoadStats,
     Progress,
@@ -38,7 +39,6 @@ from hardship_cli.load.parsing import (
     parse_parallel,
 )
 from hardship_cli.load.records import KINDS_BUILT_ON_USE, Pending, Records, add_record
-from hardship_cli.load.yamlio import NOT_A_FILE, SYMLINK
 from hardship_cli.problems import Problem
 
 PROGRESS_MIN = 2000  # files to parse before a progress bar is worth showing

@@ -14,21 +14,21 @@ from pydantic import BaseModel
 
 from hardship_cli.domain.kinds import KINDS
 from hardship_cli.domain.model import describe
-from hardship_cli.load import yamlio
+from hardship_cli.load import strict
 from hardship_cli.problems import Problem
 
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
 
 
 def problem_from_error(
-    model: type[BaseModel], err: Any, data: Any, lines: yamlio.Lines, path: str
+    model: type[BaseModel], err: Any, data: Any, lines: strict.Lines, path: str
 ) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     name = ".".join(str(p) for p in loc) or "record"
     leaf = str(loc[-1]) if loc else ""
     sensitive = leaf in SENSITIVE_FIELDS
-    line = yamlio.line_of(lines, loc)
+    line = strict.line_of(lines, loc)
     value = err.get("input")
     shown = "" if sensitive else f": {_show(value)}"
     if kind == "extra_forbidden":

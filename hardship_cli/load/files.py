@@ -13,9 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from hardship_cli.domain.kinds import ID_YEAR_RE, KINDS, PREFIX_TO_KIND
 from hardship_cli.domain.model import Budget, Campaign, Case, Config, Grant, Record, Visit
-from hardship_cli.load import yamlio
+from hardship_cli.load import strict
 from hardship_cli.load.errors import problem_from_error
-from hardship_cli.load.yamlio import SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.load.odd_files import SYMLINK, OddFile, odd_kind, open_regular, read_open
 from hardship_cli.problems import ConfigError, Problem
 
 CONFIG_FILE = "hardship.yaml"
@@ -34,10 +34,10 @@ class Source:
     """Where a record came from: its path relative to the root and the line of each key."""
 
     path: str
-    lines: yamlio.Lines
+    lines: strict.Lines
 
     def line(self, *loc: Any) -> int | None:
-        return yamlio.line_of(self.lines, loc)
+        return strict.line_of(self.lines, loc)
 
 
 # ---------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def _refuse_odd_config(path: Path) -> None:
 
 
 def to_record(
-    model: type[BaseModel], parsed: yamlio.ParseResult, path: str
+    model: type[BaseModel], parsed: strict.ParseResult, path: str
 ) -> tuple[BaseModel | None, list[Problem]]:
     """Validate parsed data against a model; every error becomes a Problem with its line."""
     try:
@@ -129,7 +129,7 @@ def read_config(root: Path) -> tuple[Config | None, Source, list[Problem], bytes
         raise ConfigError(exc.message, exc.hint) from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    parsed = yamlio.parse(raw, CONFIG_FILE)
+    parsed = strict.parse(raw, CONFIG_FILE)
     source = Source(CONFIG_FILE, parsed.lines)
     if parsed.problems:
         return None, source, parsed.problems, raw
@@ -287,11 +287,11 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
 def load_file(
     entry: FileEntry,
     raw: bytes,
-    parse: Callable[[bytes, str], yamlio.ParseResult] = yamlio.parse,
+    parse: Callable[[bytes, str], strict.ParseResult] = strict.parse,
 ) -> tuple[BaseModel | None, Source, list[Problem]]:
     """Parse and type one record file, and check that its place matches its content.
 
-    `parse` is ``yamlio.parse`` or a path that gives the same result (``fastyaml.parse``).
+    `parse` is ``strict.parse`` or a path that gives the same result (``fastyaml.parse``).
     """
     parsed = parse(raw, entry.rel)
     source = Source(entry.rel, parsed.lines)

@@ -11,9 +11,9 @@ from typing import Any
 
 from hardship_cli.load import cache
 from hardship_cli.load.files import Folder
+from hardship_cli.load.odd_files import OddFile, odd_kind
 from hardship_cli.load.parsing import unreadable
 from hardship_cli.load.records import KINDS_BUILT_ON_USE
-from hardship_cli.load.yamlio import OddFile, odd_kind
 from hardship_cli.problems import Problem
 
 KEY_READ_WITH_FILE: Any = (-1, -1)  # a key the reader of the file takes (see read_keyed)

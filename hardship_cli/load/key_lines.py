@@ -25,7 +25,7 @@ def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], 
     the cache need not hold a copy of 100,000 files' bytes)."""
     tag = blob[:1]
     if tag == b"R" or tag == b"F":
-        from hardship_cli.load import yamlio
+        from hardship_cli.load import odd_files, strict
 
         raw = blob[1:]
         if tag == b"F":
@@ -34,12 +34,12 @@ def unpack_lines(blob: bytes, file: str | None = None) -> dict[tuple[Any, ...], 
             try:
                 # Only a regular file: one swapped for a pipe since it was read must not
                 # hang the run that wants a line of it.
-                fd, _info = yamlio.open_regular(file)
+                fd, _info = odd_files.open_regular(file)
                 with os.fdopen(fd, "rb") as handle:
                     raw = handle.read()
-            except (OSError, yamlio.OddFile):
+            except (OSError, odd_files.OddFile):
                 return {}  # gone or changed since: a problem in it is shown without a line
-        return yamlio.parse(raw, "").lines
+        return strict.parse(raw, "").lines
     return marshal.loads(blob[1:])  # type: ignore[no-any-return]
 
 
@@ -61,7 +61,7 @@ class LazyLines(dict):  # type: ignore[type-arg]
     """Key lines kept packed until someone asks for one (a rule reporting a problem).
 
     Packed is either marshalled lines or, from the fastest parsing path, the file's bytes:
-    then the reference parser (``yamlio.parse``) works the lines out, for this file only.
+    then the reference parser (``strict.parse``) works the lines out, for this file only.
     A dict in every respect; it fills itself on first use.
     """
 

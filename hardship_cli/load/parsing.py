@@ -22,12 +22,12 @@ from functools import partial
 from typing import Any, Protocol
 
 from hardship_cli.domain.model import Case, Grant
-from hardship_cli.load import cache, fastyaml, yamlio
+from hardship_cli.load import cache, fastyaml, rapidyaml, strict
 from hardship_cli.load.checks import CheckOfRecord
 from hardship_cli.load.files import RECORD_MODELS, FileEntry, load_file
 from hardship_cli.load.key_lines import LazyLines, pack_lines, sent_lines
+from hardship_cli.load.odd_files import OddFile, open_regular, read_open
 from hardship_cli.load.records import KINDS_BUILT_ON_USE, Pending
-from hardship_cli.load.yamlio import OddFile, open_regular, read_open
 from hardship_cli.problems import Problem
 
 # Files to parse before a worker pays for itself (measured with bench/: at 12,000 files
@@ -100,7 +100,7 @@ def read_keyed(file: str) -> tuple[bytes, tuple[int, int] | bool]:
     """A file's bytes and its key for the cache, (size, mtime_ns), taken from the open file
     before reading it (a change while it is read then shows as a changed key next time);
     (b"", False) when it is a folder named like a record. A link, pipe, device or socket
-    raises ``OddFile`` before a byte is read (see ``yamlio.open_regular``)."""
+    raises ``OddFile`` before a byte is read (see ``odd_files.open_regular``)."""
     try:
         fd, info = open_regular(file)
     except IsADirectoryError:
@@ -123,23 +123,23 @@ def unreadable(entry: FileEntry, exc: OSError | OddFile) -> Problem:
 Parsed = tuple[int, tuple[Any, Any, bytes, list[Problem], Any, Any]]
 
 
-def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], yamlio.ParseResult]:
+def _parser(chosen: str, counts: list[int]) -> Callable[[bytes, str], strict.ParseResult]:
     use_fast = chosen == "auto" and fastyaml.AVAILABLE
 
-    def parse(raw: bytes, path: str) -> yamlio.ParseResult:
+    def parse(raw: bytes, path: str) -> strict.ParseResult:
         if use_fast:
             result = fastyaml.parse_fast(raw, path)
             if result is not None:
                 counts[0] += 1
                 return result
         counts[1] += 1
-        return yamlio.parse(raw, path)
+        return strict.parse(raw, path)
 
     return parse
 
 
 def _load_one(
-    entry: FileEntry, parse: Callable[[bytes, str], yamlio.ParseResult]
+    entry: FileEntry, parse: Callable[[bytes, str], strict.ParseResult]
 ) -> tuple[Any, dict[Any, int] | None, bytes, list[Problem], None, Any]:
     try:
         raw, key = read_keyed(entry.file)
@@ -163,7 +163,7 @@ def parse_here(
     counts = [0, 0]
     parse = _parser(chosen, counts)
     out: list[Parsed] = []
-    quiet = fastyaml.quiet_stderr() if progress is None else contextlib.nullcontext()
+    quiet = rapidyaml.quiet_stderr() if progress is None else contextlib.nullcontext()
     with quiet:
         for done, index in enumerate(misses, 1):
             out.append((index, _load_one(entries[index], parse)))
@@ -184,7 +184,7 @@ _WORK: Work = (None, False)
 
 def _worker_start() -> None:
     gc.disable()
-    fastyaml.silence_stderr()
+    rapidyaml.silence_stderr()
 
 
 def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
@@ -259,7 +259,7 @@ def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
     )
 
 
-def _parsed(result: yamlio.ParseResult, _raw: bytes, _path: str) -> yamlio.ParseResult:
+def _parsed(result: strict.ParseResult, _raw: bytes, _path: str) -> strict.ParseResult:
     return result
 
 
@@ -325,7 +325,7 @@ def parse_parallel(
                     lazy = LazyLines(lines, entry.file)
                     out.append((index, (pending, lazy, lines, found, done, key)))
                     continue
-                result = yamlio.ParseResult(data, LazyLines(lines, entry.file), found)
+                result = strict.ParseResult(data, LazyLines(lines, entry.file), found)
                 record, source, more = load_file(entry, b"", partial(_parsed, result))
                 out.append(
                     (index, (record, source.lines, pack_lines(source.lines), more, None, key))

@@ -15,8 +15,8 @@ from hardship_cli.load import defaults
 from hardship_cli.load.bulk import load_into
 from hardship_cli.load.checks import PerRecordChecks
 from hardship_cli.load.files import read_config, scan_folders
+from hardship_cli.load.odd_files import NOT_A_FILE, SYMLINK
 from hardship_cli.load.records import Records
-from hardship_cli.load.yamlio import NOT_A_FILE, SYMLINK
 from hardship_cli.problems import Refused
 
 

@@ -116,22 +116,22 @@ def produce(records: Records, request: Request) -> str | bytes:
 def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
     """Commit one written report (the cron line's --commit) with the trailers of every
     action; the commit's short hash, or None when the file did not change."""
-    from hardship_cli.edit import gitlog
+    from hardship_cli.edit import commits, gitrepo
 
     folder = path.resolve().parent
-    if not gitlog.git_installed():
+    if not gitrepo.git_installed():
         raise UsageError(
             "git is not installed (no git on PATH): the report cannot be committed",
             "install git, or drop --commit",
         )
-    if gitlog.repo_top(folder) is None:
+    if gitrepo.repo_top(folder) is None:
         raise UsageError(
             f"{path} is not inside a git repository",
             "drop --commit, or write into the records' repository",
         )
-    if not gitlog.has_changes(path):
+    if not gitrepo.has_changes(path):
         return None
-    message = gitlog.Message(
+    message = commits.Message(
         subject=subject,
         record=record,
         action="report",
@@ -139,5 +139,5 @@ def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
         role=None,
         extra={"Report": kind},
     )
-    sha, _warning = gitlog.commit(folder, [path], message, "hardship", "hardship@localhost")
+    sha, _warning = commits.commit(folder, [path], message, "hardship", "hardship@localhost")
     return sha

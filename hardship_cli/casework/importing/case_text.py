@@ -1,4 +1,4 @@
-"""A new case's text, fast: what `yamlio.new_record_text` writes, made without ruamel's
+"""A new case's text, fast: what `roundtrip.new_record_text` writes, made without ruamel's
 emitter when every value is one it writes plainly or in single quotes."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from hardship_cli.domain.model import Case
-from hardship_cli.load import yamlio
+from hardship_cli.edit import roundtrip
 
 # Text ruamel writes plainly for sure: no indicator first, no character it escapes or
 # breaks lines at, no flow indicator or comment sign (it may quote those; ruamel is used
@@ -17,13 +17,13 @@ _PLAIN_SAFE = re.compile(rf"[^\s{_ODD}\-?:,\[\]{{}}#&*!|>'\"%@`.][^{_ODD},\[\]{{
 
 
 def new_case_text(record: Case, schema_ref: str) -> str:
-    """The text `yamlio.new_record_text` writes for a new case, made without ruamel's
+    """The text `roundtrip.new_record_text` writes for a new case, made without ruamel's
     emitter (5 ms a record, a minute for a large sheet) when every value is one it writes
     plainly or in single quotes; otherwise ruamel's. tests/test_import_limits.py holds the
     two to the same text."""
     lines = [f"# yaml-language-server: $schema={schema_ref}"]
-    if not _emit(yamlio.record_tree(record, only_set=True), 0, lines):
-        return yamlio.new_record_text(record, schema_ref)
+    if not _emit(roundtrip.record_tree(record, only_set=True), 0, lines):
+        return roundtrip.new_record_text(record, schema_ref)
     return "\n".join(lines) + "\n"
 
 
@@ -62,11 +62,11 @@ def _emit(tree: dict[str, Any], indent: int, lines: list[str], first: str = "") 
 
 def _scalar(value: str) -> str | None:
     """The value as ruamel writes it, or None where its choice is not this simple."""
-    if isinstance(value, yamlio.Plain):
+    if isinstance(value, roundtrip.Plain):
         return str(value)
     if len(value) > 1000 or not _PLAIN_SAFE.fullmatch(value) or value != value.strip():
         return None
-    if yamlio._TYPED_LOOKING_RE.match(value):
+    if roundtrip.TYPED_LOOKING_RE.match(value):
         return "'" + value.replace("'", "''") + "'"
     if ": " in value or value.endswith(":"):
         return None

@@ -16,9 +16,8 @@ from typing import Any
 
 from hardship_cli.casework.importing.drafts import Write
 from hardship_cli.casework.importing.plan import Action
-from hardship_cli.edit import gitlog
-from hardship_cli.edit.gitlog import Pending
-from hardship_cli.load import yamlio
+from hardship_cli.edit import atomic, commits, gitrepo
+from hardship_cli.edit.commits import Pending
 from hardship_cli.load.records import Records
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
@@ -96,7 +95,7 @@ class _Undo:
                 failed.append(f"{self._rel(path)} (remove it: {exc.strerror})")
         for path, raw in reversed(self.updated):
             try:
-                yamlio.atomic_write(path, raw)
+                atomic.atomic_write(path, raw)
             except OSError as exc:
                 failed.append(f"{self._rel(path)} (git checkout it: {exc.strerror})")
         if self.staged:
@@ -115,7 +114,7 @@ class _Undo:
 
 def _unstage(root: Path, paths: list[Path]) -> None:
     """Git's index for these paths as at HEAD again (a failed commit had added them)."""
-    top = gitlog.repo_top(root)
+    top = gitrepo.repo_top(root)
     if top is None:
         return
     listed = "\0".join(os.path.relpath(p.resolve(), top.resolve()) for p in paths)
@@ -131,7 +130,7 @@ def _unstage(root: Path, paths: list[Path]) -> None:
 
 
 def _head(root: Path) -> str | None:
-    top = gitlog.repo_top(root)
+    top = gitrepo.repo_top(root)
     if top is None:
         return None
     done = subprocess.run(
@@ -164,14 +163,14 @@ def write_and_commit(
             for write, temp in zip(writes, list(undo.temps), strict=True):
                 place(root / write.rel, temp, write, undo)
             for folder in {(root / w.rel).parent for w in writes}:
-                yamlio._fsync_dir(folder)
+                atomic.fsync_dir(folder)
             if pending is None:
                 return None, []
             undo.staged = [root / w.rel for w in writes]
             try:
                 sha = pending.commit(_message(records, actions, writes, by, sheet_name))
-            except gitlog.GitFailed as exc:
-                raise _NotCommitted(gitlog.last_words(exc.result)) from None
+            except commits.GitFailed as exc:
+                raise _NotCommitted(gitrepo.last_words(exc.result)) from None
             return sha, []
         except BaseException as exc:
             if commit and undo.staged and _head(root) != head:
@@ -266,7 +265,7 @@ def _message(
     writes: list[Write],
     by: str,
     sheet_name: str,
-) -> gitlog.Message:
+) -> commits.Message:
     assert records.config is not None
     officer = records.config.officer(by)
     created = sum(1 for w in writes if w.file is None)
@@ -276,7 +275,7 @@ def _message(
     body = [f"row {row}: {written[row]}" for row in sorted(written)]
     if refused:
         body.append("refused rows: " + ", ".join(str(r) for r in refused))
-    message = gitlog.Message(
+    message = commits.Message(
         subject=f"import of {sheet_name} by {by}: {created} new, {updated} updated, "
         f"{len(refused)} refused",
         record=", ".join(written[row] for row in sorted(written)),

@@ -19,7 +19,8 @@ from hardship_cli.casework.importing.case_text import new_case_text
 from hardship_cli.casework.importing.plan import Action
 from hardship_cli.domain.kinds import CASE
 from hardship_cli.domain.model import Case
-from hardship_cli.load import files, yamlio
+from hardship_cli.edit import atomic
+from hardship_cli.load import files
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem, Refused, UsageError
 
@@ -32,7 +33,7 @@ class Write:
     text: str
     record: Case
     source: files.Source
-    file: yamlio.RecordFile | None = None  # an update: the file as it was read
+    file: atomic.RecordFile | None = None  # an update: the file as it was read
     old: tuple[Case, files.Source] | None = None  # an update: the record as it was
 
 
@@ -128,7 +129,7 @@ def _update(root: Path, records: Records, action: Action) -> Write:
     case_id = action.case_id
     current = records.cases[case_id]
     rel = records.sources[case_id].path
-    file = yamlio.RecordFile(root / rel, rel)
+    file = atomic.RecordFile(root / rel, rel)
     data = current.model_dump(mode="json", by_alias=True, exclude_none=True)
     data.update(action.data)
     record = _typed(data)

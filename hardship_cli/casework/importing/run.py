@@ -16,8 +16,8 @@ from hardship_cli.casework.importing.drafts import Write, checked
 from hardship_cli.casework.importing.plan import Action, plan_import
 from hardship_cli.casework.sheets.reading import Row, read_rows
 from hardship_cli.domain.model import Config, ImportLimits
-from hardship_cli.edit import gitlog
-from hardship_cli.edit.gitlog import Pending
+from hardship_cli.edit import commits
+from hardship_cli.edit.commits import Pending
 from hardship_cli.load import files
 from hardship_cli.load.records import Records
 from hardship_cli.problems import ConfigError
@@ -109,10 +109,10 @@ def _prepare(root: Path, records: Records, writes: list[Write], by: str) -> Pend
     assert config is not None
     if not config.git.commit:
         return None
-    pending = gitlog.prepare(root, [root / w.rel for w in writes])
+    pending = commits.prepare(root, [root / w.rel for w in writes])
     officer = config.officer(by)
     pending.identify(
-        gitlog.Author(
+        commits.Author(
             by, officer.email if officer else None, officer.signing_key if officer else None
         ),
         sign=config.git.sign == "required",

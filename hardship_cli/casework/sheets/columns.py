@@ -138,9 +138,9 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     """A mapping file: `sheet heading: default heading`, one per line (YAML)."""
     if path is None:
         return {}
-    from hardship_cli.load import yamlio
+    from hardship_cli.load import strict
 
-    parsed = yamlio.parse(path.read_bytes(), str(path))
+    parsed = strict.parse(path.read_bytes(), str(path))
     if parsed.problems:
         first = parsed.problems[0]
         raise UsageError(f"{first.location()}: {first.message}", first.hint)

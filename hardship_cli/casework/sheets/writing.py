@@ -68,7 +68,7 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     Text cells are neutralised (`cells.neutral`); with `full` the file is the owner's only."""
     headings, rows, member_headings, members = export_rows(cases, full)
     from hardship_cli import cells
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     mode = 0o600 if full else None
     suffix = path.suffix.lower()

@@ -15,83 +15,37 @@ repository, no lock, no merge or rebase under way, an identity, the record's fil
 committed, a signing key where the root requires one); then its files are written and
 committed together, or put back as they were (`Pending.land`).
 
-Reading the trail back (a record's history, each commit judged) is `trail`'s.
+Running git is ``gitrepo``'s, signing ``signing``'s; reading the trail back (a record's
+history, each commit judged) is ``trail``'s.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
-from hardship_cli.load import yamlio
+from hardship_cli.edit.atomic import atomic_write
+from hardship_cli.edit.gitrepo import (
+    describe_status,
+    file_status,
+    git_installed,
+    last_words,
+    repo_top,
+    require_repo,
+    run_git,
+)
+from hardship_cli.edit.signing import is_fingerprint, signing_key_for
 from hardship_cli.problems import ConfigError, HardshipError, Refused
 
+# The trailers of an action's commit (a program can query them).
 TRAILERS = ("Record", "Action", "By", "Role")
-# Where the acting officer's private key is on this machine (else git's user.signingkey).
-SIGNING_KEY_ENV = "HARDSHIP_SIGNING_KEY"
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def run_git(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
-
-
-def git_installed() -> bool:
-    return shutil.which("git") is not None
-
-
-def repo_top(root: Path) -> Path | None:
-    """The top of the git work tree holding `root`, or None (not a repository, no git)."""
-    if not git_installed():
-        return None
-    result = run_git(["rev-parse", "--show-toplevel"], root)
-    if result.returncode != 0:
-        return None
-    return Path(result.stdout.strip())
-
-
-def has_commits(top: Path) -> bool:
-    return run_git(["rev-parse", "--verify", "-q", "HEAD"], top).returncode == 0
-
-
-def require_repo(root: Path, what: str) -> Path:
-    """The top of the repository holding `root`; a plain error when git is missing or the
-    root is not in a repository (`what` says what could not be done)."""
-    if not git_installed():
-        raise ConfigError(
-            f"git is not installed (no git on PATH): {what}",
-            "install git; to run a root without an audit trail on purpose, set "
-            "`git: {commit: false}` in hardship.yaml (or pass --no-commit)",
-        )
-    top = repo_top(root)
-    if top is None:
-        raise ConfigError(
-            f"{root} is not inside a git repository: {what}",
-            "git init the root and commit it (hardship init does this); to run without an "
-            "audit trail on purpose, set `git: {commit: false}` in hardship.yaml (or pass "
-            "--no-commit)",
-        )
-    return top
 
 
 def one_line(text: str) -> str:
@@ -182,7 +136,9 @@ class Pending:
             env.setdefault("GIT_COMMITTER_EMAIL", email)
         self.env = env
         self.author = author
-        self.sign_key = signing_key_for(self.top, author) if sign else None
+        self.sign_key = (
+            signing_key_for(self.top, author.name, author.signing_key) if sign else None
+        )
         self.sign_format = "openpgp" if is_fingerprint(author.signing_key) else "ssh"
 
     def land(self, write: Callable[[], None], message: Message) -> str:
@@ -253,7 +209,7 @@ class Pending:
             if raw is None:
                 path.unlink(missing_ok=True)
             else:
-                yamlio.atomic_write(path, raw)
+                atomic_write(path, raw)
         return left
 
     def _failed(self, step: str, result: subprocess.CompletedProcess[str]) -> Refused:
@@ -275,11 +231,6 @@ class GitFailed(HardshipError):
         super().__init__(f"{step} failed: {last_words(result)}")
         self.step = step
         self.result = result
-
-
-def last_words(result: subprocess.CompletedProcess[str], lines: int = 3) -> str:
-    said = [ln.strip() for ln in (result.stderr or result.stdout).splitlines() if ln.strip()]
-    return " / ".join(said[-lines:]) if said else f"exit status {result.returncode}"
 
 
 def prepare(root: Path, paths: Iterable[Path]) -> Pending:
@@ -333,38 +284,6 @@ def check_can_commit(top: Path) -> None:
             )
 
 
-def file_status(top: Path, rels: list[str]) -> dict[str, str]:
-    """git's two-letter status of each of these files that differs from HEAD."""
-    if not rels:
-        return {}
-    done = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels], top)
-    if done.returncode != 0:
-        raise HardshipError(f"git status failed: {last_words(done)}")
-    found: dict[str, str] = {}
-    tokens = done.stdout.split("\0")
-    i = 0
-    while i < len(tokens):
-        entry = tokens[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        found[path] = code
-        if code[0] in "RC":
-            i += 1  # the old path of a rename
-    return found
-
-
-def describe_status(code: str) -> str:
-    if code == "??":
-        return "is a new file that was never committed"
-    if "D" in code:
-        return "is deleted, and the deletion is not committed"
-    if code[0] not in " ?" and code[1] == " ":
-        return "has changes staged in git but not committed"
-    return "was changed and the change is not committed"
-
-
 def _not_as_committed(path: str, code: str) -> Refused:
     how = (
         f"commit it (git add {path} && git commit) or move it out of the root"
@@ -411,150 +330,9 @@ def commit(
     return head.stdout.strip() or None, None
 
 
-def has_changes(path: Path) -> bool:
-    """Would committing this file record anything (new, or changed since the last commit)?"""
-    top = repo_top(path.resolve().parent)
-    if top is None:
-        return False
-    rel = os.path.relpath(path.resolve(), top.resolve())
-    return bool(run_git(["status", "--porcelain", "--", rel], top).stdout.strip())
-
-
 def _failed(rels: list[str], result: subprocess.CompletedProcess[str]) -> HardshipError:
     return HardshipError(
         f"the change was written to {', '.join(rels)} but git did not commit it: "
         f"{last_words(result)}",
         "commit it by hand (git commit), with the same trailers, or undo it (git checkout)",
     )
-
-
-# ---------------------------------------------------------------------------------------
-# Signing: each officer's public SSH key (or OpenPGP fingerprint) is in hardship.yaml.
-
-
-def is_fingerprint(key: str | None) -> bool:
-    """An OpenPGP fingerprint (as the model stores it), not an SSH public key."""
-    return bool(key) and re.fullmatch(r"[0-9A-F]{40}", key or "") is not None
-
-
-def signing_key_for(top: Path, author: Author) -> str:
-    """The key git signs this officer's commit with. SSH: $HARDSHIP_SIGNING_KEY, else git's
-    user.signingkey, refused when it is not the key hardship.yaml lists for them. OpenPGP:
-    the fingerprint listed, whose secret key must be in this machine's keyring."""
-    who = author.name
-    if not author.signing_key:
-        raise ConfigError(
-            f"hardship.yaml requires signed commits (git: sign: required) but lists no "
-            f"signing_key for {who}; nothing was written",
-            f"add `signing_key: ssh-ed25519 AAAA...` (the public key of {who}) to {who} "
-            "under officers",
-        )
-    if is_fingerprint(author.signing_key):
-        return _openpgp_key(author.name, author.signing_key)
-    if shutil.which("ssh-keygen") is None:
-        raise ConfigError(
-            "hardship.yaml requires signed commits, and signing needs ssh-keygen (OpenSSH), "
-            "which is not installed; nothing was written",
-            "install OpenSSH's client (apt-get install openssh-client)",
-        )
-    key = os.environ.get(SIGNING_KEY_ENV, "").strip()
-    source = f"${SIGNING_KEY_ENV}"
-    if not key:
-        key = run_git(["config", "user.signingkey"], top).stdout.strip()
-        source = "git's user.signingkey"
-    if not key:
-        raise ConfigError(
-            f"hardship.yaml requires signed commits, and no signing key for {who} is set on "
-            "this machine; nothing was written",
-            f"set {SIGNING_KEY_ENV} to the file of {who}'s private SSH key "
-            "(or git config user.signingkey FILE)",
-        )
-    literal = key.startswith(("key::", "ssh-", "ecdsa-", "sk-"))
-    if not literal and not Path(key).expanduser().exists():
-        raise ConfigError(
-            f"{source} names {key}, which does not exist; nothing was written",
-            f"point {SIGNING_KEY_ENV} at the file of {who}'s private SSH key",
-        )
-    public = _public_key(key)
-    if public is not None and key_body(public) != key_body(author.signing_key):
-        raise Refused(
-            f"the signing key on this machine ({source}) is not the one hardship.yaml lists "
-            f"for {who}: only {who}'s key signs {who}'s actions; nothing was written",
-            f"act as yourself (--as), or use {who}'s key",
-        )
-    return str(Path(key).expanduser()) if not literal else key
-
-
-def _openpgp_key(who: str, fingerprint: str) -> str:
-    if shutil.which("gpg") is None:
-        raise ConfigError(
-            f"hardship.yaml lists an OpenPGP key for {who}, and signing with it needs gpg "
-            "(GnuPG), which is not installed; nothing was written",
-            "install GnuPG (apt-get install gnupg)",
-        )
-    found = subprocess.run(
-        ["gpg", "--batch", "--with-colons", "--list-secret-keys", fingerprint],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    if found.returncode != 0:
-        raise ConfigError(
-            f"the OpenPGP key hardship.yaml lists for {who} ({fingerprint}) has no secret key "
-            "in this machine's GnuPG keyring: only its owner signs with it; nothing was written",
-            f"act as yourself (--as), or import {who}'s secret key on their own machine",
-        )
-    return fingerprint
-
-
-def key_body(key: str) -> str:
-    """`type base64` of a public key, without its comment."""
-    parts = key.removeprefix("key::").split()
-    return " ".join(parts[:2])
-
-
-def _public_key(key: str) -> str | None:
-    """The public half of a signing key, where it can be known without a passphrase."""
-    if key.startswith(("key::", "ssh-", "ecdsa-", "sk-")):
-        return key.removeprefix("key::")
-    path = Path(key).expanduser()
-    candidates = [path] if path.suffix == ".pub" else [Path(f"{path}.pub")]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8", errors="replace").strip()
-    derived = subprocess.run(
-        ["ssh-keygen", "-y", "-P", "", "-f", str(path)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    return derived.stdout.strip() if derived.returncode == 0 and derived.stdout.strip() else None
-
-
-# ---------------------------------------------------------------------------------------
-# When files last changed (for `due`: files unchanged for a year)
-
-
-def last_changed(root: Path, folder: str) -> dict[str, date]:
-    """The day of the last commit that touched each file under `folder` (paths relative
-    to the root). Files never committed are absent."""
-    top = repo_top(root)
-    if top is None:
-        return {}
-    base = os.path.relpath((root / folder).resolve(), top.resolve())
-    result = run_git(["log", "--format=%x1e%cI", "--name-only", "--", base], top)
-    if result.returncode != 0:
-        return {}
-    prefix = os.path.relpath(root.resolve(), top.resolve())
-    seen: dict[str, date] = {}
-    for chunk in result.stdout.split("\x1e"):
-        lines = [ln for ln in chunk.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        day = datetime.fromisoformat(lines[0].strip()).date()
-        for name in lines[1:]:
-            rel = name if prefix == "." else os.path.relpath(name, prefix)
-            seen.setdefault(rel, day)  # newest first: the first seen is the last change
-    return seen
