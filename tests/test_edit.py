@@ -201,20 +201,20 @@ def test_an_approval_racing_another_writer_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process (an editor, a sync) changes the grant while the approval decides."""
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import grant_transitions
 
     root = make_root(tmp_path, with_git=False)
     case_id = active_case(root)
     grant_id = propose(root, case_id, "1500")
     path = root / "grants" / "2026" / f"{grant_id}.yaml"
-    real = workflow.approve_grant
+    real = grant_transitions.approve_grant
 
     def racing(*args: object, **kwargs: object) -> object:
         with path.open("a", encoding="utf-8") as handle:
             handle.write("notes: 另一个人同时改了这个文件\n")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(workflow, "approve_grant", racing)
+    monkeypatch.setattr(grant_transitions, "approve_grant", racing)
     result = cli(root, "review", "approve", grant_id, "--as", "王芳", "--on", "2026-03-03")
     assert result.code == 1
     assert result.err.splitlines()[0] == (

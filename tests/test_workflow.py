@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hardship_cli.casework import transitions as workflow
+from hardship_cli.domain import policy
 from hardship_cli.domain.model import Config
 from hardship_cli.load import files, store
 from tests.workflow_fixtures import active_case, add_case, cli, make_root, ok, propose
@@ -42,16 +42,16 @@ def config(root: Path) -> Config:
 
 def test_notice_counts_working_days_skipping_weekends(root: Path) -> None:
     cfg = config(root)
-    assert workflow.notice_until(cfg, date(2026, 1, 5)) == date(2026, 1, 9)  # Mon..Fri
-    assert workflow.notice_until(cfg, date(2026, 1, 8)) == date(2026, 1, 14)  # Thu..Wed
-    assert workflow.notice_until(cfg, date(2026, 1, 10)) == date(2026, 1, 16)  # Sat -> Fri
+    assert policy.notice_until(cfg, date(2026, 1, 5)) == date(2026, 1, 9)  # Mon..Fri
+    assert policy.notice_until(cfg, date(2026, 1, 8)) == date(2026, 1, 14)  # Thu..Wed
+    assert policy.notice_until(cfg, date(2026, 1, 10)) == date(2026, 1, 16)  # Sat -> Fri
 
 
 def test_notice_skips_holidays_and_counts_weekend_workdays(root: Path) -> None:
     cfg = config(root)
     # Spring Festival 2026: 16-20 Feb off; Saturday 14 Feb and 28 Feb are worked (调休).
     # From Thu 12 Feb: 12, 13, Sat 14, Mon 23, Tue 24.
-    assert workflow.notice_until(cfg, date(2026, 2, 12)) == date(2026, 2, 24)
+    assert policy.notice_until(cfg, date(2026, 2, 12)) == date(2026, 2, 24)
 
 
 # ---------------------------------------------------------------------------------------
@@ -381,7 +381,7 @@ def test_validate_and_the_workflow_share_the_policy(root: Path) -> None:
     records = store.load(root)
     cfg = records.config
     assert cfg is not None
-    assert workflow.roles_missing(cfg, records.grants[grant_id]) == ["leader"]
+    assert policy.roles_missing(cfg, records.grants[grant_id]) == ["leader"]
     report = cli(root, "validate")
     assert report.code == 1
     assert f"{grant_id} (2,500.00) is approved without the approval of: leader" in report.out

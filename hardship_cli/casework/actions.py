@@ -4,7 +4,8 @@ Every action that changes records runs the same steps, under the root's lock so 
 commands never interleave (ID allocation, the budget guard, git's index):
 
 1. load the root and re-read the record's file (with a snapshot of its bytes);
-2. decide (``workflow``: the transition, the policy, the budget guard) or draft (``intake``);
+2. decide (``case_transitions``, ``grant_transitions``: the transition, the policy, the
+   budget guard) or draft (``intake``, for what ``adding`` records);
 3. check that validate would not find a new error (the rules, run before and after);
 4. write: the smallest diff for an edit, a new file for a new record; the text is parsed
    back and compared with what was meant, and a file changed since it was read is not
@@ -31,19 +32,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hardship_cli.casework import intake
-from hardship_cli.casework.transitions import (
-    CASEWORK_ROLES,
-    Outcome,
-    acting_as,
-    check_filed,
-    not_after_today,
-)
-from hardship_cli.domain.kinds import KINDS, kind_of_id
-from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
-from hardship_cli.edit import atomic, commits, roundtrip
+from hardship_cli.casework.outcome import Outcome, not_after_today
+from hardship_cli.domain.kinds import kind_of_id
+from hardship_cli.edit import atomic, commits
 from hardship_cli.load import files, store, strict
 from hardship_cli.load.files import RECORD_MODELS
-from hardship_cli.load.records import Records, add_record
+from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 
 LOCK = Path(".hardship") / "lock"
@@ -55,7 +49,6 @@ LOCK_IGNORE = (
     "/lock\n"
     "/.gitignore\n"
 )
-ALL_ROLES = tuple(Role)
 
 
 @dataclass
@@ -91,7 +84,7 @@ def kind_of(record_id: str) -> str:
     return kind
 
 
-def _table(records: Records, kind: str) -> dict[str, Any]:
+def table_of(records: Records, kind: str) -> dict[str, Any]:
     tables: dict[str, dict[str, Any]] = {
         "case": records.cases,
         "grant": records.grants,
@@ -109,11 +102,11 @@ def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, files.Sour
     if not problems:
         record, problems = files.to_record(model, parsed, rel)
     if problems or record is None:
-        raise UsageError(_problem_lines(problems), "nothing was written")
+        raise UsageError(problem_lines(problems), "nothing was written")
     return record, files.Source(rel, parsed.lines)
 
 
-def _problem_lines(problems: list[Problem]) -> str:
+def problem_lines(problems: list[Problem]) -> str:
     return "\n".join(p.format() for p in problems)
 
 
@@ -151,16 +144,16 @@ def new_errors(
     return [p for p in fresh if p.is_error], [p for p in fresh if p.severity == WARNING]
 
 
-def _refuse_new_errors(errors: list[Problem]) -> None:
+def refuse_new_errors(errors: list[Problem]) -> None:
     if errors:
         raise Refused(
-            "refused: validate would then report\n" + _problem_lines(errors),
+            "refused: validate would then report\n" + problem_lines(errors),
             "nothing was written",
             errors,
         )
 
 
-def _prepare(root: Path, records: Records, rel: str, commit: bool) -> commits.Pending | None:
+def prepare_commit(root: Path, records: Records, rel: str, commit: bool) -> commits.Pending | None:
     """Can the action be committed? Checked before anything is decided or written; None
     when it is not to be committed (--no-commit, or a root that runs without git)."""
     assert records.config is not None
@@ -169,7 +162,7 @@ def _prepare(root: Path, records: Records, rel: str, commit: bool) -> commits.Pe
     return commits.prepare(root, [root / rel])
 
 
-def _write(
+def write_and_commit(
     pending: commits.Pending | None,
     records: Records,
     outcome: Outcome,
@@ -244,7 +237,7 @@ def change(
     with lock(root):
         records = load(root)
         rel = _located(root, records, kind, record_id)
-        pending = _prepare(root, records, rel, commit)
+        pending = prepare_commit(root, records, rel, commit)
         file, current = _read_to_change(root, records, kind, record_id)
         outcome = decided(decide, records, current)
         check_dated(outcome, today)
@@ -257,12 +250,12 @@ def change(
         new_source = verify(text, rel, model, outcome.record)
 
         def apply() -> None:
-            _table(records, kind)[record_id] = outcome.record
+            table_of(records, kind)[record_id] = outcome.record
             records.sources[record_id] = new_source
 
         errors, warnings = new_errors(records, today, apply)
-        _refuse_new_errors(errors)
-        sha = _write(pending, records, outcome, lambda: file.save(text))
+        refuse_new_errors(errors)
+        sha = write_and_commit(pending, records, outcome, lambda: file.save(text))
     return Done(outcome, rel, sha, [*outcome.says, *(w.format() for w in warnings)])
 
 
@@ -290,7 +283,7 @@ def change_many(
             if step is outcome:
                 step_file, before = file, current
             else:
-                seen = _table(records, step_kind).get(step.record_id)
+                seen = table_of(records, step_kind).get(step.record_id)
                 step_file, before = _read_to_change(root, records, step_kind, step.record_id)
                 if seen is None or seen.model_dump() != before.model_dump():
                     raise Refused(
@@ -305,16 +298,16 @@ def change_many(
 
         def apply() -> None:
             for step, step_kind, _file, _text, source in planned:
-                _table(records, step_kind)[step.record_id] = step.record
+                table_of(records, step_kind)[step.record_id] = step.record
                 records.sources[step.record_id] = source
 
         errors, warnings = new_errors(records, today, apply)
-        _refuse_new_errors(errors)
+        refuse_new_errors(errors)
         # Git is asked about every file before the first is written.
-        pendings = [_prepare(root, records, plan[2].rel, commit) for plan in planned]
+        pendings = [prepare_commit(root, records, plan[2].rel, commit) for plan in planned]
         done = []
         for (step, _kind, step_file, text, _source), pending in zip(planned, pendings, strict=True):
-            sha = _write(pending, records, step, partial(step_file.save, text))
+            sha = write_and_commit(pending, records, step, partial(step_file.save, text))
             done.append(Done(step, step_file.rel, sha, []))
     done[-1].notes[:0] = [*outcome.says, *(w.format() for w in warnings)]
     return done
@@ -326,7 +319,7 @@ def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
     source = records.sources.get(record_id)
     if source is None:
         store.refuse_odd_place(records, intake.record_path(kind, record_id))
-    if source is None or record_id not in _table(records, kind):
+    if source is None or record_id not in table_of(records, kind):
         raise UsageError(
             f"no {kind} {record_id} in {root}",
             "check the ID (hardship review list shows what waits)"
@@ -344,199 +337,6 @@ def _read_to_change(
     rel = _located(root, records, kind, record_id)
     file = atomic.RecordFile(root / rel, rel)
     current, fresh_source = typed(RECORD_MODELS[kind], file.raw, rel)
-    _table(records, kind)[record_id] = current
+    table_of(records, kind)[record_id] = current
     records.sources[record_id] = fresh_source
     return file, current
-
-
-# ---------------------------------------------------------------------------------------
-# Adding a record
-
-
-def add(
-    root: Path,
-    kind: str,
-    values: dict[str, Any],
-    by: str,
-    day: date,
-    today: date,
-    commit: bool = True,
-) -> Done:
-    """File a case, propose a grant, open a campaign or record a visit: a new file with the
-    next ID of its kind and year."""
-    model = RECORD_MODELS[kind]
-    not_after_today(f"{_ADD_ACTION[kind]} (new {kind})", day, today)
-    data = intake.draft(kind, values, by, day)
-    with lock(root):
-        records = load_for_new(root, kind, data)
-        assert records.config is not None
-        role = acting_as(records.config, by, CASEWORK_ROLES, _ADD_WHAT[kind])
-        record_id = intake.next_id(root, kind, day.year)
-        rel = intake.record_path(kind, record_id)
-        # Check what was typed as validate would, with the lines of the file to be.
-        draft_text = roundtrip.plain_text({"id": record_id, **data})
-        record, _ = typed(model, draft_text.encode("utf-8"), rel)
-        # And as typed, before YAML: a line break YAML knows (\x85) would pass as a space.
-        try:
-            model.model_validate({"id": record_id, **data})
-        except ValidationError as exc:
-            raise UsageError(f"{rel}: {typed_input_errors(exc)}", "nothing was written") from None
-        if isinstance(record, Grant):
-            check_filed(records.config, records.cases.get(record.case), record)
-        outcome = Outcome(
-            record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role), on=day
-        )
-        text = roundtrip.new_record_text(record, intake.schema_ref(kind, rel))
-        source = verify(text, rel, model, record)
-
-        def apply() -> None:
-            _table(records, kind)[record_id] = record
-            records.sources[record_id] = source
-
-        errors, warnings = new_errors(records, today, apply)
-        _refuse_new_errors(errors)
-        pending = _prepare(root, records, rel, commit)
-        sha = _write(pending, records, outcome, lambda: atomic.atomic_create(root / rel, text))
-    return Done(outcome, rel, sha, [w.format() for w in warnings])
-
-
-def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:
-    """What the checks of a new record can involve, and no more.
-
-    A new grant, visit or drive names the records it touches (its case, its drive; the
-    cases visited; the beneficiary): only those files are read, so adding help stays fast
-    at a city union's scale (100,000 grants). A proposed grant uses no money, so the
-    budget lines and caps it could break are checked at its approval, which reads the
-    whole root. A new case is checked against every open file (one household, one file),
-    so the whole root is read, through the parse cache."""
-    if kind == "case":
-        return load(root)
-    config, config_source, problems = files.load_config(root)
-    if config is None:
-        first = problems[0] if problems else None
-        raise ConfigError(
-            "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
-            "run hardship validate and correct hardship.yaml",
-        )
-    records = Records(root=root, config=config, config_source=config_source)
-    named: list[Any] = []
-    if kind == "grant":
-        fund = data.get("fund")
-        named = [data.get("case")]
-        if isinstance(fund, str) and fund.startswith("campaign:"):
-            named.append(fund.split(":", 1)[1])
-    elif kind == "visit":
-        named = list(data.get("cases") or [])
-    elif kind == "campaign":
-        named = [data.get("beneficiary")]
-    first_seen: dict[str, str] = {}
-    for record_id in named:
-        record_kind = kind_of_id(str(record_id))
-        if not isinstance(record_id, str) or record_kind is None:
-            continue  # the draft's own check names what is wrong with it
-        rel = intake.record_path(record_kind, record_id)
-        path = root / rel
-        if not path.is_file():
-            continue  # the rules report it as unknown
-        folder_year = rel.split("/")[1] if KINDS[record_kind].by_year else None
-        entry = files.FileEntry(path, rel, record_kind, folder_year)
-        loaded, source, _problems = files.load_file(entry, files.read_bytes(path))
-        if loaded is None:
-            records.unloaded.add(record_id)
-        else:
-            add_record(records, loaded, source, first_seen)
-    return records
-
-
-_ADD_WHAT = {
-    "case": "filing a case",
-    "grant": "proposing help",
-    "campaign": "opening a donation drive",
-    "visit": "recording a visit",
-}
-_ADD_ACTION = {"case": "file", "grant": "propose", "campaign": "open", "visit": "visit"}
-
-
-def _add_subject(record: Any, by: str, role: Role) -> str:
-    who = f"{by} ({role.value})"
-    if isinstance(record, Case):
-        causes = record.causes.primary.value
-        return f"case {record.id} filed by {who}: {record.level.value}, {causes}"
-    if isinstance(record, Grant):
-        from hardship_cli.domain.money import yuan
-
-        return (
-            f"grant {record.id} proposed by {who}: {record.kind.value} {yuan(record.amount)} "
-            f"for {record.case}"
-        )
-    if isinstance(record, Campaign):
-        target = f" for {record.beneficiary}" if record.beneficiary else ""
-        return f"campaign {record.id} opened by {who}{target}"
-    if isinstance(record, Visit):
-        n = len(record.cases)
-        return (
-            f"visit {record.id} recorded by {who}: {record.occasion.value}, {n} "
-            f"household{'s' if n != 1 else ''}"
-        )
-    raise TypeError(type(record).__name__)  # pragma: no cover
-
-
-# ---------------------------------------------------------------------------------------
-# A donation: one contribution appended to a campaign
-
-
-def donate(
-    root: Path,
-    campaign_id: str,
-    values: dict[str, Any],
-    anonymous: bool,
-    by: str,
-    day: date,
-    today: date,
-    commit: bool = True,
-) -> Done:
-    if kind_of(campaign_id) != "campaign":
-        raise UsageError(f"{campaign_id} is not a campaign (DC-YYYY-NN)")
-    not_after_today(f"donation to {campaign_id}", day, today)
-    data = intake.draft("donation", values, by, day)
-    if anonymous:
-        data["anonymous"] = "true"
-
-    def decide(records: Records, campaign: Campaign) -> Outcome:
-        assert records.config is not None
-        role = acting_as(records.config, by, ALL_ROLES, "recording a donation")
-        if campaign.closed is not None and day > campaign.closed:
-            raise Refused(f"{campaign.id} closed on {campaign.closed}; it takes no donations")
-        if day < campaign.opened:
-            raise UsageError(f"{campaign.id} opened on {campaign.opened}, after {day}")
-        rel = records.source(campaign.id).path
-        plain = roundtrip.record_tree(campaign)
-        plain["contributions"] = [*plain["contributions"], data]
-        parsed = strict.ParseResult(_strip_none(plain), {}, [])
-        typed_campaign, problems = files.to_record(Campaign, parsed, rel)
-        if problems or not isinstance(typed_campaign, Campaign):
-            raise UsageError(_problem_lines(problems), "nothing was written")
-        added: Contribution = typed_campaign.contributions[-1]
-        from hardship_cli.domain.money import yuan
-
-        raised = typed_campaign.raised
-        return Outcome(
-            typed_campaign,
-            "donation",
-            by,
-            role,
-            f"donation to {campaign.id} recorded by {by} ({role.value}): {yuan(added.amount)}, "
-            f"raised {yuan(raised)}",
-            [f"{campaign.id} has raised {yuan(raised)}"],
-            on=day,
-        )
-
-    return change(root, campaign_id, decide, today, commit)
-
-
-def _strip_none(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _strip_none(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list):
-        return [_strip_none(v) for v in data]
-    return data

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hardship_cli.casework.transitions import CASEWORK_ROLES, Outcome, acting_as
+from hardship_cli.casework.outcome import Outcome
 from hardship_cli.domain.model import (
     OPEN_CASE_STATUSES,
     Answer,
@@ -20,6 +20,7 @@ from hardship_cli.domain.model import (
     Signed,
 )
 from hardship_cli.domain.money import yuan
+from hardship_cli.domain.policy import CASEWORK_ROLES, acting_as
 from hardship_cli.problems import Refused, UsageError
 
 OPEN = (ReferralStatus.sent, ReferralStatus.answered)

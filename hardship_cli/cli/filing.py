@@ -1,7 +1,7 @@
 """hardship add: file a case, propose a grant, open a drive, record a donation or a visit.
 
 Thin: each command reads its options (or, on a terminal, asks for what is missing), calls
-one function of the core (`actions` with `intake`), and prints what was done. The flags of
+one function of the core (`adding`, with `intake`), and prints what was done. The flags of
 case, grant, campaign and visit are made from intake's fields.
 """
 
@@ -56,7 +56,7 @@ _ADD_HELP = {
 
 
 def _add(ctx: typer.Context, kind: str, options: dict[str, Any]) -> None:
-    from hardship_cli.casework import actions
+    from hardship_cli.casework import adding
 
     st = state(ctx)
     by = who_acts(options.pop("as_name"))
@@ -66,7 +66,7 @@ def _add(ctx: typer.Context, kind: str, options: dict[str, Any]) -> None:
     values["_by"] = by
     prompt_missing(kind, values, day, ctx)
     values.pop("_by")
-    done = actions.add(st.root, kind, values, by, day, today, commit)
+    done = adding.add(st.root, kind, values, by, day, today, commit)
     print(done.outcome.record_id)
     print(printable(done.outcome.subject), file=sys.stderr)
     say_notes(done)
@@ -149,7 +149,7 @@ def donation(
 
     Example: hardship add donation DC-2026-01 --as 李明 --donor 赵六 --amount 200
     """
-    from hardship_cli.casework import actions, intake
+    from hardship_cli.casework import adding, intake
 
     st = state(ctx)
     by = who_acts(as_name)
@@ -159,7 +159,7 @@ def donation(
         for field in intake.DONATION_FIELDS:
             if not values.get(field.name):
                 ask(field, values)
-    done = actions.donate(st.root, campaign, values, anonymous, by, day, now, not no_commit)
+    done = adding.donate(st.root, campaign, values, anonymous, by, day, now, not no_commit)
     say_done(done)
 
 

@@ -41,7 +41,7 @@ def pay(
 
     Example: hardship pay GR-2026-0003 --as 赵敏 --voucher 记-2026-031 --on 2026-03-12
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import grant_transitions
 
     if not voucher and interactive():
         voucher = str(typer.prompt("voucher reference (--voucher)"))
@@ -53,7 +53,7 @@ def pay(
         today,
         no_commit,
         None,
-        lambda r, g, by, day: workflow.pay_grant(
+        lambda r, g, by, day: grant_transitions.pay_grant(
             r.config, g, r.cases.get(g.case), by, day, voucher
         ),
     )
@@ -99,8 +99,7 @@ def close(
 
     Example: hardship close HS-2026-0002 --as 李明 --reason out_of_hardship --note '已再就业'
     """
-    from hardship_cli.casework import actions
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import actions, case_transitions
 
     if not reason:
         if interactive():
@@ -117,7 +116,7 @@ def close(
     day, now = action_days(on, today)
 
     def decide(records: Any, record: Any) -> Any:
-        return workflow.close_case(
+        return case_transitions.close_case(
             records.config,
             record,
             by,

@@ -1,8 +1,9 @@
 """hardship review: what waits for whom, and the steps of a case or a grant (check, notice,
 object, approve, reject, cancel); `review referral` comes from cli/referral_cmd.py.
 
-Thin: each step names the transition of the core (`casework.transitions`) that it takes;
-`common.act` loads the record, applies it and commits.
+Thin: each step names the transition of the core (`casework.case_transitions`,
+`casework.grant_transitions`) that it takes; `common.act` loads the record, applies it
+and commits.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def review_check(
 
     Example: hardship review check HS-2026-0001 --as 李明 --note '入户核实，情况属实'
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import case_transitions
 
     act(
         ctx,
@@ -52,7 +53,7 @@ def review_check(
         on,
         today,
         no_commit,
-        lambda r, c, by, day: workflow.check_case(r.config, c, by, day, note),
+        lambda r, c, by, day: case_transitions.check_case(r.config, c, by, day, note),
         None,
     )
 
@@ -70,7 +71,7 @@ def review_notice(
 
     Example: hardship review notice HS-2026-0001 --as 李明 --on 2026-03-02
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import case_transitions
 
     act(
         ctx,
@@ -79,7 +80,7 @@ def review_notice(
         on,
         today,
         no_commit,
-        lambda r, c, by, day: workflow.start_notice(r.config, c, by, day),
+        lambda r, c, by, day: case_transitions.start_notice(r.config, c, by, day),
         None,
     )
 
@@ -98,7 +99,7 @@ def review_object(
 
     Example: hardship review object HS-2026-0001 --as 李明 --note '有职工反映其家庭收入不实'
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import case_transitions
 
     act(
         ctx,
@@ -107,7 +108,7 @@ def review_object(
         on,
         today,
         no_commit,
-        lambda r, c, by, day: workflow.object_to_case(r.config, c, by, day, note),
+        lambda r, c, by, day: case_transitions.object_to_case(r.config, c, by, day, note),
         None,
     )
 
@@ -144,7 +145,7 @@ def review_approve(
 
     Example: hardship review approve GR-2026-0003 --as 王芳
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import case_transitions, grant_transitions
 
     if reason is not None and not override:
         raise UsageError("--reason goes with --override")
@@ -157,7 +158,7 @@ def review_approve(
     def grant_step(r: Any, g: Any, by: str, day: date) -> Any:
         if resolve_objection:
             raise UsageError("--resolve-objection is for a case on notice")
-        return workflow.approve_grant(
+        return grant_transitions.approve_grant(
             r.config,
             g,
             r.cases.get(g.case),
@@ -173,7 +174,7 @@ def review_approve(
     def case_step(r: Any, c: Any, by: str, day: date) -> Any:
         if override:
             raise UsageError("--override is for a grant over its budget line or cap")
-        return workflow.approve_case(r.config, c, by, day, note, resolve_objection)
+        return case_transitions.approve_case(r.config, c, by, day, note, resolve_objection)
 
     act(ctx, record, as_name, on, today, no_commit, case_step, grant_step)
 
@@ -191,7 +192,7 @@ def review_reject(
 
     Example: hardship review reject HS-2026-0004 --as 王芳 --note '人均收入高于低保两倍'
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import case_transitions, grant_transitions
 
     act(
         ctx,
@@ -200,8 +201,8 @@ def review_reject(
         on,
         today,
         no_commit,
-        lambda r, c, by, day: workflow.reject_case(r.config, c, by, day, note),
-        lambda r, g, by, day: workflow.reject_grant(r.config, g, by, day, note),
+        lambda r, c, by, day: case_transitions.reject_case(r.config, c, by, day, note),
+        lambda r, g, by, day: grant_transitions.reject_grant(r.config, g, by, day, note),
     )
 
 
@@ -218,7 +219,7 @@ def review_cancel(
 
     Example: hardship review cancel GR-2026-0005 --as 李明 --note '重复申请'
     """
-    from hardship_cli.casework import transitions as workflow
+    from hardship_cli.casework import grant_transitions
 
     act(
         ctx,
@@ -228,7 +229,7 @@ def review_cancel(
         today,
         no_commit,
         None,
-        lambda r, g, by, day: workflow.cancel_grant(r.config, g, by, day, note),
+        lambda r, g, by, day: grant_transitions.cancel_grant(r.config, g, by, day, note),
     )
 
 
@@ -246,7 +247,7 @@ def review_list(
 
     Example: hardship review list --as 王芳
     """
-    from hardship_cli.casework.transitions import waiting
+    from hardship_cli.casework.agenda import waiting
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")

@@ -72,7 +72,7 @@ def import_cases(
     """
     from hardship_cli.casework.importing.run import import_cases, limits_of, read_config
     from hardship_cli.casework.sheets.columns import load_mapping
-    from hardship_cli.casework.transitions import CASEWORK_ROLES, acting_as
+    from hardship_cli.domain.policy import CASEWORK_ROLES, acting_as
 
     st = state(ctx)
     day = parse_today(on)

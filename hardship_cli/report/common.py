@@ -9,15 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hardship_cli.domain.model import Case, Level, active_since
+from hardship_cli.domain.model import Case, Level
 from hardship_cli.domain.money import budget_grants
+from hardship_cli.domain.policy import review_due_on
 from hardship_cli.load.records import Records
 from hardship_cli.report import charts
 from hardship_cli.report.budgeting import BudgetStatus
 from hardship_cli.report.frames import Frames
 from hardship_cli.report.periods import month_bounds, month_of, months_of_year
 from hardship_cli.report.stats import stats
-from hardship_cli.rules.reviews import review_due_on
 
 
 def report_header(
@@ -57,7 +57,7 @@ def records_stamp(root: Path) -> dict[str, Any]:
 
 def review_due(case: Case, cycle_days: int) -> date | None:
     """When an active file is next due for review (动态管理)."""
-    return review_due_on(case.review_due, active_since(case), cycle_days)
+    return review_due_on(case, cycle_days)
 
 
 # ---------------------------------------------------------------------------------------

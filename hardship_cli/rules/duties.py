@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hardship_cli.casework.transitions import own_record, roles_missing
 from hardship_cli.domain.model import Case, Config, Decision, Grant, GrantStatus
+from hardship_cli.domain.policy import own_record, roles_missing
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from hardship_cli.casework.transitions import filing_problem, notice_ended
 from hardship_cli.domain.model import (
     Case,
     CaseFacts,
@@ -18,6 +17,7 @@ from hardship_cli.domain.model import (
     active_since,
     open_objections,
 )
+from hardship_cli.domain.policy import filing_problem, notice_ended
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
