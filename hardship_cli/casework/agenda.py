@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from hardship_cli.domain.case import active_since
 from hardship_cli.domain.model import (
     CaseStatus,
     Cause,
@@ -17,7 +18,6 @@ from hardship_cli.domain.model import (
     Health,
     Level,
     Occasion,
-    active_since,
 )
 from hardship_cli.load.records import Records
 from hardship_cli.rules.reviews import review_due_on

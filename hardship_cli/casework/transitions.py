@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from hardship_cli.domain.case import active_since, kept_payable, open_objections, was_active_on
 from hardship_cli.domain.model import (
     Budget,
     Campaign,
@@ -39,10 +40,6 @@ from hardship_cli.domain.model import (
     Step,
     StepName,
     Visit,
-    active_since,
-    kept_payable,
-    open_objections,
-    was_active_on,
 )
 from hardship_cli.domain.money import Breach, grant_breaches, yuan
 from hardship_cli.problems import Refused, UsageError

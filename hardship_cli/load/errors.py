@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hardship_cli.domain.kinds import KINDS
-from hardship_cli.domain.model import describe
+from hardship_cli.domain.values import describe
 from hardship_cli.load import yamlio
 from hardship_cli.problems import Problem
 

@@ -6,13 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hardship_cli.domain.model import (
-    Case,
-    CaseStatus,
-    Config,
-    GrantStatus,
-    open_objections,
-)
+from hardship_cli.domain.case import open_objections
+from hardship_cli.domain.model import Case, CaseStatus, Config, GrantStatus
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError

@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hardship_cli.domain.model import Case, Level, active_since
+from hardship_cli.domain.case import active_since
+from hardship_cli.domain.model import Case, Level
 from hardship_cli.domain.money import budget_grants
 from hardship_cli.load.records import Records
 from hardship_cli.report import charts
