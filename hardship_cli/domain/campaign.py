@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
 
 from hardship_cli.domain.parts import Record
+from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import (
     Amount,
     Bool,
@@ -38,7 +40,7 @@ class Campaign(Record):
     target: Money | None = None
     purpose: Text | None = None
     contributions: list[Contribution] = Field(default_factory=list)
-    notes: Prose | None = None
+    notes: Annotated[Prose | None, SENSITIVE] = None
 
     @property
     def raised(self) -> Decimal:

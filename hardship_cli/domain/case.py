@@ -26,6 +26,7 @@ from hardship_cli.domain.enums import (
     StepName,
 )
 from hardship_cli.domain.parts import Record, Signed, Step
+from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import CaseId, GrantId, IsoDate, Loc, Money, Name, Prose, Text
 
 
@@ -38,10 +39,10 @@ class Worker(Record):
     employment: Employment
     health: Health = Health.healthy
     disability: Text | None = None
-    diagnosis: Text | None = None  # sensitive
-    phone: Text | None = None  # sensitive
-    id_number: Text | None = None  # sensitive
-    address: Text | None = None
+    diagnosis: Annotated[Text | None, SENSITIVE] = None
+    phone: Annotated[Text | None, SENSITIVE] = None
+    id_number: Annotated[Text | None, SENSITIVE] = None
+    address: Annotated[Text | None, SENSITIVE] = None
 
     @field_validator("id_number")
     @classmethod
@@ -59,7 +60,7 @@ class Member(Record):
     health: Health = Health.healthy
     monthly_income: Money = Decimal("0")
     occupation: Text | None = None
-    diagnosis: Text | None = None  # sensitive
+    diagnosis: Annotated[Text | None, SENSITIVE] = None
 
 
 class Income(Record):
@@ -75,9 +76,9 @@ class Causes(Record):
 class Objection(Record):
     by: Name
     on: IsoDate
-    text: Annotated[Prose, Field(min_length=1)]
+    text: Annotated[Prose, Field(min_length=1), SENSITIVE]
     resolved: Signed | None = None
-    resolution: Prose | None = None
+    resolution: Annotated[Prose | None, SENSITIVE] = None
 
 
 class Notice(Record):
@@ -99,18 +100,18 @@ class Closed(Record):
     on: IsoDate
     reason: CloseReason
     by: Name | None = None
-    note: Prose | None = None
+    note: Annotated[Prose | None, SENSITIVE] = None
     keep_payable: KeptPayable | None = None
 
 
 class Bank(Record):
-    name: Name
-    account: Name  # sensitive
+    name: Annotated[Name, SENSITIVE]
+    account: Annotated[Name, SENSITIVE]
 
 
 class Answer(Record):
     on: IsoDate
-    note: Prose | None = None
+    note: Annotated[Prose | None, SENSITIVE] = None
 
 
 class Referral(Record):
@@ -119,13 +120,13 @@ class Referral(Record):
 
     to: ReferralTo
     body: Text | None = None  # the office, e.g. 某县民政局
-    purpose: Name
+    purpose: Annotated[Name, SENSITIVE]
     sent: Signed
     status: ReferralStatus = ReferralStatus.sent
     answered: Answer | None = None
     amount: Money | None = None  # one-off help received
     monthly_income: Money | None = None  # recurring help, counted as household income
-    note: Prose | None = None
+    note: Annotated[Prose | None, SENSITIVE] = None
 
 
 class Case(Record):
@@ -145,7 +146,7 @@ class Case(Record):
     referrals: list[Referral] = Field(default_factory=list)
     review_due: IsoDate | None = None
     closed: Closed | None = None
-    notes: Prose | None = None
+    notes: Annotated[Prose | None, SENSITIVE] = None
 
     @property
     def household_size(self) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import Annotated, NamedTuple, Protocol
 
 from pydantic import Field
 
 from hardship_cli.domain.enums import GrantKind, GrantStatus
 from hardship_cli.domain.parts import Ended, Override, Payment, Proposed, Record, Step
+from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import Amount, CaseId, Fund, GrantId, Loc, Prose
 
 
@@ -26,7 +27,7 @@ class Grant(Record):
     paid: Payment | None = None
     override: Override | None = None
     ended: Ended | None = None
-    notes: Prose | None = None
+    notes: Annotated[Prose | None, SENSITIVE] = None
 
     @property
     def year(self) -> int:

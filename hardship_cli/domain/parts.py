@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict
 
 from hardship_cli.domain.enums import Decision, Role, StepName
+from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import IsoDate, Name, Prose, Text
 
 
@@ -25,7 +28,7 @@ class Step(Record):
     role: Role | None = None
     on: IsoDate
     decision: Decision = Decision.approved
-    note: Prose | None = None
+    note: Annotated[Prose | None, SENSITIVE] = None
 
 
 class Signed(Record):
