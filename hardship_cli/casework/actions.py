@@ -10,7 +10,7 @@ commands never interleave (ID allocation, the budget guard, git's index):
 4. write: the smallest diff for an edit, a new file for a new record; the text is parsed
    back and compared with what was meant, and a file changed since it was read is not
    overwritten; the write is atomic;
-5. commit only the files touched, authored by the acting officer (``gitlog``).
+5. commit only the files touched, authored by the acting officer (``edit/commits``).
 
 Before step 2, git is asked whether the action could be committed (``commits.prepare``: git
 present, no lock, no merge under way, the record's file as last committed), and before

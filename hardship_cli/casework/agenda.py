@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from hardship_cli.domain.case import active_since, open_objections
 from hardship_cli.domain.model import (
     Case,
     CaseStatus,
@@ -21,8 +22,6 @@ from hardship_cli.domain.model import (
     Level,
     Occasion,
     Role,
-    active_since,
-    open_objections,
 )
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import (

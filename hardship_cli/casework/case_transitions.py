@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from hardship_cli.casework.grant_transitions import cancel_grant
 from hardship_cli.casework.outcome import Outcome, not_before, rejection
+from hardship_cli.domain.case import open_objections
 from hardship_cli.domain.model import (
     Case,
     CaseStatus,
@@ -28,7 +29,6 @@ from hardship_cli.domain.model import (
     Signed,
     Step,
     StepName,
-    open_objections,
 )
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.casework.outcome import Outcome, not_before, rejection
+from hardship_cli.domain.case import kept_payable
 from hardship_cli.domain.model import (
     Budget,
     Campaign,
@@ -27,7 +28,6 @@ from hardship_cli.domain.model import (
     Role,
     Step,
     StepName,
-    kept_payable,
 )
 from hardship_cli.domain.money import Breach, grant_breaches, yuan
 from hardship_cli.domain.policy import (

@@ -42,12 +42,22 @@ class Field:
     required: bool = False
     choices: type[StrEnum] | None = None
     many: bool = False  # repeatable flag -> list
-    sensitive: bool = False  # never echoed; prompted without showing the input
     default: str | None = None  # offered at the prompt; never used without asking
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def sensitive(self) -> bool:
+        """Never echoed: prompted without showing the input. As the model declares it
+        (domain/sensitive.py) of the field at this path in the record of any kind here
+        (tests/test_sensitive_fields.py holds each kind to its own model)."""
+        from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Visit
+        from hardship_cli.domain.sensitive import is_sensitive_path
+
+        models = (Case, Grant, Campaign, Visit, Contribution)
+        return any(is_sensitive_path(model, self.path) for model in models)
 
 
 CASE_FIELDS = (
@@ -59,8 +69,8 @@ CASE_FIELDS = (
     Field("employment", ("worker", "employment"), "employment status", True, Employment),
     Field("health", ("worker", "health"), "health", False, Health, default="healthy"),
     Field("disability", ("worker", "disability"), "disability"),
-    Field("phone", ("worker", "phone"), "phone", sensitive=True),
-    Field("id_number", ("worker", "id_number"), "ID number", sensitive=True),
+    Field("phone", ("worker", "phone"), "phone"),
+    Field("id_number", ("worker", "id_number"), "ID number"),
     Field("address", ("worker", "address"), "address"),
     Field(
         "member",
@@ -85,7 +95,7 @@ CASE_FIELDS = (
     Field("cause", ("causes", "primary"), "main cause of hardship", True, Cause),
     Field("secondary", ("causes", "secondary"), "other cause (up to 3)", False, Cause, True),
     Field("bank_name", ("bank", "name"), "bank"),
-    Field("bank_account", ("bank", "account"), "bank account", sensitive=True),
+    Field("bank_account", ("bank", "account"), "bank account"),
     Field("notes", ("notes",), "notes"),
 )
 

@@ -27,7 +27,7 @@ from hardship_cli.problems import UsageError
 def _money(value: str | None, flag: str) -> Any:
     if value is None:
         return None
-    from hardship_cli.domain.model import parse_money
+    from hardship_cli.domain.values import parse_money
 
     try:
         return parse_money(value)

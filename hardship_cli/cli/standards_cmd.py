@@ -45,8 +45,8 @@ def impact_command(
 
     Example: hardship standards impact --from 2027-01-01 --monthly 850
     """
-    from hardship_cli.domain.model import parse_date, parse_money
     from hardship_cli.domain.standards import impact
+    from hardship_cli.domain.values import parse_date, parse_money
 
     try:
         day = parse_date(start)

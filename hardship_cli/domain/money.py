@@ -14,15 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from hardship_cli.domain.model import (
-    FIXED_FUNDS,
-    Budget,
-    Campaign,
-    Config,
-    GrantKind,
-    GrantLike,
-    GrantStatus,
-)
+from hardship_cli.domain.budget import Budget
+from hardship_cli.domain.campaign import Campaign
+from hardship_cli.domain.config import Config
+from hardship_cli.domain.enums import FIXED_FUNDS, GrantKind, GrantStatus
+from hardship_cli.domain.grant import GrantLike
 
 ZERO = Decimal("0")
 G = TypeVar("G", bound=GrantLike)

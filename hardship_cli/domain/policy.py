@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hardship_cli.domain.case import active_since, was_active_on
 from hardship_cli.domain.model import (
     Case,
     CaseFacts,
@@ -19,8 +20,6 @@ from hardship_cli.domain.model import (
     Grant,
     GrantKind,
     Role,
-    active_since,
-    was_active_on,
 )
 from hardship_cli.problems import Refused
 

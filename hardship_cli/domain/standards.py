@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level, Standard
+from hardship_cli.domain.case import Case
+from hardship_cli.domain.config import Config, Standard
+from hardship_cli.domain.enums import OPEN_CASE_STATUSES, Level
 from hardship_cli.problems import UsageError
 
 MOVES = ("falls_out", "deep_to_relative", "relative_to_deep", "none_to_relative", "none_to_deep")

@@ -14,6 +14,8 @@ from hardship_cli.load import fastyaml
 
 # Values shown in a history line; other fields are named, never shown (they may be
 # sensitive: ID numbers, phones, accounts, diagnoses).
+# A key the model declares sensitive in any record (domain/sensitive.py) is never shown,
+# listed here or not.
 SHOWN_FIELDS = frozenset(
     {"status", "level", "amount", "kind", "fund", "case", "review_due", "target", "occasion"}
 )
@@ -35,7 +37,8 @@ class Change:
 def describe_change(before: bytes | None, after: bytes | None) -> list[str]:
     """The fields a commit changed, in words: `status: proposed -> approved`,
     `approvals: +1`, `paid added`, `worker.phone changed` (values of sensitive fields are
-    never shown: only the fields in SHOWN_FIELDS show their values)."""
+    never shown: only the fields in SHOWN_FIELDS that the model does not declare sensitive
+    show their values)."""
     return compare(before, after).words
 
 
@@ -91,7 +94,11 @@ def _step_dates(tree: Any, where: str) -> Iterator[tuple[str, Any]]:
 def _compare(key: str, a: Any, b: Any, changes: list[str]) -> None:
     if a == b:
         return
+    from hardship_cli.domain.model import KINDS
+    from hardship_cli.domain.sensitive import sensitive_keys
+
     leaf = key.rsplit(".", 1)[-1]
+    shown = leaf in SHOWN_FIELDS and leaf not in sensitive_keys(KINDS.values())
     if isinstance(a, list) or isinstance(b, list):
         la = a if isinstance(a, list) else []
         lb = b if isinstance(b, list) else []
@@ -100,10 +107,10 @@ def _compare(key: str, a: Any, b: Any, changes: list[str]) -> None:
         else:
             changes.append(f"{key} changed")
     elif a is None:
-        changes.append(f"{key} added" + (f": {b}" if leaf in SHOWN_FIELDS else ""))
+        changes.append(f"{key} added" + (f": {b}" if shown else ""))
     elif b is None:
         changes.append(f"{key} removed")
-    elif leaf in SHOWN_FIELDS and isinstance(a, str) and isinstance(b, str):
+    elif shown and isinstance(a, str) and isinstance(b, str):
         changes.append(f"{key}: {a} -> {b}")
     else:
         changes.append(f"{key} changed")

@@ -13,11 +13,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from hardship_cli.domain.kinds import KINDS
-from hardship_cli.domain.model import describe
+from hardship_cli.domain.sensitive import hide, is_sensitive_path
+from hardship_cli.domain.values import describe
 from hardship_cli.load import strict
 from hardship_cli.problems import Problem
-
-SENSITIVE_FIELDS = frozenset({"id_number", "phone", "diagnosis", "account"})
 
 
 def problem_from_error(
@@ -27,7 +26,7 @@ def problem_from_error(
     kind = err["type"]
     name = ".".join(str(p) for p in loc) or "record"
     leaf = str(loc[-1]) if loc else ""
-    sensitive = leaf in SENSITIVE_FIELDS
+    sensitive = is_sensitive_path(model, loc)  # declared on the model: domain/sensitive.py
     line = strict.line_of(lines, loc)
     value = err.get("input")
     shown = "" if sensitive else f": {_show(value)}"
@@ -48,7 +47,7 @@ def problem_from_error(
         expected = err.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
         hint = f"use one of: {', '.join(choices)}" if choices else ""
-        if isinstance(value, str) and choices:
+        if isinstance(value, str) and choices and not sensitive:
             close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`? ({hint})"
@@ -63,6 +62,7 @@ def problem_from_error(
         )
     if kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err["msg"]))
+        message = hide(message, value) if sensitive else message
         code, hint = _value_error_code(message)
         return Problem(path, line, code, f"`{name}`: {message}" if loc else message, hint)
     if kind == "string_pattern_mismatch":

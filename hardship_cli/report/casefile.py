@@ -6,17 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hardship_cli.domain.model import (
-    Case,
-    CaseStatus,
-    Config,
-    GrantStatus,
-    open_objections,
-)
+from hardship_cli.domain.case import open_objections
+from hardship_cli.domain.model import Case, CaseStatus, Config, GrantStatus
 from hardship_cli.domain.money import campaign_use
+from hardship_cli.domain.sensitive import redacted, sensitive_values
 from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.common import report_header, review_due
+from hardship_cli.report.labels import LABELS
 from hardship_cli.report.periods import age_on
 from hardship_cli.report.tables import Col, Label, Table
 
@@ -34,6 +31,8 @@ def case_context(
             f"no case {case_id} in this root",
             "list the files with `hardship stats --of cases --by status`, or check the ID",
         )
+    if not full:
+        case = redacted(case)  # nothing the model declares sensitive (domain/sensitive.py)
     ctx = report_header(records, "case", today, stamp)
     ctx["period"] = case_id
     ctx["full"] = full
@@ -92,19 +91,16 @@ def _worker_facts(case: Case, today: date) -> Facts:
 
 
 def _sensitive_facts(case: Case) -> Facts:
-    """The sensitive fields of the worker and the bank (the `full` file only)."""
-    w = case.worker
+    """The sensitive fields of the worker and the bank (the `full` file only): what the
+    model declares sensitive of them (domain/sensitive.py), labelled field.<key> (a part's
+    name by the part: field.bank), in the labels' order."""
     facts: Facts = []
-    for key, value in (
-        ("field.id_number", w.id_number),
-        ("field.phone", w.phone),
-        ("field.diagnosis", w.diagnosis),
-        ("field.address", w.address),
-        ("field.bank", case.bank.name if case.bank else None),
-        ("field.account", case.bank.account if case.bank else None),
-    ):
+    for path, value in sensitive_values(case, "worker", "bank"):
+        key = path[0] if path[-1] == "name" else path[-1]
         if value:
-            facts.append((Label(key), value))
+            facts.append((Label(f"field.{key}"), value))
+    order = list(LABELS["en"])
+    facts.sort(key=lambda p: order.index(p[0].key) if p[0].key in order else len(order))
     return facts
 
 
@@ -349,6 +345,7 @@ def notice_context(records: Records, today: date, stamp: dict[str, Any]) -> dict
             for g in sorted(records.grants_of(cid), key=lambda g: (g.proposed.on, g.id))
             if g.status in (GrantStatus.proposed, GrantStatus.approved)
         ]
+        c = redacted(c)  # nothing the model declares sensitive (domain/sensitive.py)
         rows.append(
             {
                 "name": mask_name(c.worker.name),

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from hardship_cli.domain.case import active_since
 from hardship_cli.domain.model import (
     FIXED_FUNDS,
     CaseStatus,
@@ -40,7 +41,6 @@ from hardship_cli.domain.model import (
     Relation,
     Sex,
     StepName,
-    active_since,
 )
 from hardship_cli.load.records import Records
 from hardship_cli.report.periods import (

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hardship_cli.domain.case import open_objections
 from hardship_cli.domain.model import (
     FIXED_FUNDS,
     Case,
@@ -14,7 +15,6 @@ from hardship_cli.domain.model import (
     GrantStatus,
     Level,
     StepName,
-    open_objections,
 )
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.load.records import Records

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from hardship_cli.domain.case import active_since, open_objections
 from hardship_cli.domain.model import (
     Case,
     CaseFacts,
@@ -14,8 +15,6 @@ from hardship_cli.domain.model import (
     GrantKind,
     GrantStatus,
     StepName,
-    active_since,
-    open_objections,
 )
 from hardship_cli.domain.policy import filing_problem, notice_ended
 from hardship_cli.load.files import Source

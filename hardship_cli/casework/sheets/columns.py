@@ -78,7 +78,15 @@ class Column:
     heading: str  # the default (Chinese) heading
     kind: str  # text | id | money | date | int | choice | causes
     choices: dict[str, str] | None = None
-    sensitive: bool = False
+
+    @property
+    def sensitive(self) -> bool:
+        """Left out without --full, never quoted in a message: as the model declares it
+        (domain/sensitive.py) of a case's field, or of a member's (their keys differ)."""
+        from hardship_cli.domain.model import Case, Member
+        from hardship_cli.domain.sensitive import is_sensitive_path
+
+        return is_sensitive_path(Case, self.path) or is_sensitive_path(Member, self.path)
 
 
 CASE_COLUMNS = [
@@ -87,20 +95,20 @@ CASE_COLUMNS = [
     Column(("worker", "unit"), "单位", "text"),
     Column(("worker", "sex"), "性别", "choice", SEX),
     Column(("worker", "birth_date"), "出生日期", "date"),
-    Column(("worker", "id_number"), "身份证号", "id", sensitive=True),
-    Column(("worker", "phone"), "联系电话", "id", sensitive=True),
+    Column(("worker", "id_number"), "身份证号", "id"),
+    Column(("worker", "phone"), "联系电话", "id"),
     Column(("worker", "employment"), "就业状态", "choice", EMPLOYMENT),
     Column(("worker", "health"), "健康状况", "choice", HEALTH),
-    Column(("worker", "address"), "家庭住址", "text", sensitive=True),
+    Column(("worker", "address"), "家庭住址", "text"),
     Column(("housing",), "住房情况", "text"),
     Column(("income", "household_monthly"), "家庭月收入", "money"),
     Column(("income", "rigid_expenses_monthly"), "月刚性支出", "money"),
     Column(("level",), "困难类别", "choice", LEVEL),
     Column(("causes",), "致困原因", "causes", CAUSE),
-    Column(("bank", "name"), "开户银行", "text", sensitive=True),
-    Column(("bank", "account"), "银行账号", "id", sensitive=True),
+    Column(("bank", "name"), "开户银行", "text"),
+    Column(("bank", "account"), "银行账号", "id"),
     # Notes are free text: officers write diagnoses and family matters there.
-    Column(("notes",), "备注", "text", sensitive=True),
+    Column(("notes",), "备注", "text"),
 ]
 MEMBER_COLUMNS = [
     Column(("name",), "成员姓名", "text"),

@@ -59,7 +59,7 @@ def convert(column: Column, value: Any) -> Any:
 def _money(value: Any) -> str:
     """A cell of yuan: an Excel number, or text like `1,800.00元`; then the model's own
     strict rule (two decimals at most, never negative) decides."""
-    from hardship_cli.domain.model import parse_money
+    from hardship_cli.domain.values import parse_money
 
     if isinstance(value, bool):
         raise CellError("is not an amount")

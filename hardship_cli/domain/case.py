@@ -1,0 +1,266 @@
+"""A household's file (a case): the worker, the household, income, causes, the bank, the
+steps of its filing and notice, referrals, closing; and the facts of its history that
+rules and casework share (approved since, active on a day, open objections)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, NamedTuple
+
+from pydantic import ConfigDict, Field, field_validator
+
+from hardship_cli.domain.enums import (
+    CaseStatus,
+    Cause,
+    CloseReason,
+    Decision,
+    Employment,
+    Health,
+    Level,
+    ReferralStatus,
+    ReferralTo,
+    Relation,
+    Sex,
+    StepName,
+)
+from hardship_cli.domain.parts import Record, Signed, Step
+from hardship_cli.domain.sensitive import SENSITIVE
+from hardship_cli.domain.values import CaseId, GrantId, IsoDate, Loc, Money, Name, Prose, Text
+
+
+class Worker(Record):
+    name: Name
+    employee_id: Name
+    unit: Name
+    sex: Sex
+    birth_date: IsoDate
+    employment: Employment
+    health: Health = Health.healthy
+    disability: Text | None = None
+    diagnosis: Annotated[Text | None, SENSITIVE] = None
+    phone: Annotated[Text | None, SENSITIVE] = None
+    id_number: Annotated[Text | None, SENSITIVE] = None
+    address: Annotated[Text | None, SENSITIVE] = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+            # Never echo the value: it is sensitive.
+            raise ValueError("an ID number has 18 characters: 17 digits and a digit or X")
+        return value
+
+
+class Member(Record):
+    name: Name
+    relation: Relation
+    birth_date: IsoDate | None = None
+    health: Health = Health.healthy
+    monthly_income: Money = Decimal("0")
+    occupation: Text | None = None
+    diagnosis: Annotated[Text | None, SENSITIVE] = None
+
+
+class Income(Record):
+    household_monthly: Money
+    rigid_expenses_monthly: Money = Decimal("0")
+
+
+class Causes(Record):
+    primary: Cause
+    secondary: list[Cause] = Field(default_factory=list, max_length=3)
+
+
+class Objection(Record):
+    by: Name
+    on: IsoDate
+    text: Annotated[Prose, Field(min_length=1), SENSITIVE]
+    resolved: Signed | None = None
+    resolution: Annotated[Prose | None, SENSITIVE] = None
+
+
+class Notice(Record):
+    from_: IsoDate = Field(alias="from")
+    until: IsoDate
+    objections: list[Objection] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class KeptPayable(Record):
+    """Approved grants a case's closing left payable, and why (else they are cancelled)."""
+
+    grants: list[GrantId] = Field(min_length=1)
+    reason: Name
+
+
+class Closed(Record):
+    on: IsoDate
+    reason: CloseReason
+    by: Name | None = None
+    note: Annotated[Prose | None, SENSITIVE] = None
+    keep_payable: KeptPayable | None = None
+
+
+class Bank(Record):
+    name: Annotated[Name, SENSITIVE]
+    account: Annotated[Name, SENSITIVE]
+
+
+class Answer(Record):
+    on: IsoDate
+    note: Annotated[Prose | None, SENSITIVE] = None
+
+
+class Referral(Record):
+    """A referral outward and what came back. A recurring amount received (e.g. 低保金
+    granted by civil affairs) counts as household income from the day it starts."""
+
+    to: ReferralTo
+    body: Text | None = None  # the office, e.g. 某县民政局
+    purpose: Annotated[Name, SENSITIVE]
+    sent: Signed
+    status: ReferralStatus = ReferralStatus.sent
+    answered: Answer | None = None
+    amount: Money | None = None  # one-off help received
+    monthly_income: Money | None = None  # recurring help, counted as household income
+    note: Annotated[Prose | None, SENSITIVE] = None
+
+
+class Case(Record):
+    id: CaseId
+    status: CaseStatus
+    worker: Worker
+    household: list[Member] = Field(default_factory=list)
+    housing: Text | None = None
+    income: Income
+    level: Level
+    causes: Causes
+    bank: Bank | None = None
+    filed: Signed
+    checks: list[Step] = Field(default_factory=list)
+    approvals: list[Step] = Field(default_factory=list)
+    notice: Notice | None = None
+    referrals: list[Referral] = Field(default_factory=list)
+    review_due: IsoDate | None = None
+    closed: Closed | None = None
+    notes: Annotated[Prose | None, SENSITIVE] = None
+
+    @property
+    def household_size(self) -> int:
+        return 1 + len(self.household)
+
+    @property
+    def referral_income_monthly(self) -> Decimal:
+        """Recurring help received through referrals, which counts as household income."""
+        return sum(
+            (
+                r.monthly_income
+                for r in self.referrals
+                if r.status == ReferralStatus.helped and r.monthly_income
+            ),
+            Decimal("0"),
+        )
+
+    @property
+    def per_capita_monthly(self) -> Decimal:
+        """(household income + referral income - rigid expenses) / members, to the fen,
+        never below zero."""
+        net = (
+            self.income.household_monthly
+            + self.referral_income_monthly
+            - self.income.rigid_expenses_monthly
+        )
+        if net < 0:
+            net = Decimal("0")
+        return (net / self.household_size).quantize(Decimal("0.01"))
+
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            self.id,
+            self.status,
+            self.worker.employee_id,
+            self.worker.id_number,
+            active_since(self),
+            self.closed.on if self.closed is not None else None,
+            self.review_due,
+            max(day for _loc, day in self.dates()),
+            kept_payable(self),
+        )
+
+    def dates(self) -> list[tuple[Loc, date]]:
+        """Every day the file records a step on (where, when): a day that is not after
+        today. Days ahead by design (a notice's end, the next review) are not steps."""
+        found: list[tuple[Loc, date]] = [(("filed", "on"), self.filed.on)]
+        for name, steps in (("checks", self.checks), ("approvals", self.approvals)):
+            found.extend(((name, i, "on"), s.on) for i, s in enumerate(steps))
+        if self.notice is not None:
+            found.append((("notice", "from"), self.notice.from_))
+            for i, o in enumerate(self.notice.objections):
+                found.append((("notice", "objections", i, "on"), o.on))
+                if o.resolved is not None:
+                    found.append((("notice", "objections", i, "resolved", "on"), o.resolved.on))
+        for i, r in enumerate(self.referrals):
+            found.append((("referrals", i, "sent", "on"), r.sent.on))
+            if r.answered is not None:
+                found.append((("referrals", i, "answered", "on"), r.answered.on))
+        if self.closed is not None:
+            found.append((("closed", "on"), self.closed.on))
+        return found
+
+
+class CaseFacts(NamedTuple):
+    """What the rules across records need of one case: who the household is (one file a
+    household), when its file was open (help only to filed households) and when it is
+    due for review. Kept with the case in the parse cache, like GrantFacts. `id_number`
+    is sensitive: never shown."""
+
+    id: str
+    status: CaseStatus
+    employee_id: str
+    id_number: str | None
+    since: date | None  # approved into the archive (active_since)
+    closed_on: date | None
+    review_due: date | None
+    last_on: date  # the latest day a step is recorded on (Case.dates)
+    kept_payable: tuple[str, ...]  # approved grants its closing left payable
+
+
+# ---------------------------------------------------------------------------------------
+# Facts about a case's history that rules and casework share
+
+
+def active_since(case: Case) -> date | None:
+    """The day the case was approved into the archive (its last approving step)."""
+    days = [
+        s.on
+        for s in case.approvals
+        if s.step == StepName.approve and s.decision == Decision.approved
+    ]
+    return max(days) if days else None
+
+
+
+def kept_payable(case: Case) -> tuple[str, ...]:
+    """The approved grants the closing of a case kept payable (closed.keep_payable)."""
+    if case.closed is None or case.closed.keep_payable is None:
+        return ()
+    return tuple(case.closed.keep_payable.grants)
+
+
+def was_active_on(case: Case, day: date) -> bool:
+    """Was the household filed and approved (and not yet closed) on that day?"""
+    since = active_since(case)
+    if since is None or day < since:
+        return False
+    if case.status == CaseStatus.closed and case.closed is not None:
+        return day <= case.closed.on
+    return case.status in (CaseStatus.active, CaseStatus.closed)
+
+
+def open_objections(case: Case) -> list[Objection]:
+    if case.notice is None:
+        return []
+    return [o for o in case.notice.objections if o.resolved is None]
