@@ -40,10 +40,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check hardship_cli tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 lint: $(STAMP)
 	$(BIN)/ruff check hardship_cli tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
