@@ -139,6 +139,13 @@ def test_no_module_uses_another_modules_private_names() -> None:
     assert {k: v for k, v in reaches.items() if v} == {}
 
 
+def test_no_test_uses_a_private_name_of_the_package() -> None:
+    """Tests go through public names and behaviour, so a module's insides can change."""
+    tests = Path(__file__).resolve().parent
+    reaches = {p.name: private_reaches(p) for p in sorted(tests.glob("*.py"))}
+    assert {k: v for k, v in reaches.items() if v} == {}
+
+
 def test_the_private_name_check_bites(tmp_path: Path) -> None:
     planted = tmp_path / "planted.py"
     planted.write_text(textwrap.dedent("""\
