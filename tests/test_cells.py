@@ -131,11 +131,12 @@ def test_export_cases_xlsx_writes_text_cells_not_formulas(planted, tmp_path):
         assert cell.data_type == "s", payload
     assert not [v for v in cells if isinstance(v, str) and v.startswith(TRIGGERS)]
     main = book["困难职工"]
-    headings = [c.value for c in main[1]]
-    income = [row[headings.index("家庭月收入")] for row in main.iter_rows(min_row=2)]
+    # the headings under whose and when (unit, period, records, date) and a blank row
+    headings = [c.value for c in main[6]]
+    income = [row[headings.index("家庭月收入")] for row in main.iter_rows(min_row=7)]
     assert all(c.data_type == "n" and isinstance(c.value, (int, float)) for c in income)
     members = book["家庭成员"]
-    assert all(row[5].data_type == "n" for row in members.iter_rows(min_row=2))
+    assert all(row[5].data_type == "n" for row in members.iter_rows(min_row=7))
 
 
 def test_export_cases_csv_quotes_the_fields(planted, tmp_path):
@@ -148,8 +149,8 @@ def test_export_cases_csv_quotes_the_fields(planted, tmp_path):
         assert "'" + payload in fields, payload
     assert not [f for f in fields if f.startswith(TRIGGERS)]
     assert f"'{HYPERLINK.replace(chr(34), chr(34) * 2)}" in text  # the csv line itself
-    headings = rows[0]
-    first = next(row for row in rows if row[headings.index("家庭月收入")] == "3250.00")
+    headings = rows[5]  # under whose and when (unit, period, records, date) and a blank row
+    first = next(row for row in rows[6:] if row[headings.index("家庭月收入")] == "3250.00")
     assert first[headings.index("姓名")] == "'" + HYPERLINK
 
 

@@ -281,7 +281,8 @@ def updating_sheet(root: Path, tmp_path: Path, new: int) -> tuple[Path, str]:
     """The root's own sheet with one household's notes changed, and `new` households more."""
     export = tmp_path / "export.csv"
     assert hardship("--root", root, "export", "cases", "-o", export, "--full").code == 0
-    lines = export.read_text(encoding="utf-8-sig").splitlines()
+    # past the lines that say whose the sheet is (unit, period, records, date) and a blank one
+    lines = export.read_text(encoding="utf-8-sig").splitlines()[5:]
     header = lines[0].split(",")
     first = lines[1].split(",")
     first[header.index("备注")] = "二〇二七年复核"

@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -204,8 +205,9 @@ def test_csv_file_has_a_byte_order_mark_for_excel(small, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["按困难类型"]
-    assert rows[1] == ["困难类型", "户数", "人数"]
+    assert rows[0] == ["填报单位", "测试县烟草工会"]  # whose and when first (issue 14)
+    assert rows[3:7] == [["生成日期", str(date.today())], [], ["按困难类型"],
+                         ["困难类型", "户数", "人数"]]
     assert ["合计", "3", "8"] in rows
 
 

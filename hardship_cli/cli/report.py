@@ -125,8 +125,8 @@ def _load(st: State, kind: str) -> tuple[Records, dict[str, object]]:
     from hardship_cli.cli.reading import load_for_reading, load_rollup
 
     if kind == "annual" and len(st.root_options) > 1:
-        from hardship_cli.report.common import records_stamp
         from hardship_cli.report.rollup import duplicate_households, rollup_stamp
+        from hardship_cli.report.stamp import records_stamp
 
         records, units = load_rollup(st)
         return records, {

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hardship_cli.cli.common import parse_today, state
+from hardship_cli.cli.common import TodayOption, parse_today, state
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from hardship_cli.casework.importing.run import Imported
+    from hardship_cli.load.store import Records
 
 
 class TextOrJson(StrEnum):
@@ -167,6 +168,7 @@ def export_cases(
     all_cases: Annotated[
         bool, typer.Option("--all", help="Also closed and rejected files.")
     ] = False,
+    today: TodayOption = None,
 ) -> None:
     """Write the collection sheet (the same columns import reads): open files, one row a
     household, members on a second sheet (xlsx) or repeated rows (csv). Sensitive columns
@@ -175,15 +177,31 @@ def export_cases(
     (a leading =, +, -, @, tab or carriage return) is written with a leading quote;
     import takes it off again.
 
+    The first rows say whose the sheet is and when: the union unit, the files it holds
+    (as of today), the git commit of the records and the date; import skips them.
+
     Example: hardship export cases -o 2027花名册.xlsx --full
     """
     from hardship_cli.casework.sheets.writing import write_sheet
     from hardship_cli.domain.model import OPEN_CASE_STATUSES
 
-    records = state(ctx).load()
+    st = state(ctx)
+    records = st.load()
     cases = [c for c in records.cases.values() if all_cases or c.status in OPEN_CASE_STATUSES]
-    count = write_sheet(output, cases, full)
+    count = write_sheet(output, cases, full, _about(st.root, records, all_cases, today))
     print(f"wrote {count} household(s) to {output}", file=sys.stderr)
+
+
+def _about(root: Path, records: Records, all_cases: bool, today: str | None) -> list[list[str]]:
+    """Whose the sheet is and when, in the sheet's language (Chinese, like its headings)."""
+    from hardship_cli.report.labels import label
+    from hardship_cli.report.stamp import about_rows, records_stamp
+
+    assert records.config is not None
+    day = parse_today(today)
+    files = label("zh", "sheet.all_files" if all_cases else "sheet.open_files")
+    period = f"{files}（{label('zh', 'sheet.as_of').format(day=day.isoformat())}）"
+    return about_rows(records.config.organisation.name, period, records_stamp(root), day, "zh")
 
 
 def register(app: typer.Typer) -> None:

@@ -75,10 +75,10 @@ def produce(records: Records, request: Request) -> str | bytes:
     budget` (report/budgeting.py) starts without it."""
     from hardship_cli.report.annual import annual_context, annual_tables
     from hardship_cli.report.casefile import case_context, notice_context
-    from hardship_cli.report.common import records_stamp
     from hardship_cli.report.frames import build_frames
     from hardship_cli.report.monthly import monthly_context
     from hardship_cli.report.render import render, tables_csv, tables_xlsx
+    from hardship_cli.report.stamp import about_rows, records_stamp
 
     kind, fmt, lang, today = request.kind, request.fmt, request.lang, request.today
     if fmt in ("csv", "xlsx") and kind != "annual":
@@ -94,13 +94,14 @@ def produce(records: Records, request: Request) -> str | bytes:
         year = request.year or today.year
         frames = build_frames(records, today)
         duplicates = request.extra.get("duplicates", [])
-        if fmt == "csv":
+        if fmt in ("csv", "xlsx"):
+            assert records.config is not None
+            about = about_rows(records.config.organisation.name, str(year), stamp, today, lang)
             tables = annual_tables(records, frames, year, today, duplicates)[0]
-            return tables_csv(tables, lang)
-        if fmt == "xlsx":
+            if fmt == "csv":
+                return tables_csv(tables, lang, about)
             title = f"{label(lang, 'report.annual')} {year}"
-            tables = annual_tables(records, frames, year, today, duplicates)[0]
-            return tables_xlsx(tables, lang, today, title)
+            return tables_xlsx(tables, lang, today, title, about)
         ctx = annual_context(records, frames, year, today, stamp, duplicates)
     elif kind == "case":
         if not request.case_id:

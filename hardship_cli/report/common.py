@@ -1,12 +1,10 @@
-"""What every report shares: its header and stamp, the year's charts, a file's next review."""
+"""What every report shares: its header (its stamp: stamp.py), the year's charts, a file's
+next review."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from hardship_cli.domain.model import Case, Level
@@ -34,25 +32,6 @@ def report_header(
         "stamp": stamp,
         "title": f"report.{kind}",
     }
-
-
-def records_stamp(root: Path) -> dict[str, Any]:
-    """The git commit of the records (the last one that touched the root, reports aside),
-    and whether the records have changes not yet committed."""
-    if shutil.which("git") is None:
-        return {"commit": None, "dirty": False, "git_missing": True}
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-    inside = git("rev-parse", "--is-inside-work-tree")
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return {"commit": None, "dirty": False}
-    spec = [".", ":(exclude)reports"]
-    last = git("log", "-1", "--format=%H", "--", *spec)
-    commit = last.stdout.strip() or None
-    dirty = bool(git("status", "--porcelain", "--", *spec).stdout.strip())
-    return {"commit": commit[:12] if commit else None, "dirty": dirty}
 
 
 def review_due(case: Case, cycle_days: int) -> date | None:

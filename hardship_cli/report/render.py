@@ -89,10 +89,16 @@ def render(root: Path | None, kind: str, fmt: str, lang: str, context: dict[str,
         ) from None
 
 
-def tables_csv(tables: Sequence[Table], lang: str) -> str:
-    """The tables one after another: a title line, the headings, the rows, a blank line.
-    Text is neutralised (cells.neutral); numbers, dates and changes (+3) are ours and stay."""
+def tables_csv(tables: Sequence[Table], lang: str, about: Sequence[Sequence[str]] = ()) -> str:
+    """Whose and when (`about`: unit, period, records, date, one line each) and a blank
+    line, then the tables one after another: a title line, the headings, the rows, a blank
+    line. Text is neutralised (cells.neutral); numbers, dates and changes (+3) are ours and
+    stay."""
     out = io.StringIO()
+    for pair in about:
+        out.write(csv_line([neutral(v) for v in pair]))
+    if about:
+        out.write(csv_line([]))
     for table in tables:
         out.write(csv_line([neutral(label(lang, table.title))]))
         out.write(csv_line([neutral(label(lang, c.label)) for c in table.cols]))
@@ -111,8 +117,15 @@ def tables_csv(tables: Sequence[Table], lang: str) -> str:
     return out.getvalue()
 
 
-def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> bytes:
-    """One sheet per table; numbers are numbers. Same input, same bytes."""
+def tables_xlsx(
+    tables: Sequence[Table],
+    lang: str,
+    today: date,
+    title: str,
+    about: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """A first sheet that says whose and when (`about`: unit, period, records, date), then
+    one sheet per table; numbers are numbers. Same input, same bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -124,6 +137,9 @@ def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> 
     wb.properties.created = stamp
     wb.properties.modified = stamp
     used: set[str] = set()
+    if about:
+        _about_sheet(wb, title, about, lang)
+        used.add(label(lang, "sheet.about"))
     for table in tables:
         name = re.sub(r"[\[\]:*?/\\]", " ", label(lang, table.title))[:31] or table.key
         while name in used:
@@ -153,6 +169,19 @@ def tables_xlsx(tables: Sequence[Table], lang: str, today: date, title: str) -> 
                 14 if col.kind != "text" and col.kind != "code" else 22
             )
     return _fixed_zip(xlsx_bytes(wb), (today.year, today.month, today.day, 0, 0, 0))
+
+
+def _about_sheet(wb: Any, title: str, about: Sequence[Sequence[str]], lang: str) -> None:
+    """The sheet that opens first: the report's title, then a label and a value a row."""
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(label(lang, "sheet.about"))
+    xlsx_append(ws, [title])
+    ws["A1"].font = Font(bold=True)
+    for pair in about:
+        xlsx_append(ws, list(pair))
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 48
 
 
 def _xlsx_value(value: Any, col: Col, lang: str) -> Any:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,9 +63,14 @@ def export_rows(
     return headings, rows, member_headings, members
 
 
-def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
+def write_sheet(
+    path: Path, cases: Iterable[Case], full: bool, about: Sequence[Sequence[Any]] = ()
+) -> int:
     """Write the collection sheet as .xlsx (two sheets) or .csv (members on repeated rows).
-    Text cells are neutralised (`cells.neutral`); with `full` the file is the owner's only."""
+    `about` (whose and when: unit, period, records, date; a label and a value each) comes
+    first, a row each, and a blank row under it: import looks for the header row among
+    the first rows, so it reads the sheet back all the same. Text cells are neutralised
+    (`cells.neutral`); with `full` the file is the owner's only."""
     headings, rows, member_headings, members = export_rows(cases, full)
     from hardship_cli import cells
     from hardship_cli.edit.atomic import atomic_write
@@ -74,6 +79,10 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         out = io.StringIO()
+        for pair in about:
+            out.write(cells.csv_line([cells.neutral(v) for v in pair]))
+        if about:
+            out.write(cells.csv_line([]))
         member_cols = [c.heading for c in MEMBER_COLUMNS]
         out.write(cells.csv_line(headings + member_cols))
         by_employee: dict[str, list[list[Any]]] = {}
@@ -95,19 +104,32 @@ def write_sheet(path: Path, cases: Iterable[Case], full: bool) -> int:
     main = book.active
     assert main is not None
     main.title = "困难职工"
+    _about(main, about)
     main.append(headings)
+    header_row = main.max_row
     for row in rows:
         cells.xlsx_append(main, row)
     for col, heading in enumerate(headings, start=1):
         if heading in ("工号", "身份证号", "联系电话", "银行账号"):
-            for cell in main.iter_rows(min_row=2, min_col=col, max_col=col):
+            for cell in main.iter_rows(min_row=header_row + 1, min_col=col, max_col=col):
                 cell[0].number_format = "@"
     sheet = book.create_sheet(MEMBERS_SHEET)
+    _about(sheet, about)
     sheet.append(member_headings)
     for member in members:
         cells.xlsx_append(sheet, member)
     atomic_write(path, cells.xlsx_bytes(book), mode=mode)
     return len(rows)
+
+
+def _about(sheet: Any, about: Sequence[Sequence[Any]]) -> None:
+    """The rows that say whose the sheet is and when, and a blank row under them."""
+    from hardship_cli import cells
+
+    for pair in about:
+        cells.xlsx_append(sheet, list(pair))
+    if about:
+        sheet.append([])
 
 
 def _csv(value: Any) -> Any:
