@@ -35,6 +35,7 @@ demo: $(STAMP)
 	  $(BIN)/hardship --root $(ROOT) report annual --today $(DEMO_TODAY) --lang $$lang -o $(DEMO_REPORTS)/annual-{year}.$$lang.xlsx || exit 1; \
 	done
 	@echo "reports of the demo root are in $(DEMO_REPORTS)/"
+	@$(BIN)/python -c "import datetime as d; m = (d.date.fromisoformat('$(DEMO_TODAY)').replace(day=1) - d.timedelta(days=1)).strftime('%Y-%m'); print(f'先打开 / open first: $(DEMO_REPORTS)/monthly-{m}.zh.html (the monthly report, in a browser; English: monthly-{m}.en.html)')"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

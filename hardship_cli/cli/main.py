@@ -12,6 +12,7 @@ from hardship_cli.cli import (
     audit,
     budget,
     cache_cmd,
+    cron_cmd,
     filing,
     overview,
     pay_close,
@@ -96,6 +97,7 @@ COMMANDS = (
     budget,
     stats,
     report,
+    cron_cmd,
     cache_cmd,
 )
 for _module in COMMANDS:
