@@ -345,7 +345,8 @@ def test_due_lists_reviews_follow_ups_never_helped_and_who_to_visit_first(root: 
            "--on", "2027-02-01", "--format", "json").out
     )  # fmt: skip
     assert [i["record"] for i in doc["reviews_due"]] == [deep, alone, helped]
-    assert doc["reviews_due"][0]["note"] == "due in 23 days"
+    # counted from the occasion's day (--on 2027-02-01), not today (issue 14): due 2027-01-12
+    assert doc["reviews_due"][0]["note"] == "overdue by 20 days"
     assert [i["record"] for i in doc["follow_ups_due"]] == [deep]
     assert [i["record"] for i in doc["never_helped"]] == [deep, alone]
     first = doc["visit_first"]["households"]

@@ -107,11 +107,14 @@ def due(
     active = sorted(
         (c for c in records.cases.values() if c.status == CaseStatus.active), key=lambda c: c.id
     )
+    # Reviews are counted from the occasion's day (--on) when one is given: what will be
+    # due or overdue then, not today.
+    counted_from = on or today
     reviews = []
     for case in active:
         when = review_due_on(case, config.policy.review_cycle_days)
-        if when is not None and when <= today + timedelta(days=REVIEW_WINDOW_DAYS):
-            late = (today - when).days
+        if when is not None and when <= counted_from + timedelta(days=REVIEW_WINDOW_DAYS):
+            late = (counted_from - when).days
             note = (
                 f"overdue by {late} day{'s' if late != 1 else ''}"
                 if late > 0
@@ -294,12 +297,19 @@ class Waiting:
     note: str
     blocked: str = ""  # why nobody can act yet (notice running, objection open)
 
+    @property
+    def any_one(self) -> bool:
+        """Whether one of the roles is enough (a case: casework, or one case approver);
+        a proposed grant waits for each role the policy asks and has not yet had."""
+        return self.kind == "case"
+
     def to_json(self) -> dict[str, object]:
         return {
             "record": self.record,
             "kind": self.kind,
             "status": self.status,
             "waiting_for": self.roles,
+            "any_one": self.any_one,
             "since": self.since.isoformat(),
             "days": self.days,
             "action": self.action,

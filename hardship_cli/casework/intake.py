@@ -171,11 +171,21 @@ _ORDER = {
 
 
 def missing_fields(kind: str, values: dict[str, Any]) -> list[Field]:
-    return [f for f in FIELDS[kind] if f.required and _blank(values.get(f.name))]
+    return [f for f in FIELDS[kind] if f.required and _blank(_trimmed(values.get(f.name)))]
 
 
 def _blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, list) and not value)
+
+
+def _trimmed(value: Any) -> Any:
+    """Text as typed, without the spaces around it (`--name " 张三 "` is 张三), as `--as`
+    is trimmed; a value of spaces only is blank."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [v.strip() if isinstance(v, str) else v for v in value]
+    return value
 
 
 def draft(kind: str, values: dict[str, Any], by: str, day: date) -> dict[str, Any]:
@@ -188,7 +198,7 @@ def draft(kind: str, values: dict[str, Any], by: str, day: date) -> dict[str, An
         )
     data: dict[str, Any] = {}
     for f in FIELDS[kind]:
-        value = values.get(f.name)
+        value = _trimmed(values.get(f.name))
         if _blank(value):
             continue
         if f.name == "member":

@@ -22,10 +22,20 @@ if TYPE_CHECKING:
 
 
 class ReportFormat(StrEnum):
+    """The formats of the annual report (its tables also as sheets)."""
+
     md = "md"
     html = "html"
     csv = "csv"
     xlsx = "xlsx"
+
+
+class PageFormat(StrEnum):
+    """The formats of the monthly report, the household file and the notice: `--format`
+    lists and accepts only these."""
+
+    md = "md"
+    html = "html"
 
 
 class Lang(StrEnum):
@@ -34,10 +44,16 @@ class Lang(StrEnum):
 
 
 FormatOption = Annotated[
+    PageFormat | None,
+    typer.Option(
+        "--format", help="md or html; default from the -o suffix, else md.", show_default=False
+    ),
+]
+AnnualFormatOption = Annotated[
     ReportFormat | None,
     typer.Option(
         "--format",
-        help="md or html (annual also csv, xlsx); default from the -o suffix, else md.",
+        help="md, html, csv or xlsx; default from the -o suffix, else md.",
         show_default=False,
     ),
 ]
@@ -66,7 +82,7 @@ SUFFIXES[".xlsx"] = "xlsx"
 def _produce(
     ctx: typer.Context,
     kind: str,
-    fmt: ReportFormat | None,
+    fmt: ReportFormat | PageFormat | None,
     lang: Lang | None,
     output: str | None,
     today: str | None,
@@ -111,7 +127,7 @@ def _produce(
         _commit(path, request, day)
 
 
-def _format_of(fmt: ReportFormat | None, output: str | None) -> str:
+def _format_of(fmt: ReportFormat | PageFormat | None, output: str | None) -> str:
     """--format, else the format the -o suffix names, else md."""
     if fmt is not None:
         return fmt.value
@@ -227,7 +243,7 @@ def annual(
         int | None,
         typer.Option("--year", help="The year (default: this year).", show_default=False),
     ] = None,
-    format: FormatOption = None,
+    format: AnnualFormatOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
     today: TodayOption = None,

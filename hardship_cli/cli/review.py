@@ -242,8 +242,9 @@ def review_list(
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     today: TodayOption = None,
 ) -> None:
-    """What waits, for whom (the roles still needed), for how long; notices ending soon and
-    objections open.
+    """What waits, for whom, for how long; notices ending soon and objections open. A case
+    waits for any one of its roles ("chair or leader"), a grant for each role its approvals
+    still need ("chair, leader").
 
     Example: hardship review list --as 王芳
     """
@@ -258,6 +259,7 @@ def review_list(
         from hardship_cli.problems import ConfigError
 
         raise ConfigError("hardship.yaml has problems", "run hardship validate")
+    as_name = as_name.strip() if as_name is not None else None  # as every --as
     if as_name is not None and not records.config.roles_of(as_name):
         raise UsageError(f"{as_name} is not an officer in hardship.yaml")
     items = waiting(records.config, records.cases, records.grants, now, as_name)
@@ -275,7 +277,7 @@ def review_list(
             for cell in (
                 i.record,
                 i.status,
-                ", ".join(i.roles) or "-",
+                (" or " if i.any_one else ", ").join(i.roles) or "-",
                 str(i.since),
                 str(i.days),
                 i.action,

@@ -122,6 +122,7 @@ def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
     path.mkdir(parents=True, exist_ok=True)
     if demo is not None:
         _copy_demo(demo, path)
+        _wire_config(path / "hardship.yaml")
     else:
         template = Path(__file__).resolve().parents[1] / "data" / "hardship.yaml"
         atomic_write(path / "hardship.yaml", template.read_bytes())
@@ -164,6 +165,20 @@ def _copy_demo(demo: Path, path: Path) -> None:
         into.mkdir(exist_ok=True)
         for name in sorted(files):
             shutil.copyfile(os.path.join(top, name), into / name)
+
+
+CONFIG_SCHEMA_LINE = (
+    f"# yaml-language-server: $schema={(SCHEMA_DIR / 'config.schema.json').as_posix()}\n"
+)
+
+
+def _wire_config(config: Path) -> None:
+    """The editor's schema line on top of a copied hardship.yaml, as plain init's has."""
+    from hardship_cli.load.yamlio import atomic_write
+
+    text = config.read_bytes()
+    if not text.startswith(b"# yaml-language-server:"):
+        atomic_write(config, CONFIG_SCHEMA_LINE.encode() + text)
 
 
 class Made:

@@ -77,6 +77,7 @@ def import_cases(
 
     st = state(ctx)
     day = parse_today(on)
+    acting = acting.strip()  # names are trimmed on input, as every --as
     config = read_config(st.root)
     # Filing cases is casework: an officer, the chair or the leader, never finance alone.
     acting_as(config, acting, CASEWORK_ROLES, "importing the collection sheet")
