@@ -174,7 +174,7 @@ CONFIG_SCHEMA_LINE = (
 
 def _wire_config(config: Path) -> None:
     """The editor's schema line on top of a copied hardship.yaml, as plain init's has."""
-    from hardship_cli.load.yamlio import atomic_write
+    from hardship_cli.edit.atomic import atomic_write
 
     text = config.read_bytes()
     if not text.startswith(b"# yaml-language-server:"):

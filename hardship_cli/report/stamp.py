@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hardship_cli.load.store import CONFIG_FILE, LAYOUT
+from hardship_cli.domain.kinds import KINDS
+from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.report.labels import label
 
 # What the records are, as git pathspecs relative to the root.
-RECORD_PATHS = (CONFIG_FILE, "budgets", *(folder for folder, *_ in LAYOUT.values()))
+RECORD_PATHS = (CONFIG_FILE, "budgets", *(kind.folder for kind in KINDS.values()))
 
 
 def records_stamp(root: Path) -> dict[str, Any]:
