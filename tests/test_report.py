@@ -145,7 +145,9 @@ def test_usage_errors(small):
     for args, message in (
         (["case", "HS-2026-9999"], "no case HS-2026-9999"),
         (["monthly", "--month", "2026-1"], "not a month"),
-        (["notice", "--format", "xlsx"], "--format xlsx is for the annual report"),
+        # --format lists only the notice's own formats (issue 14); a suffix is refused later
+        (["notice", "--format", "xlsx"], "'xlsx' is not one of 'md', 'html'"),
+        (["notice", "-o", "notice.xlsx"], "--format xlsx is for the annual report"),
         (["monthly", "--today", "yesterday"], "--today 'yesterday' is not a date"),
     ):
         result = hardship("--root", small, "report", *args)
