@@ -46,7 +46,7 @@ def test_review_list_says_or_where_one_role_is_enough(demo_copy: Path):
 
 
 def test_names_are_trimmed_on_input(demo_copy: Path):
-    result = hardship("--root", demo_copy, "add", "case", "--as", " 李明 ", "--name", " 张三 ",
+    result = hardship("--root", demo_copy, "add", "case", "--as", " 李明 ", "--name", "\u3000张三 ",
                       "--employee-id", "0999", "--unit", " 烟叶站", "--sex", "male",
                       "--birth-date", "1975-04-02", "--employment", "on_job",
                       "--household-income", "1500", "--level", "deep", "--cause",

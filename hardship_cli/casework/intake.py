@@ -178,13 +178,18 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, list) and not value)
 
 
+# The spaces trimmed from typed text: the ASCII and the ideographic (full-width) space, no
+# more: a control character at either end (a tab, \x85) is refused, never taken away.
+SPACES = " \u3000"
+
+
 def _trimmed(value: Any) -> Any:
     """Text as typed, without the spaces around it (`--name " 张三 "` is 张三), as `--as`
     is trimmed; a value of spaces only is blank."""
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(SPACES)
     if isinstance(value, list):
-        return [v.strip() if isinstance(v, str) else v for v in value]
+        return [v.strip(SPACES) if isinstance(v, str) else v for v in value]
     return value
 
 

@@ -160,10 +160,12 @@ def action_days(on: str | None, today: str | None) -> tuple[date, date]:
 def who_acts(as_name: str | None) -> str:
     """The officer given with --as (on a terminal, asked for), without the spaces around
     it: names are trimmed on input (`--as "王芳 "` is 王芳), as --name is."""
-    if as_name and as_name.strip():
-        return as_name.strip()
+    from hardship_cli.casework.intake import SPACES
+
+    if as_name and as_name.strip(SPACES):
+        return as_name.strip(SPACES)
     if interactive():
-        return str(typer.prompt("who acts (--as, an officer in hardship.yaml)")).strip()
+        return str(typer.prompt("who acts (--as, an officer in hardship.yaml)")).strip(SPACES)
     raise UsageError("missing --as NAME: who acts", "name an officer from hardship.yaml")
 
 

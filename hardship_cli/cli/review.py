@@ -249,6 +249,7 @@ def review_list(
     Example: hardship review list --as 王芳
     """
     from hardship_cli.casework.agenda import waiting
+    from hardship_cli.casework.intake import SPACES
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
@@ -259,7 +260,7 @@ def review_list(
         from hardship_cli.problems import ConfigError
 
         raise ConfigError("hardship.yaml has problems", "run hardship validate")
-    as_name = as_name.strip() if as_name is not None else None  # as every --as
+    as_name = as_name.strip(SPACES) if as_name is not None else None  # as every --as
     if as_name is not None and not records.config.roles_of(as_name):
         raise UsageError(f"{as_name} is not an officer in hardship.yaml")
     items = waiting(records.config, records.cases, records.grants, now, as_name)

@@ -72,12 +72,13 @@ def import_cases(
     Example: hardship import cases 2027花名册.xlsx --as 李明 --dry-run
     """
     from hardship_cli.casework.importing.run import import_cases, limits_of, read_config
+    from hardship_cli.casework.intake import SPACES
     from hardship_cli.casework.sheets.columns import load_mapping
     from hardship_cli.domain.policy import CASEWORK_ROLES, acting_as
 
     st = state(ctx)
     day = parse_today(on)
-    acting = acting.strip()  # names are trimmed on input, as every --as
+    acting = acting.strip(SPACES)  # names are trimmed on input, as every --as
     config = read_config(st.root)
     # Filing cases is casework: an officer, the chair or the leader, never finance alone.
     acting_as(config, acting, CASEWORK_ROLES, "importing the collection sheet")
