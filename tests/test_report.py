@@ -70,6 +70,18 @@ def test_golden_annual_csv(demo, golden, lang):
     golden.check(f"annual.{lang}.csv", render(demo, "annual", "csv", lang))
 
 
+@pytest.mark.parametrize(
+    ("lang", "year", "month"),
+    [("zh", "全年帮扶", "本月帮扶"), ("en", "Help this year", "Help this month")],
+)
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_annual_help_is_headed_for_the_year(demo, lang, fmt, year, month):
+    """The annual report goes upward: its help section speaks of the year, not the month."""
+    annual = render(demo, "annual", fmt, lang)
+    assert year in annual and month not in annual
+    assert month in render(demo, "monthly", fmt, lang)
+
+
 def test_stamp_names_the_commit_of_the_records(tmp_path, small):
     out = render(small, "notice", "md", "en")
     assert "Records at: not in git" in out
@@ -185,7 +197,7 @@ def test_xlsx_reads_back_with_numbers(small, tmp_path):
 
     core = zipfile.ZipFile(out).read("docProps/core.xml").decode()
     # openpyxl stamps the save time; the report's day replaces it (not the clock's second)
-    assert "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2026-11-29T00:00:00Z<" in core
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-29T00:00:00Z<' in core
     wb = load_workbook(out)
     assert "By tier" in wb.sheetnames and "By kind of help" in wb.sheetnames
     ws = wb["By kind of help"]

@@ -41,6 +41,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "sec.new_files": ("新建档案", "New files"),
     "sec.status_changes": ("档案状态变化", "Changes of status"),
     "sec.help": ("本月帮扶", "Help this month"),
+    "sec.help_year": ("全年帮扶", "Help this year"),
     "sec.help_by_kind": ("按帮扶类别", "By kind of help"),
     "sec.help_by_fund": ("按资金来源", "By fund"),
     "sec.help_list": ("帮扶明细", "Items of help"),
