@@ -26,6 +26,7 @@ class ReportFormat(StrEnum):
 
     md = "md"
     html = "html"
+    pdf = "pdf"
     csv = "csv"
     xlsx = "xlsx"
 
@@ -36,6 +37,7 @@ class PageFormat(StrEnum):
 
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class Lang(StrEnum):
@@ -46,14 +48,18 @@ class Lang(StrEnum):
 FormatOption = Annotated[
     PageFormat | None,
     typer.Option(
-        "--format", help="md or html; default from the -o suffix, else md.", show_default=False
+        "--format",
+        help="md, html or pdf; default from the -o suffix, else md. "
+        "pdf needs a headless Chromium or Chrome.",
+        show_default=False,
     ),
 ]
 AnnualFormatOption = Annotated[
     ReportFormat | None,
     typer.Option(
         "--format",
-        help="md, html, csv or xlsx; default from the -o suffix, else md.",
+        help="md, html, pdf, csv or xlsx; default from the -o suffix, else md. "
+        "pdf needs a headless Chromium or Chrome.",
         show_default=False,
     ),
 ]
@@ -77,6 +83,7 @@ CommitOption = Annotated[
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
 SUFFIXES[".xlsx"] = "xlsx"
+SUFFIXES[".pdf"] = "pdf"
 
 
 def _produce(
@@ -156,6 +163,8 @@ def _load(st: State, kind: str) -> tuple[Records, dict[str, object]]:
 def _to_stdout(result: str | bytes) -> None:
     if isinstance(result, bytes):
         if sys.stdout.isatty():
+            if result.startswith(b"%PDF"):
+                raise UsageError("a PDF is not for the terminal", "write it with -o FILE.pdf")
             raise UsageError(
                 "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
             )
@@ -308,9 +317,9 @@ def notice(
 def register(app: typer.Typer) -> None:
     report_app = typer.Typer(
         name="report",
-        help="Reports from templates: Markdown or self-contained HTML (prints on A4), in Chinese "
-        "or English; the annual report also as CSV or Excel. The same records, options and "
-        "--today give the same bytes.\n\n"
+        help="Reports from templates: Markdown, self-contained HTML (prints on A4) or PDF (the "
+        "HTML printed by a headless Chromium), in Chinese or English; the annual report also "
+        "as CSV or Excel. The same records, options and --today give the same bytes.\n\n"
         "Cron: hardship report monthly --month previous -o reports/{month}.md --commit",
         no_args_is_help=True,
     )

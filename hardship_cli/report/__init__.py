@@ -31,7 +31,7 @@ from hardship_cli.report.labels import label, lang_of_locale
 from hardship_cli.report.periods import parse_month
 
 KINDS = ("monthly", "annual", "case", "notice")
-FORMATS = ("md", "html", "csv", "xlsx")
+FORMATS = ("md", "html", "pdf", "csv", "xlsx")
 
 # ---------------------------------------------------------------------------------------
 # One entry point for the command
@@ -70,7 +70,8 @@ def default_lang(records: Records) -> str:
 
 
 def produce(records: Records, request: Request) -> str | bytes:
-    """Build the context and render the report: text for md/html/csv, bytes for xlsx.
+    """Build the context and render the report: text for md/html/csv, bytes for xlsx and
+    pdf (the html printed by a headless browser: report/pdf.py).
     The report modules are imported here, not above: they bring pandas, and `hardship
     budget` (report/budgeting.py) starts without it."""
     from hardship_cli.report.annual import annual_context, annual_tables
@@ -84,7 +85,7 @@ def produce(records: Records, request: Request) -> str | bytes:
     if fmt in ("csv", "xlsx") and kind != "annual":
         raise UsageError(
             f"--format {fmt} is for the annual report",
-            "use --format md or html for this report",
+            "use --format md, html or pdf for this report",
         )
     stamp = request.extra.get("stamp") or records_stamp(records.root)
     if kind == "monthly":
@@ -111,6 +112,10 @@ def produce(records: Records, request: Request) -> str | bytes:
         ctx = notice_context(records, today, stamp)
     else:
         raise UsageError(f"no report {kind!r}", f"use one of: {', '.join(KINDS)}")
+    if fmt == "pdf":
+        from hardship_cli.report.pdf import html_to_pdf
+
+        return html_to_pdf(render(records.root, kind, "html", lang, ctx), today)
     return render(records.root, kind, fmt, lang, ctx)
 
 

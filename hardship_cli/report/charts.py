@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0")
 
@@ -18,16 +18,30 @@ def svg_number(value: Decimal | int | float) -> str:
     return f"{Decimal(str(value)).quantize(Decimal('0.1'))}"
 
 
-def nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is at least `value` (and above zero)."""
+NICE_STEPS = (Decimal("1"), Decimal("2"), Decimal("2.5"), Decimal("5"))
+TICKS = (3, 6)  # the fewest and the most steps of an axis
+
+
+def nice_axis(value: Decimal) -> tuple[Decimal, int]:
+    """An axis just above `value`: (its maximum, its number of steps). The step is 1, 2,
+    2.5 or 5 x 10^k and the axis has 3 to 6 steps; of those, the lowest maximum wins
+    (and of equal maxima, the fewer steps): 279,000 -> 300,000 in 3 steps of 100,000,
+    47,400 -> 50,000 in 5 steps of 10,000. Zero or less: 0 to 1 in 4 steps."""
     if value <= 0:
-        return Decimal("1")
-    exponent = value.adjusted()
-    for step in (Decimal("1"), Decimal("2"), Decimal("2.5"), Decimal("5"), Decimal("10")):
-        candidate = step.scaleb(exponent)
-        if candidate >= value:
-            return candidate
-    return Decimal("10").scaleb(exponent)  # pragma: no cover - 10 always fits
+        return Decimal("1"), 4
+    best: tuple[Decimal, int] | None = None
+    exponent = (value / TICKS[1]).adjusted()
+    for k in (exponent - 1, exponent, exponent + 1):
+        for base in NICE_STEPS:
+            step = base.scaleb(k)
+            steps = (value / step).to_integral_value(rounding=ROUND_CEILING)
+            if not TICKS[0] <= steps <= TICKS[1]:
+                continue
+            top = step * steps
+            if best is None or (top, int(steps)) < best:
+                best = (top, int(steps))
+    assert best is not None  # one of the steps around value / 6 always fits
+    return best
 
 
 def tick_text(value: Decimal) -> str:
@@ -68,7 +82,7 @@ class Chart:
     empty: bool = False
 
 
-def _grid(top: Decimal, y_of, ticks: int = 4) -> list[Grid]:  # type: ignore[no-untyped-def]
+def _grid(top: Decimal, y_of, ticks: int) -> list[Grid]:  # type: ignore[no-untyped-def]
     return [
         Grid(
             svg_number(y_of(top * i / ticks)),
@@ -86,13 +100,13 @@ def column_chart(
     plot_w = Decimal(width - left - right)
     plot_h = Decimal(height - top - bottom)
     peak = max((v for _, v in items), default=ZERO)
-    ceiling = nice_ceiling(peak)
+    ceiling, ticks = nice_axis(peak)
     chart = Chart(width, height, empty=peak <= 0)
 
     def y_of(value: Decimal) -> Decimal:
         return Decimal(top) + plot_h - plot_h * value / ceiling
 
-    chart.grid = _grid(ceiling, y_of)
+    chart.grid = _grid(ceiling, y_of, ticks)
     slot = plot_w / max(len(items), 1)
     bar_w = slot * Decimal("0.7")
     for i, (label, value) in enumerate(items):
@@ -166,7 +180,7 @@ def burn_chart(
     plot_h = Decimal(height - top - bottom)
     known = [v for v in used_by_month if v is not None]
     peak = max([budget, *known]) if known else budget
-    ceiling = nice_ceiling(peak)
+    ceiling, ticks = nice_axis(peak)
     chart = Chart(width, height, empty=budget <= 0 and not any(known))
 
     def x_of(month: int) -> Decimal:
@@ -178,7 +192,7 @@ def burn_chart(
     def point(month: int, value: Decimal) -> str:
         return f"{svg_number(x_of(month))},{svg_number(y_of(value))}"
 
-    chart.grid = _grid(ceiling, y_of)
+    chart.grid = _grid(ceiling, y_of, ticks)
     points = [point(0, ZERO)]
     for month, value in enumerate(used_by_month, start=1):
         if value is None:

@@ -34,6 +34,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "period.month": ("月份", "Month"),
     "period.year": ("年度", "Year"),
     "contents": ("目录", "Contents"),
+    # the printed page's margin: "第 2 页 / 共 5 页", "Page 2 of 5"
+    "page.before": ("第 ", "Page "),
+    "page.of": (" 页 / 共 ", " of "),
+    "page.after": (" 页", ""),
     # monthly sections
     "sec.summary": ("本月概况", "The month at a glance"),
     "sec.summary_year": ("全年概况", "The year at a glance"),

@@ -26,6 +26,32 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
 
 
+_CSS_PLAIN = frozenset(" -_.,:·/()（）：、")
+_KEEP_TOGETHER = re.compile(r"[A-Z]{2}-\d{4}-\d{2,}(?: #\d+)?|\d{4}-\d{2}(?:-\d{2})?")
+
+
+def css_string(text: str) -> str:
+    """Text as a double-quoted CSS string (the page margin's title and period): letters,
+    digits, CJK and a few marks as they are, every other character as a CSS escape, so
+    that nothing a record holds can end the string or the stylesheet."""
+    out = []
+    for ch in text.replace("\r", " ").replace("\n", " "):
+        if ch.isalnum() or ch in _CSS_PLAIN or (ord(ch) > 127 and ch.isprintable()):
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def keeps_together(value: Any) -> bool:
+    """Whether a cell holds a value no line may break inside: a date, an ID (HS-2026-0001)
+    or a short word without spaces such as a name."""
+    if isinstance(value, date):
+        return True
+    text = "" if value is None else str(value)
+    return bool(_KEEP_TOGETHER.fullmatch(text)) or (0 < len(text) <= 6 and " " not in text)
+
+
 def templates_dir() -> Path:
     """The shipped templates: `templates/` at the top of the repository, carried inside
     the package by the wheel (see shipped.py)."""
@@ -65,7 +91,8 @@ def environment(root: Path | None, fmt: str, lang: str) -> Any:
     def show(value: Any, kind: str = "text") -> str:
         return cell_text(value, Col("", kind), lang)
 
-    env.globals.update(t=t, cell=cell, show=show, lang=lang, fmt=fmt)
+    env.globals.update(t=t, cell=cell, show=show, lang=lang, fmt=fmt, keeps=keeps_together)
+    env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     env.filters["yuan"] = yuan
     env.filters["code"] = lambda value, prefix: code_label(prefix, str(value), lang)
     return env

@@ -15,7 +15,11 @@ from hardship_cli.report.labels import label
 if TYPE_CHECKING:
     from hardship_cli.report.stats import Stats
 
-LONG_TABLE = 25  # rows; a longer table may continue on the next printed page
+# rows; a longer table may continue on the next printed page (between rows, its headings
+# repeated), a shorter one is kept on one page
+LONG_TABLE = 10
+# columns whose cells no line may break inside: IDs and names (dates and figures by kind)
+KEEP_COLS = frozenset(("col.case", "col.grant", "col.name", "col.campaign", "col.month"))
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,11 @@ class Col:
     label: str  # label key of the heading
     kind: str = "text"  # text | code | int | money | pct | date
     prefix: str = ""  # for codes: the label namespace, e.g. "tier."
+
+    @property
+    def keep(self) -> bool:
+        """Whether a cell of this column is printed on one line (an ID, a date, a name)."""
+        return self.kind == "date" or self.label in KEEP_COLS
 
 
 @dataclass
