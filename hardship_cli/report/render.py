@@ -28,6 +28,7 @@ def md_escape(text: str) -> str:
 
 _CSS_PLAIN = frozenset(" -_.,:·/()（）：、")
 _KEEP_TOGETHER = re.compile(r"[A-Z]{2}-\d{4}-\d{2,}(?: #\d+)?|\d{4}-\d{2}(?:-\d{2})?")
+_KEEP_TOKEN = re.compile(r"\b(?:[A-Z]{2}-\d{4}-\d{2,}|\d{4}-\d{2}(?:-\d{2})?)\b")
 
 
 def css_string(text: str) -> str:
@@ -50,6 +51,14 @@ def keeps_together(value: Any) -> bool:
         return True
     text = "" if value is None else str(value)
     return bool(_KEEP_TOGETHER.fullmatch(text)) or (0 < len(text) <= 6 and " " not in text)
+
+
+def keep_tokens(text: str) -> Any:
+    """Escaped HTML of a cell's text with each ID and date in it kept on one line
+    (`DC-2026-02` breaks after its hyphens otherwise)."""
+    from markupsafe import Markup, escape
+
+    return Markup(_KEEP_TOKEN.sub(r'<span class="keep">\g<0></span>', str(escape(text))))
 
 
 def templates_dir() -> Path:
@@ -93,6 +102,7 @@ def environment(root: Path | None, fmt: str, lang: str) -> Any:
 
     env.globals.update(t=t, cell=cell, show=show, lang=lang, fmt=fmt, keeps=keeps_together)
     env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
+    env.filters["keep_tokens"] = keep_tokens
     env.filters["yuan"] = yuan
     env.filters["code"] = lambda value, prefix: code_label(prefix, str(value), lang)
     return env

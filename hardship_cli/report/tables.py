@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 # rows; a longer table may continue on the next printed page (between rows, its headings
 # repeated), a shorter one is kept on one page
 LONG_TABLE = 10
-# columns whose cells no line may break inside: IDs and names (dates and figures by kind)
-KEEP_COLS = frozenset(("col.case", "col.grant", "col.name", "col.campaign", "col.month"))
+# columns whose cells no line may break inside: IDs and names (dates and figures by kind);
+# in other cells, an ID or a date is kept on one line by itself (render.keep_tokens)
+KEEP_COLS = frozenset(("col.case", "col.grant", "col.name", "col.month"))
 
 
 @dataclass(frozen=True)
