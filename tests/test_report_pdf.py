@@ -203,17 +203,26 @@ def test_pdf_format_is_offered_by_every_report(small):
     assert result.code == 2 and "md, html or pdf" in result.err
 
 
-def test_pdf_is_no_text_for_the_terminal(monkeypatch):
-    from hardship_cli.cli import report
-    from hardship_cli.problems import UsageError
+@needs_browser
+def test_pdf_is_no_text_for_the_terminal(small):
+    import os
+    import subprocess
+    import sys
 
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.setattr("sys.stdout", Tty())
-    with pytest.raises(UsageError, match="a PDF is not for the terminal"):
-        report._to_stdout(b"%PDF-1.4 ...")
+    main, tty = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "hardship_cli", "--root", str(small), "report", "notice"]
+            + ["--format", "pdf"],
+            stdout=tty,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(tty)
+        os.close(main)
+    assert done.returncode == 2 and "a PDF is not for the terminal" in done.stderr
 
 
 def test_pdf_module_is_not_imported_by_help():
