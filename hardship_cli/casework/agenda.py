@@ -1,6 +1,6 @@
 """What is due (动态管理): reviews, visit follow-ups, stale files, files never helped,
-and before a holiday the households to visit first, each with why; and what waits for
-whom in the casework (the review list)."""
+and before a holiday the households to visit first, each with why. What waits for whom
+in the casework (the review list) is `casework/waiting`."""
 
 from __future__ import annotations
 
@@ -8,29 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from hardship_cli.domain.case import active_since, open_objections
+from hardship_cli.domain.case import active_since
 from hardship_cli.domain.model import (
-    Case,
     CaseStatus,
     Cause,
     Config,
     Employment,
-    Grant,
     GrantKind,
     GrantStatus,
     Health,
     Level,
     Occasion,
-    Role,
 )
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import (
-    CASEWORK_ROLES,
-    case_approvers,
-    notice_ended,
-    own_record,
     review_due_on,
-    roles_missing,
 )
 from hardship_cli.load.records import Records
 
@@ -279,135 +271,3 @@ def _recently_ill(records: Records, case: Any, on: date) -> str | None:
     ):
         return "serious illness in the household"
     return None
-
-
-# ---------------------------------------------------------------------------------------
-# What waits for whom (review list)
-
-
-@dataclass(frozen=True)
-class Waiting:
-    record: str
-    kind: str  # case | grant
-    status: str
-    roles: list[str]  # who may act next
-    since: date
-    days: int
-    action: str  # the command that moves it on
-    note: str
-    blocked: str = ""  # why nobody can act yet (notice running, objection open)
-
-    @property
-    def any_one(self) -> bool:
-        """Whether one of the roles is enough (a case: casework, or one case approver);
-        a proposed grant waits for each role the policy asks and has not yet had."""
-        return self.kind == "case"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "record": self.record,
-            "kind": self.kind,
-            "status": self.status,
-            "waiting_for": self.roles,
-            "any_one": self.any_one,
-            "since": self.since.isoformat(),
-            "days": self.days,
-            "action": self.action,
-            "note": self.note,
-            "blocked": self.blocked or None,
-        }
-
-
-def waiting(
-    config: Config,
-    cases: dict[str, Case],
-    grants: dict[str, Grant],
-    today: date,
-    as_name: str | None = None,
-) -> list[Waiting]:
-    """Every case and grant that waits for someone, oldest first; with `as_name`, only what
-    that person may act on today."""
-    items = [
-        *(w for case in cases.values() if (w := _case_waits(config, case, today))),
-        *(w for grant in grants.values() if (w := _grant_waits(config, grant, today))),
-    ]
-    if as_name is not None:
-        items = [i for i in items if _may_act(config, cases, grants, i, as_name)]
-    return sorted(items, key=lambda i: (i.since, i.record))
-
-
-def _case_waits(config: Config, case: Case, today: date) -> Waiting | None:
-    """What a case in intake waits for: its check, its notice, or its approval."""
-    casework = [r.value for r in CASEWORK_ROLES]
-    if case.status == CaseStatus.applied:
-        since = case.filed.on
-        return Waiting(
-            case.id, "case", "applied", casework, since, (today - since).days,
-            "review check", "home visit and first check",
-        )  # fmt: skip
-    if case.status == CaseStatus.checked:
-        since = max((s.on for s in case.checks), default=case.filed.on)
-        return Waiting(
-            case.id, "case", "checked", casework, since, (today - since).days,
-            "review notice", "put it on public notice",
-        )  # fmt: skip
-    if case.status == CaseStatus.on_notice and case.notice is not None:
-        note, blocked = _notice_state(case, today)
-        approvers = [r.value for r in case_approvers(config)]
-        since = case.notice.from_
-        return Waiting(
-            case.id, "case", "on_notice", approvers, since, (today - since).days,
-            "review approve", note, blocked,
-        )  # fmt: skip
-    return None
-
-
-def _notice_state(case: Case, today: date) -> tuple[str, str]:
-    """(note, blocked) of a case on notice: when its notice ends, its open objections."""
-    assert case.notice is not None
-    objections = open_objections(case)
-    ends = case.notice.until
-    note = f"notice until {ends}"
-    blocked = ""
-    if not notice_ended(case, today):
-        left = (ends - today).days
-        note += f" (ends in {left} day{'s' if left != 1 else ''})"
-        blocked = f"notice runs until {ends}"
-    if objections:
-        note += f"; {len(objections)} objection(s) open"
-        blocked = "objection open" if not blocked else blocked + "; objection open"
-    return note, blocked
-
-
-def _grant_waits(config: Config, grant: Grant, today: date) -> Waiting | None:
-    """What a grant waits for: the approvals the policy still needs, or its payment."""
-    what = f"{grant.kind.value} {yuan(grant.amount)} for {grant.case}"
-    last = max((s.on for s in grant.approvals), default=grant.proposed.on)
-    days = (today - last).days
-    if grant.status == GrantStatus.proposed:
-        missing = [r.value for r in roles_missing(config, grant)]
-        if grant.override is not None:
-            what += f"; override by {grant.override.by}"
-        return Waiting(grant.id, "grant", "proposed", missing, last, days, "review approve", what)
-    if grant.status == GrantStatus.approved:
-        finance = [Role.finance.value]
-        return Waiting(grant.id, "grant", "approved", finance, last, days, "pay", what)
-    return None
-
-
-def _may_act(
-    config: Config,
-    cases: dict[str, Case],
-    grants: dict[str, Grant],
-    item: Waiting,
-    name: str,
-) -> bool:
-    roles = {r.value for r in config.roles_of(name)}
-    if item.blocked or not roles & set(item.roles):
-        return False
-    record: Case | Grant = cases[item.record] if item.kind == "case" else grants[item.record]
-    if item.action == "review approve" and own_record(record, name):
-        return False
-    if isinstance(record, Grant) and any(s.by == name for s in record.approvals):
-        return item.action == "pay" and "finance" in roles
-    return True

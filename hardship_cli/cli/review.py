@@ -248,8 +248,8 @@ def review_list(
 
     Example: hardship review list --as 王芳
     """
-    from hardship_cli.casework.agenda import waiting
     from hardship_cli.casework.intake import SPACES
+    from hardship_cli.casework.waiting import waiting
 
     if format not in ("text", "json"):
         raise UsageError(f"--format {format!r}: use text or json")
