@@ -177,6 +177,27 @@ class Browser:
         return base64.b64decode(data)
 
 
+# The demo's four reports, as `hardship report ...` arguments, and their zh/en names.
+DEMO_REPORTS = {
+    "monthly": ["monthly", "--month", "2026-10"],
+    "annual": ["annual", "--year", "2026"],
+    "case": ["case", "HS-2026-0005"],
+    "notice": ["notice"],
+}
+DEMO_REPORT_NAMES = [f"{kind}.{lang}" for kind in DEMO_REPORTS for lang in ("zh", "en")]
+
+
+def needs_browser() -> Any:
+    """Skipped without a browser, except where one was installed to run the tests
+    (.ci/run sets HARDSHIP_REQUIRE_BROWSER=1): there a missing browser fails them."""
+    import pytest
+
+    return pytest.mark.skipif(
+        find_browser() is None and not required(),
+        reason="no headless browser installed (apt-get install chromium)",
+    )
+
+
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Decode an 8-bit RGB(A) PNG: (width, height, rows of raw pixel bytes)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

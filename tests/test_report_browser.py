@@ -11,12 +11,15 @@ import pytest
 
 from tests.browser import (
     BROWSERS,
+    DEMO_REPORT_NAMES,
+    DEMO_REPORTS,
     PAGINATE,
     REQUIRE,
     VISIBLE,
     Browser,
     find_browser,
     inked_share,
+    needs_browser,
     required,
 )
 from tests.clirun import hardship
@@ -25,19 +28,8 @@ from tests.conftest import DEMO, TODAY
 BINARY = find_browser()
 if BINARY is None and not required():  # pragma: no cover - .ci/run installs Debian's chromium
     print("\nSKIP browser tests: no chromium found (apt-get install chromium)")
-# Skipped without a browser, except where one was installed to run them (.ci/run sets
-# HARDSHIP_REQUIRE_BROWSER=1): there a missing browser fails every test.
-pytestmark = pytest.mark.skipif(
-    BINARY is None and not required(),
-    reason="no headless browser installed (apt-get install chromium)",
-)
-
-REPORTS = {
-    "monthly": ["monthly", "--month", "2026-10"],
-    "annual": ["annual", "--year", "2026"],
-    "case": ["case", "HS-2026-0005"],
-    "notice": ["notice"],
-}
+pytestmark = needs_browser()
+REPORTS = DEMO_REPORTS
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +61,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-@pytest.mark.parametrize("name", [f"{k}.{lang}" for k in REPORTS for lang in ("zh", "en")])
+@pytest.mark.parametrize("name", DEMO_REPORT_NAMES)
 def test_html_report_in_a_browser(browser, pages, name, tmp_path):
     session = browser.open(pages[name].as_uri())
     seen = browser.evaluate(session, VISIBLE)

@@ -15,23 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import BROWSERS, REQUIRE, find_browser, required
+from tests.browser import (
+    BROWSERS,
+    DEMO_REPORT_NAMES,
+    DEMO_REPORTS,
+    REQUIRE,
+    find_browser,
+)
+from tests.browser import needs_browser as browser_needed
 from tests.clirun import hardship
 from tests.conftest import DEMO, TODAY
 
 BINARY = find_browser()
-needs_browser = pytest.mark.skipif(
-    BINARY is None and not required(),
-    reason="no headless browser installed (apt-get install chromium)",
-)
-
-REPORTS = {
-    "monthly": ["monthly", "--month", "2026-10"],
-    "annual": ["annual", "--year", "2026"],
-    "case": ["case", "HS-2026-0005"],
-    "notice": ["notice"],
-}
-NAMES = [f"{kind}.{lang}" for kind in REPORTS for lang in ("zh", "en")]
+needs_browser = browser_needed()
+REPORTS = DEMO_REPORTS
+NAMES = DEMO_REPORT_NAMES
 # Text each report must carry, extracted from the PDF as it is written here.
 EXPECTED = {
     "monthly.zh": ["帮扶工作月报", "本月帮扶", "新增深度困难职工，需及时上报", "马新民", "汤宏伟"],
