@@ -6,6 +6,8 @@ import errno
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from hardship_cli.i18n import N_, _
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -104,35 +106,41 @@ class Refused(HardshipError):
 # errno -> (what is wrong, what to do).
 _PLAIN = {
     errno.EROFS: (
-        "the file system is read-only",
-        "the records root is on a read-only disk or mount: work in a writable clone",
+        N_("the file system is read-only"),
+        N_("the records root is on a read-only disk or mount: work in a writable clone"),
     ),
     errno.EACCES: (
-        "permission denied",
-        "you may not write (or read) there: check the owner and permissions with `ls -ld` "
-        "(is the records root read-only for you?)",
+        N_("permission denied"),
+        N_(
+            "you may not write (or read) there: check the owner and permissions with "
+            "`ls -ld` (is the records root read-only for you?)"
+        ),
     ),
-    errno.ENOSPC: ("the disk is full", "free some space, then run the command again"),
-    errno.EDQUOT: ("your disk quota is used up", "free some space, then run the command again"),
-    errno.ENOENT: ("there is no such file or folder", "check the path"),
-    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
-    errno.EISDIR: ("it is a folder, not a file", "give the path of a file"),
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space, then run the command again")),
+    errno.EDQUOT: (
+        N_("your disk quota is used up"), N_("free some space, then run the command again")
+    ),
+    errno.ENOENT: (N_("there is no such file or folder"), N_("check the path")),
+    errno.ENOTDIR: (N_("a part of the path is a file, not a folder"), N_("check the path")),
+    errno.EISDIR: (N_("it is a folder, not a file"), N_("give the path of a file")),
     errno.EEXIST: (
-        "a file of that name is in the way",
-        "a folder is needed there, or a new name: check the path",
+        N_("a file of that name is in the way"),
+        N_("a folder is needed there, or a new name: check the path"),
     ),
     errno.ELOOP: (
-        "it goes through a symbolic link that loops or is refused",
-        "check the links along the path",
+        N_("it goes through a symbolic link that loops or is refused"),
+        N_("check the links along the path"),
     ),
-    errno.ENAMETOOLONG: ("the name is too long", "give a shorter path"),
+    errno.ENAMETOOLONG: (N_("the name is too long"), N_("give a shorter path")),
     errno.EIO: (
-        "the disk reported an input/output error",
-        "the disk may be failing, or a network share gone: check it",
+        N_("the disk reported an input/output error"),
+        N_("the disk may be failing, or a network share gone: check it"),
     ),
-    errno.EMFILE: ("too many files are open", "close some programs, then run it again"),
-    errno.ENFILE: ("too many files are open", "close some programs, then run it again"),
-    errno.ETXTBSY: ("the file is in use", "wait for the program using it, then run it again"),
+    errno.EMFILE: (N_("too many files are open"), N_("close some programs, then run it again")),
+    errno.ENFILE: (N_("too many files are open"), N_("close some programs, then run it again")),
+    errno.ETXTBSY: (
+        N_("the file is in use"), N_("wait for the program using it, then run it again")
+    ),
 }
 _PLAIN[errno.EPERM] = _PLAIN[errno.EACCES]
 
@@ -144,11 +152,22 @@ def os_error(
     a message that names the path and says what is wrong in plain words: exit 2, since
     what must change is the machine's set-up, not the records. `doing` is "write",
     "read", ...; `path` defaults to the file the error names."""
-    reason, hint = _PLAIN.get(exc.errno or 0, (None, ""))
-    if reason is None:
-        reason = (exc.strerror or type(exc).__name__).lower()
+    known, hint = _PLAIN.get(exc.errno or 0, ("", ""))
+    reason = _(known) if known else (exc.strerror or type(exc).__name__).lower()
     where = path if path is not None else exc.filename
-    message = f"cannot {doing} {where if where is not None else 'a file'}: {reason}"
+    message = _("cannot {doing} {path}: {reason}").format(
+        doing=_(DOING.get(doing, doing)), path=where if where is not None else _("a file"),
+        reason=reason,
+    )
     if nothing_written:
-        message += "; nothing was written"
-    return ConfigError(message, hint)
+        message += _("; nothing was written")
+    return ConfigError(message, _(hint) if hint else "")
+
+
+# The verbs `os_error` is given, marked for the catalogs.
+DOING = {
+    "use": N_("use"),
+    "read": N_("read"),
+    "write": N_("write"),
+    "create the lock file": N_("create the lock file"),
+}

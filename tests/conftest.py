@@ -49,6 +49,10 @@ def pytest_configure(config: pytest.Config) -> None:
     global _CACHE_HOME
     _CACHE_HOME = tempfile.mkdtemp(prefix="hardship-test-cache-")
     os.environ["HARDSHIP_CACHE_DIR"] = _CACHE_HOME
+    # The terminal speaks English in tests unless a test asks for another language
+    # (--lang, or HARDSHIP_LANG removed to see the root's locale decide): the demo root
+    # says `locale: zh-CN`, and most tests read the English messages.
+    os.environ["HARDSHIP_LANG"] = "en"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -25,6 +25,8 @@ from hardship_cli.cli import (
     validate,
 )
 from hardship_cli.cli.common import State, per_record_checks
+from hardship_cli.cli.language import choose_for, localize
+from hardship_cli.i18n import N_, _, normalize
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
@@ -68,7 +70,26 @@ def main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Say what is being done.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=N_(
+                "Language of the terminal: zh or en (else $HARDSHIP_LANG, else the locale "
+                "in hardship.yaml, else $LC_ALL/$LANG, else en)."
+            ),
+            metavar="zh|en",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
+    # The language was chosen from argv before this ran (language.choose_for), so that
+    # the help spoke it too; a value that names no language is refused here.
+    if lang is not None and normalize(lang) is None:
+        raise typer.BadParameter(
+            _("{value} is not a language: give zh or en").format(value=printable(lang)),
+            param_hint="--lang",
+        )
     ctx.obj = State(root_options=list(root or []), use_cache=not no_cache, verbose=verbose)
     _load_defaults(not no_cache)
 
@@ -130,8 +151,11 @@ def run(argv: list[str] | None = None) -> None:
     click_exception, abort = _click_exceptions()
     code: Any
     interrupted_said = False
+    args = list(sys.argv[1:] if argv is None else argv)
+    choose_for(args)
     try:
-        code = app(args=argv, prog_name="hardship", standalone_mode=False)
+        command = localize(typer.main.get_command(app))
+        code = command.main(args=args, prog_name="hardship", standalone_mode=False)
     except SystemExit as exc:
         if exc.code is not None and not isinstance(exc.code, int):
             raise  # an exit with a message: as it is

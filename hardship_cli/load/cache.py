@@ -115,22 +115,30 @@ def package_digest(folder: Path) -> bytes:
 
 
 @functools.cache
-def fingerprint() -> bytes:
-    """What a cached record depends on: this package's source, pydantic, Python. A change
-    is a miss."""
+def fingerprint(lang: str = "en") -> bytes:
+    """What a cached record depends on: this package's source, pydantic, Python, and the
+    language its problems were written in (with that language's catalog). A change is a
+    miss."""
     import pydantic
 
     from hardship_cli import __version__
+    from hardship_cli.i18n import CATALOGS, DOMAIN, LOCALE_DIR
 
     digest = hashlib.sha256()
-    for part in (str(FORMAT), __version__, pydantic.VERSION, sys.version):
+    for part in (str(FORMAT), __version__, pydantic.VERSION, sys.version, lang):
         digest.update(part.encode() + b"\0")
     digest.update(source_digest())
+    try:
+        digest.update((LOCALE_DIR / CATALOGS[lang] / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes())
+    except (OSError, KeyError):
+        digest.update(os.urandom(32))  # no catalog to vouch for: never a hit
     return digest.hexdigest().encode()
 
 
 def header() -> bytes:
-    return MAGIC + fingerprint() + b"\n"
+    from hardship_cli.i18n import language
+
+    return MAGIC + fingerprint(language()) + b"\n"
 
 
 def shard_of(rel: str) -> tuple[str, str]:
