@@ -92,6 +92,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark `message` with its `context` for the catalogs (looked up with `gettext_in` or
+    `pgettext` and the same context where it is shown)."""
+    return message
+
+
 # ---------------------------------------------------------------------------------------
 # Which language speaks
 

@@ -40,6 +40,8 @@ LANGUAGES = {"zh_CN": True, "en": False}
 FIXED_DATE = datetime(2026, 12, 3, tzinfo=UTC)
 PROJECT = "hardship"
 WIDTH = 100
+# Babel's keywords, and N_'s twin with a context: NP_("kind", "medical relief").
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 
 
 def po_path(lang: str) -> Path:
@@ -57,7 +59,7 @@ def extract(package: Path = PACKAGE) -> Catalog:
         fuzzy=False,
     )
     found = extract_from_dir(
-        package, method_map=[("**.py", "python")], keywords=DEFAULT_KEYWORDS,
+        package, method_map=[("**.py", "python")], keywords=KEYWORDS,
         comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
     )
     for filename, lineno, message, comments, context in found:

@@ -13,7 +13,7 @@ from hardship_cli.domain.sensitive import redacted, sensitive_values
 from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.common import report_header, review_due
-from hardship_cli.report.labels import LABELS
+from hardship_cli.report.labels import ORDER
 from hardship_cli.report.periods import age_on
 from hardship_cli.report.tables import Col, Label, Table
 
@@ -99,7 +99,7 @@ def _sensitive_facts(case: Case) -> Facts:
         key = path[0] if path[-1] == "name" else path[-1]
         if value:
             facts.append((Label(f"field.{key}"), value))
-    order = list(LABELS["en"])
+    order = list(ORDER)
     facts.sort(key=lambda p: order.index(p[0].key) if p[0].key in order else len(order))
     return facts
 
