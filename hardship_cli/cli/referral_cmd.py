@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hardship_cli.cli.choices import vocabulary_parser
 from hardship_cli.cli.common import (
     AsOption,
     NoCommitOption,
@@ -21,6 +22,7 @@ from hardship_cli.cli.common import (
     who_acts,
 )
 from hardship_cli.domain.enums import ReferralStatus, ReferralTo
+from hardship_cli.i18n import N_
 from hardship_cli.problems import UsageError
 
 
@@ -38,7 +40,13 @@ def _money(value: str | None, flag: str) -> Any:
 def add_referral(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case (HS-...).")],
-    to: Annotated[ReferralTo, typer.Option("--to", help="Where the case is referred.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", parser=vocabulary_parser("referral_to"), metavar=N_("OFFICE"),
+            help=N_("Where the case is referred: the code or its name (民政部门, civil_affairs)."),
+        ),
+    ],
     purpose: Annotated[str, typer.Option("--purpose", help="What is asked for.")],
     body: Annotated[
         str | None,
@@ -62,7 +70,7 @@ def add_referral(
     day, now = action_days(on, today)
 
     def decide(records: Any, record: Any) -> Any:
-        return refer(records.config, record, by, day, to, purpose, body)
+        return refer(records.config, record, by, day, ReferralTo(to), purpose, body)
 
     if actions.kind_of(case) != "case":
         raise UsageError(f"{case} is not a case (HS-...)")
