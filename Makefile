@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ROOT   ?= records
 
-.PHONY: demo test lint typecheck bench clean venv
+.PHONY: demo test lint typecheck bench clean venv catalogs
 
 venv: $(STAMP)
 
@@ -47,6 +47,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check hardship_cli tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+
+# Extract the marked messages, update the zh_CN and en catalogs, compile them; then fill
+# the empty msgstr lines of hardship_cli/locale/zh_CN/LC_MESSAGES/hardship.po and run it
+# again. `make test` fails while a message has no Chinese (tests/test_catalogs.py).
+catalogs: $(STAMP)
+	$(BIN)/python tools/catalogs.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
