@@ -96,7 +96,7 @@ def explain(model: type[BaseModel], err: Any) -> Explained:
             _("IDs look like {example}").format(example=_example_for_pattern(pattern)),
         )
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
-        return _size(kind, name, ctx)
+        return _size(kind, name, ctx, isinstance(value, str))
     if kind in _LIMITS:
         return Explained(
             "bad-value", _(_LIMITS[kind]).format(name=name, limit=_limit(ctx, kind))
@@ -191,9 +191,23 @@ def _limit(ctx: dict[str, Any], kind: str) -> str:
     return str(ctx.get(_LIMIT_KEYS[kind], ""))
 
 
-def _size(kind: str, name: str, ctx: dict[str, Any]) -> Explained:
-    """A list with too few or too many items; a text too short (empty) or too long."""
+def _size(kind: str, name: str, ctx: dict[str, Any], text: bool) -> Explained:
+    """A list with too few or too many items; a text too short (empty) or too long (a
+    constraint on an annotated text is pydantic's `too_short` of a "Value", not of a
+    string)."""
+    if text and kind in ("too_short", "too_long"):
+        kind = "string_" + kind
     if kind == "string_too_short":
+        n = int(ctx.get("min_length", 1))
+        if n > 1:
+            return Explained(
+                "bad-value",
+                ngettext(
+                    "`{name}` is shorter than {n} character",
+                    "`{name}` is shorter than {n} characters",
+                    n,
+                ).format(name=name, n=n),
+            )
         return Explained(
             "bad-value", _("`{name}` is empty").format(name=name), _("write a value")
         )
