@@ -47,13 +47,15 @@ def explain(model: type[BaseModel], err: Any) -> Explained:
     """A pydantic error (of ``ValidationError.errors(include_input=True)``) of `model`, in
     plain words: one message for each type of error, the messages of our own validators
     (``domain.values``: money, dates, text...) as they raised them, the values allowed
-    where there is a choice. A sensitive field's value is never shown."""
+    where there is a choice. A sensitive field's value is never shown, nor one the errors
+    were made without (``include_input=False``)."""
     loc = tuple(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}
     name = ".".join(str(p) for p in loc) or "record"
     leaf = str(loc[-1]) if loc else ""
-    sensitive = is_sensitive_path(model, loc)  # declared on the model: domain/sensitive.py
+    # Declared on the model (domain/sensitive.py); a value not given is not shown either.
+    sensitive = is_sensitive_path(model, loc) or "input" not in err
     value = err.get("input")
     if kind == "extra_forbidden":
         known = _field_names(model, loc[:-1])
@@ -74,7 +76,8 @@ def explain(model: type[BaseModel], err: Any) -> Explained:
     if kind in ("enum", "literal_error"):
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return _not_a_choice(name, choices, value, sensitive)
-    if value is None and kind in ("string_type", "value_error", "model_type", "dict_type"):
+    given_none = "input" in err and value is None
+    if given_none and kind in ("string_type", "value_error", "model_type", "dict_type"):
         return Explained(
             "missing",
             _("`{name}` has no value").format(name=name),
