@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import ConfigError
 
 PACKAGE = Path(__file__).resolve().parent
@@ -22,12 +23,22 @@ FOLDERS = {
     "templates": ("templates", "templates", "monthly.md.j2"),
     "demo": ("demo", "records", "hardship.yaml"),
 }
-WHAT = {"templates": "the shipped report templates", "demo": "the demo records"}
+# What is missing, when it is (by name).
+MISSING = {
+    "templates": N_(
+        "the shipped report templates are missing from this installation "
+        "(no {file} in {inside} or {checkout})"
+    ),
+    "demo": N_(
+        "the demo records are missing from this installation (no {file} in {inside} or "
+        "{checkout})"
+    ),
+}
 
 
 def places(name: str) -> list[Path]:
     """Where the folder is looked for, in order: inside the package, then the checkout."""
-    inside, checkout, _ = FOLDERS[name]
+    inside, checkout, _marker = FOLDERS[name]
     return [PACKAGE / inside, PACKAGE.parent / checkout]
 
 
@@ -40,8 +51,9 @@ def folder(name: str) -> Path:
         if (place / marker).is_file():
             return place
     raise ConfigError(
-        f"{WHAT[name]} are missing from this installation "
-        f"(no {marker} in {' or '.join(str(p) for p in looked)})",
-        "reinstall hardship: `pip install --force-reinstall` of its wheel or checkout "
-        "(`make venv` in a checkout)",
+        _(MISSING[name]).format(file=marker, inside=looked[0], checkout=looked[1]),
+        _(
+            "reinstall hardship: `pip install --force-reinstall` of its wheel or checkout "
+            "(`make venv` in a checkout)"
+        ),
     )

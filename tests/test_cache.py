@@ -210,7 +210,7 @@ def test_a_changed_tool_does_not_trust_an_old_cache(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_checked(demo)
-    monkeypatch.setattr(cache, "fingerprint", lambda: b"another-version")
+    monkeypatch.setattr(cache, "fingerprint", lambda lang="en": b"another-version")
     records = load_checked(demo)
     assert records.loading.cached == 0
 

@@ -23,8 +23,9 @@ def test_problems_exit_1_with_place_and_hint(root: Root):
     assert result.code == 1
     assert result.out.splitlines() == [
         f"{GRANT}:3: bad-value `kind` is not allowed: 'medicall'",
-        "    hint: did you mean `medical`? (use one of: living, medical, schooling, holiday, "
-        "emergency, employment, legal, other)",
+        "    hint: did you mean `medical`? (use one of: living (living relief), medical (medical "
+        "relief), schooling (schooling grant), holiday (holiday visit money), emergency "
+        "(emergency relief), employment (job and training help), legal (legal aid), other)",
     ]
 
 

@@ -434,7 +434,7 @@ def test_a_fund_source_overspent_is_refused_at_approval_with_the_figures(planned
     result = cli(planned, "review", "approve", grant_id, "--as", "周丽", "--on", "2026-03-04",
                  "--today", TODAY)  # fmt: skip
     assert message(result, 1) == (
-        f"{grant_id} cannot be approved: {grant_id} would spend more of the fund union in 2026 "
+        f"{grant_id} cannot be approved: {grant_id} would spend more from union budget in 2026 "
         "than the budget plans: planned 1,000.00, spent 0.00, committed 800.00, remaining "
         "200.00, this grant 300.00"
     )

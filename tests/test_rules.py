@@ -364,7 +364,7 @@ def test_per_grant_cap(root: Root):
     root.replace("hardship.yaml", "medical: {per_grant: 10000.00", "medical: {per_grant: 1000.00")
     assert run(budgets.caps_respected, root) == [
         (GRANT, 4, "cap-exceeded", "error",
-         "GR-2026-0001 gives 1,500.00 of medical help, over the cap of 1,000.00 a grant")
+         "GR-2026-0001 gives 1,500.00 of medical relief, over the cap of 1,000.00 a grant")
     ]
 
 

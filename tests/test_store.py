@@ -67,7 +67,7 @@ def test_date_that_is_not_a_date(root: Root):
     root.replace(GRANT, "on: 2026-02-01", "on: 2026-02-30")
     assert found(root) == [
         (GRANT, 7, "bad-date",
-         "`proposed.on`: not a date: '2026-02-30' (day is out of range for month)")
+         "`proposed.on`: not a date: '2026-02-30' (the calendar has no such day)")
     ]
     root.replace(GRANT, "on: 2026-02-30", "on: 1/2/2026")
     assert found(root) == [(GRANT, 7, "bad-date", "`proposed.on`: not a date: '1/2/2026'")]

@@ -183,7 +183,7 @@ def test_a_grant_that_would_overdraw_its_budget_line_is_refused_with_the_figures
     before = grant_file(root, second)
     result = cli(root, "review", "approve", second, "--as", "陈刚", "--on", "2026-03-04")
     assert refusal(result) == (
-        f"{second} cannot be approved: {second} would overdraw the budget line emergency "
+        f"{second} cannot be approved: {second} would overdraw the budget line emergency relief "
         "2026: allocated 5,000.00, spent 0.00, committed 3,000.00, remaining 2,000.00, "
         "this grant 2,500.00"
     )
@@ -244,7 +244,7 @@ def test_per_case_year_cap(root: Path) -> None:
     ok(root, "review", "approve", over, "--as", "王芳", "--on", "2026-03-04", "--no-commit")
     result = cli(root, "review", "approve", over, "--as", "陈刚", "--on", "2026-03-04")
     assert refusal(result) == (
-        f"{over} cannot be approved: {over} would bring {case_id}'s schooling help in 2026 to "
+        f"{over} cannot be approved: {over} would bring {case_id}'s schooling grant in 2026 to "
         "5,500.00, over the cap of 5,000.00 a household a year (received 3,000.00, remaining "
         "2,000.00, this grant 2,500.00)"
     )
@@ -259,7 +259,7 @@ def test_per_grant_cap(root: Path) -> None:
     ok(root, "review", "approve", big, "--as", "王芳", "--on", "2026-03-03", "--no-commit")
     result = cli(root, "review", "approve", big, "--as", "陈刚", "--on", "2026-03-03")
     assert refusal(result) == (
-        f"{big} cannot be approved: {big} gives 3,500.00 of holiday help, over the cap of "
+        f"{big} cannot be approved: {big} gives 3,500.00 of holiday visit money, over the cap of "
         "3,000.00 a grant"
     )
 

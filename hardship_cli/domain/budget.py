@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from hardship_cli.domain.enums import GrantKind
 from hardship_cli.domain.parts import Record
 from hardship_cli.domain.values import Fund, Int, Money, Prose
+from hardship_cli.i18n import _
 
 
 class Budget(Record):
@@ -24,6 +25,8 @@ class Budget(Record):
         allocated = sum(self.lines.values(), Decimal("0")) + self.reserve
         if allocated > self.total:
             raise ValueError(
-                f"lines and reserve add up to {allocated:.2f}, more than the total {self.total:.2f}"
+                _("lines and reserve add up to {allocated}, more than the total {total}").format(
+                    allocated=f"{allocated:.2f}", total=f"{self.total:.2f}"
+                )
             )
         return self

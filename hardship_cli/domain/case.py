@@ -28,6 +28,7 @@ from hardship_cli.domain.enums import (
 from hardship_cli.domain.parts import Record, Signed, Step
 from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import CaseId, GrantId, IsoDate, Loc, Money, Name, Prose, Text
+from hardship_cli.i18n import _
 
 
 class Worker(Record):
@@ -49,7 +50,7 @@ class Worker(Record):
     def _id_number_shape(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[0-9]{17}[0-9X]", value):
             # Never echo the value: it is sensitive.
-            raise ValueError("an ID number has 18 characters: 17 digits and a digit or X")
+            raise ValueError(_("an ID number has 18 characters: 17 digits and a digit or X"))
         return value
 
 

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from hardship_cli.domain.enums import GrantKind, Level, Locale, Role
 from hardship_cli.domain.parts import Record
 from hardship_cli.domain.values import Bool, Int, IsoDate, Money, Name, Text, parse_text
+from hardship_cli.i18n import _
 
 
 class Organisation(Record):
@@ -69,8 +70,10 @@ def parse_signing_key(value: Any) -> str:
         return fingerprint
     if not SIGNING_KEY_RE.match(text):
         raise ValueError(
-            "not an SSH public key: write it as in the officer's .pub file "
-            "(ssh-ed25519 AAAA... name), or an OpenPGP key's 40-digit fingerprint"
+            _(
+                "not an SSH public key: write it as in the officer's .pub file "
+                "(ssh-ed25519 AAAA... name), or an OpenPGP key's 40-digit fingerprint"
+            )
         )
     return text
 

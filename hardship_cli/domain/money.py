@@ -19,6 +19,8 @@ from hardship_cli.domain.campaign import Campaign
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import FIXED_FUNDS, GrantKind, GrantStatus
 from hardship_cli.domain.grant import GrantLike
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.i18n import _
 
 ZERO = Decimal("0")
 G = TypeVar("G", bound=GrantLike)
@@ -235,13 +237,17 @@ class Breach:
 
 
 def per_grant_breach(config: Config, grant: GrantLike) -> Breach | None:
-    per_grant, _ = cap_limits(config, grant.kind)
+    per_grant, _per_year = cap_limits(config, grant.kind)
     if per_grant is None or grant.amount <= per_grant:
         return None
     return Breach(
         "cap-per-grant",
-        f"{grant.id} gives {yuan(grant.amount)} of {grant.kind.value} help, over the cap of "
-        f"{yuan(per_grant)} a grant",
+        _("{grant} gives {amount} of {kind}, over the cap of {cap} a grant").format(
+            grant=grant.id,
+            amount=yuan(grant.amount),
+            kind=label("kind", grant.kind.value),
+            cap=yuan(per_grant),
+        ),
         True,
     )
 
@@ -249,7 +255,7 @@ def per_grant_breach(config: Config, grant: GrantLike) -> Breach | None:
 def per_case_year_breach(config: Config, grant: GrantLike, before: Decimal) -> Breach | None:
     """Would this grant, counted with what the household already had of its kind that
     year (`before`: approved or paid, this grant excluded), pass the yearly cap?"""
-    _, per_case_year = cap_limits(config, grant.kind)
+    _per_grant, per_case_year = cap_limits(config, grant.kind)
     if per_case_year is None:
         return None
     total = before + grant.amount
@@ -257,10 +263,21 @@ def per_case_year_breach(config: Config, grant: GrantLike, before: Decimal) -> B
         return None
     return Breach(
         "cap-per-case-year",
-        f"{grant.id} would bring {grant.case}'s {grant.kind.value} help in {grant.year} to "
-        f"{yuan(total)}, over the cap of {yuan(per_case_year)} a household a year "
-        f"(received {yuan(before)}, remaining {yuan(max(per_case_year - before, ZERO))}, "
-        f"this grant {yuan(grant.amount)})",
+        _(
+            "{grant} would bring {case}'s {kind} in {year} to {total}, over the cap of {cap} "
+            "a household a year (received {received}, remaining {remaining}, this grant "
+            "{amount})"
+        ).format(
+            grant=grant.id,
+            case=grant.case,
+            kind=label("kind", grant.kind.value),
+            year=grant.year,
+            total=yuan(total),
+            cap=yuan(per_case_year),
+            received=yuan(before),
+            remaining=yuan(max(per_case_year - before, ZERO)),
+            amount=yuan(grant.amount),
+        ),
         True,
     )
 
@@ -269,13 +286,21 @@ def earmark_breach(campaign: Campaign | None, campaign_id: str, grant: GrantLike
     """专款专用: money raised for a named colleague goes to that colleague only."""
     if campaign is None:
         return Breach(
-            "earmark", f"{grant.id} is paid from {campaign_id}, which does not exist", False
+            "earmark",
+            _("{grant} is paid from {campaign}, which does not exist").format(
+                grant=grant.id, campaign=campaign_id
+            ),
+            False,
         )
     if campaign.beneficiary is not None and grant.case != campaign.beneficiary:
         return Breach(
             "earmark",
-            f"{grant.id} gives money raised for {campaign.beneficiary} ({campaign.id}) to "
-            f"{grant.case}",
+            _("{grant} gives money raised for {beneficiary} ({campaign}) to {case}").format(
+                grant=grant.id,
+                beneficiary=campaign.beneficiary,
+                campaign=campaign.id,
+                case=grant.case,
+            ),
             False,
         )
     return None
@@ -289,9 +314,18 @@ def raised_breach(
         return None
     return Breach(
         "raised",
-        f"{grant.id} would spend more than {campaign.id} raised: raised {yuan(use.raised)}, "
-        f"spent {yuan(use.spent)}, committed {yuan(use.committed)}, remaining "
-        f"{yuan(use.balance)}, this grant {yuan(grant.amount)}",
+        _(
+            "{grant} would spend more than {campaign} raised: raised {raised}, spent {spent}, "
+            "committed {committed}, remaining {remaining}, this grant {amount}"
+        ).format(
+            grant=grant.id,
+            campaign=campaign.id,
+            raised=yuan(use.raised),
+            spent=yuan(use.spent),
+            committed=yuan(use.committed),
+            remaining=yuan(use.balance),
+            amount=yuan(grant.amount),
+        ),
         False,
     )
 
@@ -303,8 +337,15 @@ def line_breach(
     if budget is None:
         return Breach(
             "no-budget",
-            f"{grant.id} ({grant.kind.value} {yuan(grant.amount)}) would draw on the budget of "
-            f"{grant.year}, which has none (budgets/{grant.year}.yaml)",
+            _(
+                "{grant} ({kind} {amount}) would draw on the budget of {year}, which has none "
+                "(budgets/{year}.yaml)"
+            ).format(
+                grant=grant.id,
+                kind=label("kind", grant.kind.value),
+                amount=yuan(grant.amount),
+                year=grant.year,
+            ),
             True,
         )
     use = line_use(budget, others, grant.year, grant.kind)
@@ -312,9 +353,19 @@ def line_breach(
         return None
     return Breach(
         "budget-line",
-        f"{grant.id} would overdraw the budget line {grant.kind.value} {grant.year}: allocated "
-        f"{yuan(use.allocated)}, spent {yuan(use.spent)}, committed {yuan(use.committed)}, "
-        f"remaining {yuan(use.remaining)}, this grant {yuan(grant.amount)}",
+        _(
+            "{grant} would overdraw the budget line {kind} {year}: allocated {allocated}, "
+            "spent {spent}, committed {committed}, remaining {remaining}, this grant {amount}"
+        ).format(
+            grant=grant.id,
+            kind=label("kind", grant.kind.value),
+            year=grant.year,
+            allocated=yuan(use.allocated),
+            spent=yuan(use.spent),
+            committed=yuan(use.committed),
+            remaining=yuan(use.remaining),
+            amount=yuan(grant.amount),
+        ),
         True,
     )
 
@@ -333,10 +384,20 @@ def fund_breach(
         return None
     return Breach(
         "fund-source",
-        f"{grant.id} would spend more of the fund {grant.fund} in {grant.year} than the budget "
-        f"plans: planned {yuan(use.planned)}, spent {yuan(use.spent)}, committed "
-        f"{yuan(use.committed)}, remaining {yuan(use.remaining)}, this grant "
-        f"{yuan(grant.amount)}",
+        _(
+            "{grant} would spend more from {fund} in {year} than the budget plans: "
+            "planned {planned}, spent {spent}, committed {committed}, remaining {remaining}, "
+            "this grant {amount}"
+        ).format(
+            grant=grant.id,
+            fund=label("fund", grant.fund),
+            year=grant.year,
+            planned=yuan(use.planned),
+            spent=yuan(use.spent),
+            committed=yuan(use.committed),
+            remaining=yuan(use.remaining),
+            amount=yuan(grant.amount),
+        ),
         True,
     )
 

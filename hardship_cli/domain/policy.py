@@ -21,6 +21,9 @@ from hardship_cli.domain.model import (
     GrantKind,
     Role,
 )
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.domain.wording import either, listed
+from hardship_cli.i18n import _
 from hardship_cli.problems import Refused
 
 # Who does casework (files, checks, notices, records objections and visits).
@@ -74,23 +77,30 @@ def acting_roles(config: Config, name: str) -> set[Role]:
     """The roles `name` holds in hardship.yaml; refused when they are not an officer."""
     roles = config.roles_of(name)
     if not roles:
-        names = ", ".join(sorted({o.name for o in config.officers}))
+        names = listed(sorted({o.name for o in config.officers}))
         raise Refused(
-            f"{name} is not an officer in hardship.yaml",
-            f"officers are: {names}; add them to `officers` in hardship.yaml",
+            _("{name} is not an officer in hardship.yaml").format(name=name),
+            _("officers are: {names}; add them to `officers` in hardship.yaml").format(
+                names=names
+            ),
         )
     return roles
 
 
 def acting_as(config: Config, name: str, allowed: tuple[Role, ...], what: str) -> Role:
-    """The first of the `allowed` roles that `name` holds; refused when they hold none."""
+    """The first of the `allowed` roles that `name` holds; refused when they hold none.
+    `what` names the action in the terminal's language (`_("checking {case}")`)."""
     roles = acting_roles(config, name)
     for role in allowed:
         if role in roles:
             return role
-    has = ", ".join(sorted(r.value for r in roles))
-    need = " or ".join(r.value for r in allowed)
-    raise Refused(f"{what} needs an officer with role {need}; {name} is {has}")
+    has = listed(label("role", r.value) for r in sorted(roles))
+    need = either(label("role", r.value) for r in allowed)
+    raise Refused(
+        _("{what} needs an officer with role {need}; {name} is {has}").format(
+            what=what, need=need, name=name, has=has
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -109,10 +119,12 @@ def filing_problem(config: Config, case: Case, kind: GrantKind, proposed_on: dat
     if was_active_on(case, proposed_on):
         return None
     since = active_since(case)
-    when = f"its file was approved on {since}" if since else "its file was never approved"
+    # A clause the callers put in their sentence ("..., but {when}; ...").
     if since and case.closed is not None and proposed_on > case.closed.on:
-        when = f"its file was closed on {case.closed.on}"
-    return when
+        return _("its file was closed on {date}").format(date=case.closed.on)
+    if since:
+        return _("its file was approved on {date}").format(date=since)
+    return _("its file was never approved")
 
 
 # ---------------------------------------------------------------------------------------

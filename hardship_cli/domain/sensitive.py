@@ -40,6 +40,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from hardship_cli.i18n import _
+
 # A field's place in a record: its keys from the top, list items and mapping values passed
 # through (a member's diagnosis is ("household", "diagnosis")).
 Path = tuple[str, ...]
@@ -115,11 +117,13 @@ def hide(message: str, value: Any) -> str:
     the value types quotes the text it refused, stripped, sometimes without commas)."""
     if not isinstance(value, str) or not value.strip():
         return message
+    hidden = _("(hidden)")
     quoted = {value, value.strip(), value.strip().replace(",", "")}
     for text in sorted(quoted, key=len, reverse=True):
-        message = message.replace(repr(text), "(hidden)")
-        if message.endswith(": " + text):
-            message = message[: -len(text)] + "(hidden)"
+        message = message.replace(repr(text), hidden)
+        # "...: 1200.001" in English, "……：1200.001" in Chinese.
+        if message.endswith((": " + text, "：" + text)):
+            message = message[: -len(text)] + hidden
     return message
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from hardship_cli.domain.case import Case
 from hardship_cli.domain.config import Config, Standard
 from hardship_cli.domain.enums import OPEN_CASE_STATUSES, Level
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 MOVES = ("falls_out", "deep_to_relative", "relative_to_deep", "none_to_relative", "none_to_deep")
@@ -56,8 +57,8 @@ def impact(
         new = next((s for s in config.standards if s.from_ == start), None)
         if new is None:
             raise UsageError(
-                f"hardship.yaml has no standard starting on {start}",
-                "give the new figure with --monthly N, or add the standard to hardship.yaml",
+                _("hardship.yaml has no standard starting on {date}").format(date=start),
+                _("give the new figure with --monthly N, or add the standard to hardship.yaml"),
             )
     else:
         new = Standard.model_validate({"from": start, "monthly": monthly})

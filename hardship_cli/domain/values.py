@@ -24,16 +24,38 @@ from hardship_cli.domain.enums import (
     GRANT_ID_RE,
     VISIT_ID_RE,
 )
+from hardship_cli.i18n import N_, _
 
 _MONEY_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INT_RE = re.compile(r"^[0-9]+$")
 
 
+class BadValue(ValueError):
+    """A value a record may not hold, said in the terminal's language: the message, the
+    code of the problem it makes (``bad-money``...) and a hint. Pydantic keeps it as the
+    cause of its ``value_error`` (load/errors turns that into the problem); anywhere else
+    it is a ValueError like any other."""
+
+    def __init__(self, message: str, code: str = "bad-value", hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
+MONEY_HINT = N_("write yuan with at most two decimals, e.g. 1200.00")
+DATE_HINT = N_("write a date as YYYY-MM-DD, e.g. 2026-03-05")
+CONTROL_HINT = N_("remove it: a record holds no control characters")
+
+
+def _bad_money(message: str) -> BadValue:
+    return BadValue(message, "bad-money", _(MONEY_HINT))
+
+
 def parse_money(value: Any) -> Decimal:
     """A non-negative amount of yuan with at most two decimals, from text or a number."""
     if isinstance(value, bool):
-        raise ValueError(f"not an amount of money: {value!r}")
+        raise _bad_money(_("not an amount of money: {value}").format(value=repr(value)))
     if isinstance(value, Decimal):
         text = format(value, "f")
     elif isinstance(value, int):
@@ -41,18 +63,18 @@ def parse_money(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value.strip().replace(",", "") if _looks_grouped(value) else value.strip()
     else:
-        raise ValueError(f"not an amount of money: {value!r}")
+        raise _bad_money(_("not an amount of money: {value}").format(value=repr(value)))
     if text.startswith("-"):
-        raise ValueError(f"money must not be negative: {text}")
+        raise _bad_money(_("money must not be negative: {value}").format(value=text))
     if not _MONEY_RE.match(text):
-        raise ValueError(f"not an amount of money: {text!r}")
+        raise _bad_money(_("not an amount of money: {value}").format(value=repr(text)))
     try:
         amount = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards it
-        raise ValueError(f"not an amount of money: {text!r}") from exc
+        raise _bad_money(_("not an amount of money: {value}").format(value=repr(text))) from exc
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise ValueError(f"money has at most two decimals (fen): {text}")
+        raise _bad_money(_("money has at most two decimals (fen): {value}").format(value=text))
     return amount
 
 
@@ -65,21 +87,35 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise ValueError(f"not a date: {value!r}")
+        raise BadValue(
+            _("not a date: {value}").format(value=repr(value)), "bad-date", _(DATE_HINT)
+        )
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ValueError(f"not a date: {value!r} ({exc})") from exc
+        raise BadValue(
+            _("not a date: {value} (the calendar has no such day)").format(value=repr(value)),
+            "bad-date",
+            _(DATE_HINT),
+        ) from exc
+
+
+def _not_whole(value: Any) -> BadValue:
+    return BadValue(
+        _("not a whole number: {value}").format(value=repr(value)),
+        "bad-value",
+        _("write digits only"),
+    )
 
 
 def parse_int(value: Any) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"not a whole number: {value!r}")
+        raise _not_whole(value)
     if isinstance(value, int):
         return value
     if isinstance(value, str) and _INT_RE.match(value.strip()):
         return int(value.strip())
-    raise ValueError(f"not a whole number: {value!r}")
+    raise _not_whole(value)
 
 
 def parse_bool(value: Any) -> bool:
@@ -87,14 +123,20 @@ def parse_bool(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip() in ("true", "false"):
         return value.strip() == "true"
-    raise ValueError(f"not true or false: {value!r}")
+    raise BadValue(
+        _("not true or false: {value}").format(value=repr(value)),
+        "bad-value",
+        _("write true or false"),
+    )
 
 
 def parse_text(value: Any) -> str:
     """Text stays text: YAML never turns it into a number or a boolean (see load/strict)."""
     if isinstance(value, str):
         return value
-    raise ValueError(f"expected text, got {describe(value)}")
+    raise BadValue(
+        _("expected text, got {what}").format(what=describe(value)), "wrong-type", _("quote it")
+    )
 
 
 # Control characters never belong in a record: git's output that `history` reads is split
@@ -116,13 +158,18 @@ def one_line(value: str) -> str:
     if found is None:
         return value
     ch = found.group()
-    if ch in "\t\n\r":
-        what = "a tab" if ch == "\t" else "a line break"
-        raise ValueError(
-            f"control character {control_char(ch)} ({what}) is not allowed: "
+    if ch == "\t":
+        message = _(
+            "control character {char} (a tab) is not allowed: this field is one line of text"
+        )
+    elif ch in "\n\r":
+        message = _(
+            "control character {char} (a line break) is not allowed: "
             "this field is one line of text"
         )
-    raise ValueError(f"control character {control_char(ch)} is not allowed in text")
+    else:
+        message = _("control character {char} is not allowed in text")
+    raise BadValue(message.format(char=control_char(ch)), "control-char", _(CONTROL_HINT))
 
 
 def prose(value: str) -> str:
@@ -130,20 +177,23 @@ def prose(value: str) -> str:
     found = _CONTROL_IN_PROSE.search(value)
     if found is None:
         return value
-    raise ValueError(
-        f"control character {control_char(found.group())} is not allowed in text "
-        "(only tabs and line breaks are)"
+    raise BadValue(
+        _(
+            "control character {char} is not allowed in text (only tabs and line breaks are)"
+        ).format(char=control_char(found.group())),
+        "control-char",
+        _(CONTROL_HINT),
     )
 
 
 def describe(value: Any) -> str:
     """What a value is, in words, for a message (never the value: it may be sensitive)."""
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return type(value).__name__
 
 
@@ -175,7 +225,13 @@ IsoDate = Annotated[
 def positive(amount: Decimal) -> Decimal:
     """An amount given (a grant, a donation) is more than nothing."""
     if amount <= 0:
-        raise ValueError(f"an amount given must be more than 0.00, not {amount:.2f}")
+        raise BadValue(
+            _("an amount given must be more than 0.00, not {amount}").format(
+                amount=f"{amount:.2f}"
+            ),
+            "zero-amount",
+            _("write the amount given; cancel or delete help that gives nothing"),
+        )
     return amount
 
 
@@ -225,8 +281,10 @@ def parse_fund(value: Any) -> str:
     text = parse_text(value)
     if text in FIXED_FUNDS or CAMPAIGN_FUND_RE.match(text):
         return text
-    raise ValueError(
-        f"unknown fund {text!r}: use union, higher_union, employer or campaign:DC-YYYY-NN"
+    raise BadValue(
+        _("unknown fund {value}: use union, higher_union, employer or campaign:DC-YYYY-NN").format(
+            value=repr(text)
+        )
     )
 
 

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from hardship_cli.domain.model import Case, Grant
+from hardship_cli.i18n import _
 from hardship_cli.load import cache
 from hardship_cli.load.checks import NO_CHECKS, ConfiguredChecks
 from hardship_cli.load.files import FileEntry, Folder, Source, unloaded_key
@@ -196,7 +197,7 @@ class _Loading:
             # Called once any worker process exists: a fork must not copy the bar's thread.
             if show and not started[0]:
                 assert progress is not None
-                progress.start(len(misses), "reading records")
+                progress.start(len(misses), _("reading records"))
                 started[0] = True
 
         entries, chosen, stats = self.files, self.chosen, self.stats

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 LEGACY_DIR = ".hardship-cache"  # under the root, before format 4: never read, cleared
@@ -221,9 +222,13 @@ def clear(root: Path) -> Cleared:
 
 def _cannot_remove(path: Path, exc: OSError) -> UsageError:
     return UsageError(
-        f"cannot remove the parse cache {path}: {exc.strerror or type(exc).__name__}",
-        "remove it by hand, or run with --no-cache (the cache is never needed for a correct"
-        " answer)",
+        _("cannot remove the parse cache {path}: {reason}").format(
+            path=path, reason=exc.strerror or type(exc).__name__
+        ),
+        _(
+            "remove it by hand, or run with --no-cache (the cache is never needed for a "
+            "correct answer)"
+        ),
     )
 
 

@@ -25,11 +25,10 @@ from hardship_cli.load.rapidyaml import (
     ryml,
     ryml_c,
 )
-from hardship_cli.load.strict import MAX_DEPTH, Lines, ParseResult
+from hardship_cli.load.strict import MAX_DEPTH, Lines, ParseResult, duplicate_key
 from hardship_cli.problems import Problem
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_DUPLICATE_HINT = "keep one of them; YAML would silently keep only the last"
 
 
 class Fallback(Exception):
@@ -221,15 +220,7 @@ class Walk:
             self._at = offset
             line = self._line
             if key in first_line:
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        line,
-                        "duplicate-key",
-                        f"key `{key}` appears twice (first on line {first_line[key]})",
-                        _DUPLICATE_HINT,
-                    )
-                )
+                self.problems.append(duplicate_key(self.path, line, key, first_line[key]))
                 child = get_next(child)
                 continue
             first_line[key] = line

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from hardship_cli.i18n import _
 from hardship_cli.load import strict
 from hardship_cli.load.fast_json import REFERENCE, json_route, json_unsafe
 from hardship_cli.load.fast_walk import VIEW_OFFSET, Fallback, Walk
@@ -83,10 +84,12 @@ AVAILABLE = ryml is not None and VIEW_OFFSET is not None
 def describe() -> str:
     """Which parser reads records, for --verbose."""
     if AVAILABLE:
-        return f"rapidyaml {ryml.version} (libyaml for files it cannot reproduce exactly)"  # type: ignore[union-attr]
+        return _("rapidyaml {version} (libyaml for files it cannot reproduce exactly)").format(
+            version=ryml.version  # type: ignore[union-attr]
+        )
     if ryml is None:
-        return "libyaml (PyYAML C); install the `fast` extra (rapidyaml) for a faster read"
-    return "libyaml (PyYAML C); rapidyaml is installed but this Python is not supported"
+        return _("libyaml (PyYAML C); install the `fast` extra (rapidyaml) for a faster read")
+    return _("libyaml (PyYAML C); rapidyaml is installed but this Python is not supported")
 
 
 def parse(raw: bytes, path: str) -> ParseResult:

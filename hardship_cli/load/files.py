@@ -13,12 +13,28 @@ from pydantic import BaseModel, ValidationError
 
 from hardship_cli.domain.kinds import ID_YEAR_RE, KINDS, PREFIX_TO_KIND
 from hardship_cli.domain.model import Budget, Campaign, Case, Config, Grant, Record, Visit
+from hardship_cli.i18n import N_, _
 from hardship_cli.load import strict
 from hardship_cli.load.errors import problem_from_error
-from hardship_cli.load.odd_files import SYMLINK, OddFile, odd_kind, open_regular, read_open
+from hardship_cli.load.odd_files import A_LINK, SYMLINK, OddFile, odd_kind, open_regular, read_open
 from hardship_cli.problems import ConfigError, Problem
 
 CONFIG_FILE = "hardship.yaml"
+
+# A record in the folder of another kind: what its ID says it is (by kind).
+_IS_A = {
+    "case": N_("{id} is a case, but this file is in the {folder} folder"),
+    "grant": N_("{id} is a grant, but this file is in the {folder} folder"),
+    "campaign": N_("{id} is a donation drive, but this file is in the {folder} folder"),
+    "visit": N_("{id} is a visit, but this file is in the {folder} folder"),
+}
+# A record of a kind filed by year, sitting directly in its kind's folder (by kind).
+_IN_YEAR_FOLDER = {
+    "case": N_("a case file belongs in a year folder, not directly in {folder}/"),
+    "grant": N_("a grant file belongs in a year folder, not directly in {folder}/"),
+    "campaign": N_("a donation drive file belongs in a year folder, not directly in {folder}/"),
+    "visit": N_("a visit file belongs in a year folder, not directly in {folder}/"),
+}
 
 # The model of each kind of record (its folder, prefix and IDs: ``domain.kinds``).
 RECORD_MODELS: dict[str, type[Record]] = {
@@ -52,8 +68,12 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
         if not (root / CONFIG_FILE).is_file():
             _refuse_odd_config(root / CONFIG_FILE)
             raise ConfigError(
-                f"{root}: no {CONFIG_FILE} here, so this is not a records root",
-                f"create one with `hardship init {root}`, or pass the right --root",
+                _("{root}: no {file} here, so this is not a records root").format(
+                    root=root, file=CONFIG_FILE
+                ),
+                _("create one with `hardship init {root}`, or pass the right --root").format(
+                    root=root
+                ),
             )
         return root
     env = os.environ.get("HARDSHIP_ROOT")
@@ -67,8 +87,10 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     if (demo / CONFIG_FILE).is_file():
         return demo
     raise ConfigError(
-        f"no records root found (no {CONFIG_FILE} in {here} or above, nor in ./records)",
-        "pass --root PATH, set HARDSHIP_ROOT, or create a root with `hardship init PATH`",
+        _("no records root found (no {file} in {here} or above, nor in ./records)").format(
+            file=CONFIG_FILE, here=here
+        ),
+        _("pass --root PATH, set HARDSHIP_ROOT, or create a root with `hardship init PATH`"),
     )
 
 
@@ -128,7 +150,9 @@ def read_config(root: Path) -> tuple[Config | None, Source, list[Problem], bytes
     except OddFile as exc:
         raise ConfigError(exc.message, exc.hint) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        raise ConfigError(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     parsed = strict.parse(raw, CONFIG_FILE)
     source = Source(CONFIG_FILE, parsed.lines)
     if parsed.problems:
@@ -210,14 +234,14 @@ def _record_names(
     except (FileNotFoundError, NotADirectoryError):
         return [], [], []
     links = [
-        _odd_problem(f"{rel}/{n}", "a symbolic link", SYMLINK, not n.endswith(YAML_SUFFIXES))
+        _odd_problem(f"{rel}/{n}", A_LINK, SYMLINK, not n.endswith(YAML_SUFFIXES))
         for n, _is_dir, is_link in found
         if is_link
     ]
     files = [
         n for n, is_dir, is_link in found if not (is_dir or is_link) and n.endswith(YAML_SUFFIXES)
     ]
-    return files, [n for n, is_dir, _ in found if is_dir], links
+    return files, [n for n, is_dir, _link in found if is_dir], links
 
 
 def _odd_problem(rel: str, what: str, code: str, folder: bool) -> Problem:
@@ -254,7 +278,9 @@ def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
         problems.extend(links)
         if by_year:
             for sub in subs:
-                inner, _, _ = _record_names(base / sub, f"{name}/{sub}", with_folders=False)
+                inner, _subs, _links = _record_names(
+                    base / sub, f"{name}/{sub}", with_folders=False
+                )
                 folders.append(Folder(f"{name}/{sub}", str(base / sub), kind, sub, inner))
             for file in files:
                 problems.append(
@@ -262,8 +288,8 @@ def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
                         f"{name}/{file}",
                         None,
                         "wrong-folder",
-                        f"a {kind} file belongs in a year folder, not directly in {name}/",
-                        f"move it to {name}/YEAR/{file}",
+                        _(_IN_YEAR_FOLDER[kind]).format(folder=name),
+                        _("move it to {place}").format(place=f"{name}/YEAR/{file}"),
                     )
                 )
         if files:
@@ -272,7 +298,7 @@ def scan_folders(root: Path) -> tuple[list[Folder], list[Problem]]:
     if odd is not None:
         problems.append(odd)
     else:
-        budgets, _, _ = _record_names(root / "budgets", "budgets", with_folders=False)
+        budgets, _subs, _links = _record_names(root / "budgets", "budgets", with_folders=False)
         if budgets:
             folders.append(Folder("budgets", str(root / "budgets"), "budget", None, budgets))
     return folders, problems
@@ -318,8 +344,12 @@ def load_file(
                 entry.rel,
                 source.line("year"),
                 "id-mismatch",
-                f"the file is named {stem} but its year is {record.year}",
-                f"rename the file to {record.year}.yaml, or correct the year",
+                _("the file is named {stem} but its year is {year}").format(
+                    stem=stem, year=record.year
+                ),
+                _("rename the file to {file}, or correct the year").format(
+                    file=f"{record.year}.yaml"
+                ),
             )
         )
     return record, source, problems
@@ -341,9 +371,8 @@ def _id_place_problems(
                     entry.rel,
                     source.line("id"),
                     "wrong-folder",
-                    f"{record_id} is a {true_kind}, but this file is in the "
-                    f"{entry.kind}s folder",
-                    f"move it to {folder}/",
+                    _(_IS_A[true_kind]).format(id=record_id, folder=KINDS[entry.kind].folder),
+                    _("move it to {place}").format(place=f"{folder}/"),
                 )
             )
             return problems, True
@@ -354,9 +383,12 @@ def _id_place_problems(
                     entry.rel,
                     source.line("id"),
                     "wrong-folder",
-                    f"{record_id} belongs to {match.group(2)}, but the file is in "
-                    f"{folder}/{entry.folder_year}/",
-                    f"move it to {folder}/{match.group(2)}/{record_id}.yaml",
+                    _("{id} belongs to {year}, but the file is in {place}").format(
+                        id=record_id, year=match.group(2), place=f"{folder}/{entry.folder_year}/"
+                    ),
+                    _("move it to {place}").format(
+                        place=f"{folder}/{match.group(2)}/{record_id}.yaml"
+                    ),
                 )
             )
     if record_id != stem:
@@ -365,8 +397,8 @@ def _id_place_problems(
                 entry.rel,
                 source.line("id"),
                 "id-mismatch",
-                f"the file is named {stem} but its id is {record_id}",
-                f"rename the file to {record_id}.yaml, or correct the id",
+                _("the file is named {stem} but its id is {id}").format(stem=stem, id=record_id),
+                _("rename the file to {file}, or correct the id").format(file=f"{record_id}.yaml"),
             )
         )
     return problems, False

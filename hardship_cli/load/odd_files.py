@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import Problem, Refused, os_error
 
 
@@ -18,35 +19,56 @@ class OddFile(Refused):
     """A name where a record or a folder of records belongs that is not a regular file or
     a real folder: a symbolic link, a named pipe, a device, a socket. It is never read
     (a pipe would hang the command; a link reads, and lets casework write, wherever it
-    points, outside the root and out of git's sight), and never followed."""
+    points, outside the root and out of git's sight), and never followed.
+
+    `what` is one of the marked English words of `odd_kind` (said in the terminal's
+    language in the messages)."""
 
     def __init__(self, path: str, what: str, code: str, writing: bool = False) -> None:
-        done = "nothing was written" if writing else "it was not read"
-        super().__init__(f"{path} is {what}; {done}", _ODD_HINTS[code])
+        if writing:
+            message = _("{path} is {what}; nothing was written")
+        else:
+            message = _("{path} is {what}; it was not read")
+        super().__init__(message.format(path=path, what=_(what)), _(_ODD_HINTS[code]))
         self.what = what
         self.code = code
 
     def problem(self, rel: str, folder: bool = False) -> Problem:
         """The problem `validate` reports at the odd name."""
-        kind = "folder" if folder else "file"
-        if self.code == SYMLINK:
-            message = (
-                f"the {kind} is a symbolic link; records are read only from real {kind}s "
+        if self.code == SYMLINK and folder:
+            message = _(
+                "the folder is a symbolic link; records are read only from real folders "
                 "inside the root, never through a link"
             )
+        elif self.code == SYMLINK:
+            message = _(
+                "the file is a symbolic link; records are read only from real files "
+                "inside the root, never through a link"
+            )
+        elif folder:
+            message = _("this is {what}, not a folder of records; it was not read")
         else:
-            holds = "a folder of records" if folder else "a record file"
-            message = f"this is {self.what}, not {holds}; it was not read"
-        return Problem(rel, None, self.code, message, _ODD_HINTS[self.code])
+            message = _("this is {what}, not a record file; it was not read")
+        return Problem(
+            rel, None, self.code, message.format(what=_(self.what)), _(_ODD_HINTS[self.code])
+        )
 
 
 SYMLINK = "symlink"
 NOT_A_FILE = "not-a-file"
 _ODD_HINTS = {
-    SYMLINK: "put the real file or folder here in place of the link (git keeps a link as "
-    "a link, so the records it points to are not in the repository)",
-    NOT_A_FILE: "delete it; a record is a regular YAML file",
+    SYMLINK: N_(
+        "put the real file or folder here in place of the link (git keeps a link as "
+        "a link, so the records it points to are not in the repository)"
+    ),
+    NOT_A_FILE: N_("delete it; a record is a regular YAML file"),
 }
+# What an odd file is, in words (odd_kind).
+A_LINK = N_("a symbolic link")
+A_PIPE = N_("a named pipe (FIFO)")
+A_SOCKET = N_("a socket")
+A_DEVICE = N_("a device")
+NOT_REGULAR = N_("not a regular file")
 # Whatever the file is, opening it neither waits (a pipe with no writer), nor follows a
 # link, nor makes a terminal ours.
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
@@ -58,12 +80,12 @@ def odd_kind(mode: int) -> tuple[str, str] | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     if stat.S_ISLNK(mode):
-        return "a symbolic link", SYMLINK
+        return A_LINK, SYMLINK
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)", NOT_A_FILE
+        return A_PIPE, NOT_A_FILE
     if stat.S_ISSOCK(mode):
-        return "a socket", NOT_A_FILE
-    return "a device", NOT_A_FILE
+        return A_SOCKET, NOT_A_FILE
+    return A_DEVICE, NOT_A_FILE
 
 
 def open_regular(path: Path | str) -> tuple[int, os.stat_result]:
@@ -76,7 +98,7 @@ def open_regular(path: Path | str) -> tuple[int, os.stat_result]:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
-            raise OddFile(os.fspath(path), "a symbolic link", SYMLINK) from None
+            raise OddFile(os.fspath(path), A_LINK, SYMLINK) from None
         try:  # a socket cannot be opened at all (ENXIO): say what it is
             odd = odd_kind(os.lstat(path).st_mode)
         except OSError:
@@ -89,7 +111,7 @@ def open_regular(path: Path | str) -> tuple[int, os.stat_result]:
         if not stat.S_ISREG(info.st_mode):
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError(errno.EISDIR, "is a folder", os.fspath(path))
-            what, code = odd_kind(info.st_mode) or ("not a regular file", NOT_A_FILE)
+            what, code = odd_kind(info.st_mode) or (NOT_REGULAR, NOT_A_FILE)
             raise OddFile(os.fspath(path), what, code)
     except BaseException:
         os.close(fd)

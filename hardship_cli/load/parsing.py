@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from hardship_cli.domain.model import Case, Grant
+from hardship_cli.i18n import _, ngettext
 from hardship_cli.load import cache, fastyaml, rapidyaml, strict
 from hardship_cli.load.checks import CheckOfRecord
 from hardship_cli.load.files import RECORD_MODELS, FileEntry, load_file
@@ -61,18 +62,31 @@ class LoadStats:
     cache_used: bool = True
 
     def describe(self) -> str:
+        """One line for --verbose: how many files, from the cache or parsed, how fast."""
         parsed = self.fast + self.reference
-        parts = [f"{self.files} files"]
+        files = ngettext("{n} file", "{n} files", self.files).format(n=self.files)
         if self.cache_used:
-            parts.append(f"{self.cached} from the cache")
+            cached = _("{n} from the cache").format(n=self.cached)
         else:
-            parts.append("cache not used")
-        if parsed:
-            how = f"{parsed} parsed: {self.fast} by rapidyaml, {self.reference} by libyaml"
-            if self.processes > 1:
-                how += f", in {self.processes} processes"
-            parts.append(how)
-        return f"read {', '.join(parts)} in {self.seconds:.2f} s (parser: {self.mode})"
+            cached = _("cache not used")
+        seconds = f"{self.seconds:.2f}"
+        if not parsed:
+            return _("read {files}, {cached} in {seconds} s (parser: {mode})").format(
+                files=files, cached=cached, seconds=seconds, mode=self.mode
+            )
+        if self.processes > 1:
+            how = _(
+                "{parsed} parsed: {fast} by rapidyaml, {reference} by libyaml, in {processes} "
+                "processes"
+            )
+        else:
+            how = _("{parsed} parsed: {fast} by rapidyaml, {reference} by libyaml")
+        how = how.format(
+            parsed=parsed, fast=self.fast, reference=self.reference, processes=self.processes
+        )
+        return _("read {files}, {cached}, {how} in {seconds} s (parser: {mode})").format(
+            files=files, cached=cached, how=how, seconds=seconds, mode=self.mode
+        )
 
 
 def mode() -> str:
@@ -114,7 +128,12 @@ def read_keyed(file: str) -> tuple[bytes, tuple[int, int] | bool]:
 def unreadable(entry: FileEntry, exc: OSError | OddFile) -> Problem:
     if isinstance(exc, OddFile):
         return exc.problem(entry.rel)
-    return Problem(entry.rel, None, "unreadable", f"cannot read the file: {exc.strerror}")
+    return Problem(
+        entry.rel,
+        None,
+        "unreadable",
+        _("cannot read the file: {reason}").format(reason=exc.strerror),
+    )
 
 
 # (index, (record, lines or None, marshalled lines, problems, done, key)); `done`: for a

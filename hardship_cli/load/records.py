@@ -23,6 +23,7 @@ from hardship_cli.domain.model import (
     GrantFacts,
     Visit,
 )
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.problems import Problem
 
@@ -285,8 +286,8 @@ def add_record(
                 source.path,
                 source.line("id") if not isinstance(record, Budget) else source.line("year"),
                 "duplicate-id",
-                f"{key} is also defined in {first_seen[key]}",
-                "two records may not share an ID (two clones merged?): renumber one of them",
+                _("{id} is also defined in {path}").format(id=key, path=first_seen[key]),
+                _("two records may not share an ID (two clones merged?): renumber one of them"),
             )
         )
         return

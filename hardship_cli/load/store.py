@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hardship_cli.i18n import _
 from hardship_cli.load import defaults
 from hardship_cli.load.bulk import load_into
 from hardship_cli.load.checks import PerRecordChecks
@@ -61,4 +62,9 @@ def refuse_odd_place(records: Records, rel: str) -> None:
         if problem.code in (SYMLINK, NOT_A_FILE) and (
             rel == problem.path or rel.startswith(problem.path + "/")
         ):
-            raise Refused(f"{problem.path}: {problem.message}; nothing was written", problem.hint)
+            raise Refused(
+                _("{path}: {problem}; nothing was written").format(
+                    path=problem.path, problem=problem.message
+                ),
+                problem.hint,
+            )

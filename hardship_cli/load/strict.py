@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import Problem
 
 if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - checked in tests
@@ -26,7 +27,7 @@ Lines = dict[tuple[Any, ...], int]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
-_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+_TOO_DEEP = N_("nested more than {depth} levels deep")
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -35,6 +36,49 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
     _STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")
 )
+# What libyaml says most often of a text that is not YAML, in words for the terminal's
+# language (anything else it says is shown as it said it).
+_LIBYAML_SAYS = {
+    "mapping values are not allowed in this context": N_("a `key: value` is not allowed here"),
+    "could not find expected ':'": N_("a `:` is missing after the key"),
+    "did not find expected key": N_("a key was expected here"),
+    "did not find expected '-' indicator": N_("a list item (`- ...`) was expected here"),
+    "did not find expected ',' or ']'": N_("a list in `[...]` is not closed with `]`"),
+    "did not find expected ',' or '}'": N_("a mapping in `{...}` is not closed with `}`"),
+    "did not find expected node content": N_("a value was expected here"),
+    "found character that cannot start any token": N_(
+        "a character that cannot start a value (quote the value; indent with spaces, not tabs)"
+    ),
+    "found unexpected end of stream": N_(
+        "the file ends in the middle of a value (a quote left open?)"
+    ),
+    "found unknown escape character": N_(
+        "an unknown escape after a backslash (use single quotes)"
+    ),
+    "found undefined alias": N_("an alias (*name) with no anchor"),
+    "second occurrence": N_("an anchor (&name) given twice"),
+    "but found another document": N_("a second document (---) in one file"),
+}
+
+
+def too_deep() -> str:
+    return _(_TOO_DEEP).format(depth=MAX_DEPTH)
+
+
+def duplicate_key(path: str, line: int, key: str, first: int) -> Problem:
+    """A key given twice in one mapping (both parsers say it in the same words)."""
+    return Problem(
+        path,
+        line,
+        "duplicate-key",
+        _("key `{key}` appears twice (first on line {first})").format(key=key, first=first),
+        _("keep one of them; YAML would silently keep only the last"),
+    )
+
+
+def _yaml_says(what: str) -> str:
+    said = _LIBYAML_SAYS.get(what)
+    return _(said) if said is not None else what
 
 
 class ParseResult:
@@ -69,8 +113,10 @@ def screen(raw: bytes, path: str) -> ParseResult | str:
                 path,
                 None,
                 "too-large",
-                f"file is {len(raw):,} bytes; a record is never larger than {MAX_FILE_BYTES:,}",
-                "split it, or check that it is really a record",
+                _("file is {size} bytes; a record is never larger than {limit}").format(
+                    size=f"{len(raw):,}", limit=f"{MAX_FILE_BYTES:,}"
+                ),
+                _("split it, or check that it is really a record"),
             )
         )
         return ParseResult(None, {}, problems)
@@ -85,14 +131,16 @@ def screen(raw: bytes, path: str) -> ParseResult | str:
                 path,
                 line,
                 "not-utf8",
-                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                "save the file as UTF-8 (from GBK: iconv -f GBK -t UTF-8)",
+                _("file is not UTF-8 (byte {byte} at offset {offset})").format(
+                    byte=f"0x{raw[exc.start]:02x}", offset=exc.start
+                ),
+                _("save the file as UTF-8 (from GBK: iconv -f GBK -t UTF-8)"),
             )
         )
         return ParseResult(None, {}, problems)
     if "\x00" in text:
         problems.append(
-            Problem(path, None, "not-yaml", "file holds NUL bytes; it is not a YAML text")
+            Problem(path, None, "not-yaml", _("file holds NUL bytes; it is not a YAML text"))
         )
         return ParseResult(None, {}, problems)
     if not _surely_holds_content(text) and (
@@ -103,7 +151,13 @@ def screen(raw: bytes, path: str) -> ParseResult | str:
         )
     ):
         problems.append(
-            Problem(path, 1, "empty-file", "file is empty", "write the record, or delete the file")
+            Problem(
+                path,
+                1,
+                "empty-file",
+                _("file is empty"),
+                _("write the record, or delete the file"),
+            )
         )
         return ParseResult(None, {}, problems)
     return text
@@ -132,29 +186,33 @@ def compose(text: str, path: str) -> ParseResult:
         mark = exc.problem_mark or exc.context_mark
         # libyaml may point one past the last line when the file ends mid-value.
         where = min(mark.line + 1, text.count("\n") + 1) if mark is not None else None
-        what = exc.problem or exc.context or "not valid YAML"
+        what = exc.problem or exc.context
         if what == _LIBYAML_TOO_DEEP:
             # libyaml stops at its own limit (1,000 levels) before our walker sees the
             # tree: the same problem as past ours.
-            problems.append(Problem(path, where, "too-deep", _TOO_DEEP))
+            problems.append(Problem(path, where, "too-deep", too_deep()))
             return ParseResult(None, {}, problems)
         problems.append(
             Problem(
                 path,
                 where,
                 "not-yaml",
-                f"not valid YAML: {what}",
-                "check the indentation and quoting on this line and the one above",
+                _("not valid YAML: {what}").format(what=_yaml_says(what))
+                if what
+                else _("not valid YAML"),
+                _("check the indentation and quoting on this line and the one above"),
             )
         )
         return ParseResult(None, {}, problems)
     except yaml.YAMLError as exc:
-        problems.append(Problem(path, None, "not-yaml", f"not valid YAML: {exc}"))
+        problems.append(
+            Problem(path, None, "not-yaml", _("not valid YAML: {what}").format(what=exc))
+        )
         return ParseResult(None, {}, problems)
     finally:
         loader.dispose()
     if node is None:
-        problems.append(Problem(path, 1, "empty-file", "file is empty"))
+        problems.append(Problem(path, 1, "empty-file", _("file is empty")))
         return ParseResult(None, {}, problems)
     if not isinstance(node, yaml.MappingNode):
         problems.append(
@@ -162,20 +220,16 @@ def compose(text: str, path: str) -> ParseResult:
                 path,
                 node.start_mark.line + 1,
                 "not-mapping",
-                f"a record is a mapping of keys to values, not {_node_kind(node)}",
-                "start the file with `id: ...` and one `key: value` per line",
+                _("a record is a mapping of keys to values, not a list")
+                if isinstance(node, yaml.SequenceNode)
+                else _("a record is a mapping of keys to values, not a single value"),
+                _("start the file with `id: ...` and one `key: value` per line"),
             )
         )
         return ParseResult(None, {}, problems)
     walker = _Walker(path, problems)
     data = walker.mapping(node, (), 0)
     return ParseResult(data, walker.lines, problems)
-
-
-def _node_kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return "a single value"
 
 
 class _Walker:
@@ -192,7 +246,7 @@ class _Walker:
 
     def value(self, node: yaml.Node, where: tuple[Any, ...], depth: int) -> Any:
         if depth > MAX_DEPTH:
-            self.problem(node, "too-deep", _TOO_DEEP)
+            self.problem(node, "too-deep", too_deep())
             return None
         ident = id(node)
         if ident in self.seen:
@@ -205,8 +259,8 @@ class _Walker:
                         self.path,
                         line,
                         "alias",
-                        "YAML anchors and aliases (&name / *name) are not allowed in records",
-                        "write the value out in full where it is used",
+                        _("YAML anchors and aliases (&name / *name) are not allowed in records"),
+                        _("write the value out in full where it is used"),
                     )
                 )
             return None
@@ -217,14 +271,14 @@ class _Walker:
             return self.mapping(node, where, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _STD + "seq":
-                self.problem(node, "tag", f"tag {node.tag} is not allowed in records")
+                self.problem(node, "tag", _tag_refused(node.tag))
             items = []
             for index, item in enumerate(node.value):
                 here = (*where, index)
                 self.lines[here] = item.start_mark.line + 1
                 items.append(self.value(item, here, depth + 1))
             return items
-        self.problem(node, "not-yaml", "unexpected YAML node")  # pragma: no cover
+        self.problem(node, "not-yaml", _("unexpected YAML node"))  # pragma: no cover
         return None
 
     def scalar(self, node: yaml.ScalarNode) -> str | None:
@@ -232,17 +286,14 @@ class _Walker:
         if tag not in _SCALAR_TAGS:
             if tag == _STD + "merge":
                 self.problem(
-                    node,
-                    "merge-key",
-                    "YAML merge keys (<<) are not allowed in records",
-                    "write the keys out in full",
+                    node, "merge-key", _merge_key_refused(), _("write the keys out in full")
                 )
             else:
                 self.problem(
                     node,
                     "tag",
-                    f"tag {tag} is not allowed in records",
-                    "remove the tag; values are typed by the record's schema",
+                    _tag_refused(tag),
+                    _("remove the tag; values are typed by the record's schema"),
                 )
             return None
         value: str = node.value
@@ -253,36 +304,38 @@ class _Walker:
     def mapping(self, node: yaml.MappingNode, where: tuple[Any, ...], depth: int) -> Any:
         self.seen.add(id(node))
         if node.tag not in (_STD + "map",):
-            self.problem(node, "tag", f"tag {node.tag} is not allowed in records")
+            self.problem(node, "tag", _tag_refused(node.tag))
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "bad-key", "a key must be plain text, not a list or mapping")
+                self.problem(
+                    key_node, "bad-key", _("a key must be plain text, not a list or mapping")
+                )
                 continue
             if key_node.tag == _STD + "merge":
                 self.problem(
-                    key_node,
-                    "merge-key",
-                    "YAML merge keys (<<) are not allowed in records",
-                    "write the keys out in full",
+                    key_node, "merge-key", _merge_key_refused(), _("write the keys out in full")
                 )
                 continue
             key = key_node.value
             if key in first_line:
-                self.problem(
-                    key_node,
-                    "duplicate-key",
-                    f"key `{key}` appears twice (first on line {first_line[key]})",
-                    "keep one of them; YAML would silently keep only the last",
-                )
+                self.problems.append(duplicate_key(self.path, line, key, first_line[key]))
                 continue
             first_line[key] = line
             here = (*where, key)
             self.lines[here] = line
             result[key] = self.value(value_node, here, depth + 1)
         return result
+
+
+def _merge_key_refused() -> str:
+    return _("YAML merge keys (<<) are not allowed in records")
+
+
+def _tag_refused(tag: str) -> str:
+    return _("tag {tag} is not allowed in records").format(tag=tag)
 
 
 def container_line(lines: Lines, where: tuple[Any, ...]) -> int | None:
