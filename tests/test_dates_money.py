@@ -470,9 +470,9 @@ def test_an_overspent_fund_source_passes_with_the_override_and_is_marked(planned
     report = cli(planned, "validate", "--today", TODAY)
     assert report.code == 0  # passed by the override: a warning
     assert (
-        f"budgets/2026.yaml:{UNION_LINE}: fund-overspent warning fund source union 2026 is "
-        "overspent: planned 1,000.00, spent 0.00, committed 1,100.00, over by 100.00 (passed by "
-        f"override: {grant_id})"
+        f"budgets/2026.yaml:{UNION_LINE}: fund-overspent warning the fund source union budget in "
+        "2026 is overspent: planned 1,000.00, spent 0.00, committed 1,100.00, over by 100.00 "
+        f"(passed by override: {grant_id})"
     ) in report.out
 
 
@@ -487,8 +487,8 @@ def test_a_fund_source_overspent_by_hand_is_an_error_and_alerted(planned: Path) 
     report = cli(planned, "validate", "--today", TODAY)
     assert report.code == 1
     assert report.out.splitlines()[0] == (
-        f"budgets/2026.yaml:{UNION_LINE}: fund-overspent fund source union 2026 is overspent: "
-        "planned 700.00, spent 0.00, committed 800.00, over by 100.00"
+        f"budgets/2026.yaml:{UNION_LINE}: fund-overspent the fund source union budget in 2026 "
+        "is overspent: planned 700.00, spent 0.00, committed 800.00, over by 100.00"
     )
     for lang, alert in (("en", "Fund source spent beyond its plan: union budget"),
                         ("zh", "资金来源已超出预算安排: 工会经费")):  # fmt: skip

@@ -214,7 +214,7 @@ def test_grant_to_a_case_in_intake(root: Root):
                            "on: 2026-02-02": "on: 2026-01-21", "on: 2026-02-05": "on: 2026-01-22"})
     assert run(status_rules.grant_help_only_to_filed, root) == [
         ("grants/2026/GR-2026-0002.yaml", 2, "not-filed", "error",
-         "GR-2026-0002 (medical) was proposed on 2026-01-10 for HS-2026-0001, but its file "
+         "GR-2026-0002 (medical relief) was proposed on 2026-01-10 for HS-2026-0001, but its file "
          "was approved on 2026-01-20")
     ]
 
@@ -231,7 +231,7 @@ def test_grant_after_the_file_was_closed(root: Root):
                  "closed: {on: 2026-01-31, reason: out_of_hardship}")
     assert run(status_rules.grant_help_only_to_filed, root) == [
         (GRANT, 2, "not-filed", "error",
-         "GR-2026-0001 (medical) was proposed on 2026-02-01 for HS-2026-0001, but its file "
+         "GR-2026-0001 (medical relief) was proposed on 2026-02-01 for HS-2026-0001, but its file "
          "was closed on 2026-01-31")
     ]
 
@@ -277,8 +277,8 @@ def test_level_disagrees_with_income(root: Root):
     root.replace(CASE, "household_monthly: 2100.00", "household_monthly: 3600.00")
     assert run(tiers.level_matches_income, root) == [
         (CASE, 24, "tier-mismatch", "warning",
-         "HS-2026-0001 is deep, but its per-capita income 1,000.00 against the standard "
-         "800.00 (from 2026-01-01) makes it relative")
+         "HS-2026-0001 is deep hardship, but its per-capita income 1,000.00 against the "
+         "standard 800.00 (from 2026-01-01) makes it relative hardship")
     ]
 
 
@@ -289,8 +289,8 @@ def test_standard_in_force_on_the_filing_date(root: Root):
     assert run(tiers.level_matches_income, root) == []
     root.replace(CASE, "filed: {by: 李明, on: 2026-01-05}", "filed: {by: 李明, on: 2025-12-20}")
     assert [r[4] for r in run(tiers.level_matches_income, root)] == [
-        "HS-2026-0001 is deep, but its per-capita income 750.00 against the standard 700.00 "
-        "(from 2025-01-01) makes it relative"
+        "HS-2026-0001 is deep hardship, but its per-capita income 750.00 against the standard "
+        "700.00 (from 2025-01-01) makes it relative hardship"
     ]
 
 
@@ -329,8 +329,8 @@ def test_budget_line_overdrawn(root: Root):
     root.replace("budgets/2026.yaml", "medical: 40000.00", "medical: 1000.00")
     assert run(budgets.budget_lines_not_overdrawn, root) == [
         ("budgets/2026.yaml", 5, "budget-overdrawn", "error",
-         "budget line medical 2026 is overdrawn: allocated 1,000.00, spent 1,500.00, "
-         "committed 0.00, over by 500.00")
+         "the budget line for medical relief in 2026 is overdrawn: allocated 1,000.00, "
+         "spent 1,500.00, committed 0.00, over by 500.00")
     ]
 
 
@@ -338,8 +338,8 @@ def test_fund_source_overspent(root: Root):
     root.replace("budgets/2026.yaml", "union: 80000.00", "union: 1000.00")
     assert run(budgets.fund_sources_not_overspent, root) == [
         ("budgets/2026.yaml", 9, "fund-overspent", "error",
-         "fund source union 2026 is overspent: planned 1,000.00, spent 1,500.00, committed "
-         "0.00, over by 500.00")
+         "the fund source union budget in 2026 is overspent: planned 1,000.00, spent "
+         "1,500.00, committed 0.00, over by 500.00")
     ]
     # Within its plan (1,500.00 planned, 1,500.00 spent), it passes.
     root.replace("budgets/2026.yaml", "union: 1000.00", "union: 1500.00")
@@ -350,7 +350,7 @@ def test_help_in_a_year_without_budget(root: Root):
     root.remove("budgets/2026.yaml")
     assert run(budgets.budget_lines_not_overdrawn, root) == [
         ("budgets/2026.yaml", None, "no-budget", "error",
-         "1,500.00 of medical help was approved in 2026, which has no budget")
+         "1,500.00 of help (medical relief) was approved in 2026, which has no budget")
     ]
 
 
@@ -374,8 +374,8 @@ def test_per_case_year_cap(root: Root):
                            "on: 2026-02-05": "on: 2026-03-05"})
     assert run(budgets.caps_respected, root) == [
         ("grants/2026/GR-2026-0002.yaml", 4, "cap-exceeded", "error",
-         "HS-2026-0001 received 3,000.00 of medical help in 2026, over the cap of 2,500.00 a "
-         "household a year")
+         "HS-2026-0001 received 3,000.00 of help (medical relief) in 2026, over the cap of "
+         "2,500.00 a household a year")
     ]
 
 
@@ -402,7 +402,7 @@ def test_review_due_defaults_to_the_cycle(root: Root):
     root.replace(CASE, "review_due: 2027-01-20\n", "")
     assert run(reviews.reviews_not_overdue, root, date(2027, 1, 21)) == [
         (CASE, 2, "review-overdue", "warning",
-         "HS-2026-0001 was due for review on 2027-01-20 (1 days ago)")
+         "HS-2026-0001 was due for review on 2027-01-20 (1 day ago)")
     ]
 
 

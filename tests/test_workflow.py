@@ -404,6 +404,6 @@ def test_validate_reports_a_cap_broken_by_hand_as_approval_would_refuse_it(root:
     report = cli(root, "validate")
     assert report.code == 1
     assert (
-        f"cap-exceeded {case_id} received 5,500.00 of schooling help in 2026, over the cap of "
-        "5,000.00 a household a year"
+        f"cap-exceeded {case_id} received 5,500.00 of help (schooling grant) in 2026, over the "
+        "cap of 5,000.00 a household a year"
     ) in report.out

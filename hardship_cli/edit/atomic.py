@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hardship_cli.edit.roundtrip import apply_change, dump_tree, load_tree, record_tree
+from hardship_cli.i18n import _
 from hardship_cli.load.odd_files import OddFile, check_place, open_regular, read_open
 from hardship_cli.load.strict import ParseResult, parse
 from hardship_cli.problems import HardshipError, Refused, UsageError, os_error
@@ -113,8 +114,10 @@ def locked(lock_path: Path, timeout: float = 10.0, ignore: str | None = None) ->
                     raise
                 if time.monotonic() > deadline:
                     raise UsageError(
-                        f"another hardship command holds the lock {lock_path}",
-                        "wait for it to finish, then run the command again",
+                        _("another hardship command holds the lock {path}").format(
+                            path=lock_path
+                        ),
+                        _("wait for it to finish, then run the command again"),
                     ) from None
                 time.sleep(0.05)
         yield
@@ -139,13 +142,17 @@ def _linked(path: Path, lock_path: Path) -> UsageError:
     """The lock's folder or the lock is a link (or not a folder): never written through."""
     if path == lock_path.parent:
         return UsageError(
-            f"{path} is a link or not a folder; hardship keeps its lock in it and does"
-            " not write through a link",
-            f"make {path} a plain folder of the root (its schema/ files are in git)",
+            _(
+                "{path} is a link or not a folder; hardship keeps its lock in it and does "
+                "not write through a link"
+            ).format(path=path),
+            _("make {path} a plain folder of the root (its schema/ files are in git)").format(
+                path=path
+            ),
         )
     return UsageError(
-        f"{path} is a link; hardship does not write through a link",
-        f"remove {path}: hardship makes it itself",
+        _("{path} is a link; hardship does not write through a link").format(path=path),
+        _("remove {path}: hardship makes it itself").format(path=path),
     )
 
 
@@ -176,8 +183,8 @@ def _atomic_create(path: Path, data: bytes | str) -> None:
             os.link(tmp, path)
         except FileExistsError:
             raise UsageError(
-                f"{path.name} already exists; it was not overwritten",
-                "another command created it a moment ago: run this one again",
+                _("{name} already exists; it was not overwritten").format(name=path.name),
+                _("another command created it a moment ago: run this one again"),
             ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -240,8 +247,8 @@ class RecordFile:
             apply_change(tree, record_tree(old), record_tree(new), record_tree(new, only_set=True))
         except ValueError as exc:
             raise HardshipError(
-                f"{self.rel}: {exc}; nothing was written",
-                "run hardship validate and correct the file by hand",
+                _("{path}: {reason}; nothing was written").format(path=self.rel, reason=exc),
+                _("run hardship validate and correct the file by hand"),
             ) from None
         return dump_tree(tree)
 
@@ -267,7 +274,9 @@ class RecordFile:
         check_place(self.path, self.rel)
         if self.changed_on_disk():
             raise Refused(
-                f"{self.rel} changed on disk since it was read; it was not overwritten",
-                "someone else edited it: run the command again to act on their version",
+                _("{path} changed on disk since it was read; it was not overwritten").format(
+                    path=self.rel
+                ),
+                _("someone else edited it: run the command again to act on their version"),
             )
         atomic_write(self.path, text)

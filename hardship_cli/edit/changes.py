@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from hardship_cli.i18n import _
 from hardship_cli.load import fastyaml
 
 # Values shown in a history line; other fields are named, never shown (they may be
@@ -45,13 +46,13 @@ def describe_change(before: bytes | None, after: bytes | None) -> list[str]:
 def compare(before: bytes | None, after: bytes | None) -> Change:
     """What a commit did to a record's file: in words, which fields, the step dates."""
     if after is None:
-        return Change(["file deleted"], deleted=True)
+        return Change([_("file deleted")], deleted=True)
     new = fastyaml.parse(after, "new").data
     if before is None:
-        return Change(["created"], created=True, dates=_new_dates({}, new))
+        return Change([_("created")], created=True, dates=_new_dates({}, new))
     old = fastyaml.parse(before, "old").data
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return Change(["changed (the file did not parse as a record)"], {"?"})
+        return Change([_("changed (the file did not parse as a record)")], {"?"})
     changes: list[str] = []
     fields: set[str] = set()
     for key in _ordered_union(old, new):
@@ -105,15 +106,19 @@ def _compare(key: str, a: Any, b: Any, changes: list[str]) -> None:
         if lb[: len(la)] == la and len(lb) > len(la):
             changes.append(f"{key}: +{len(lb) - len(la)}")
         else:
-            changes.append(f"{key} changed")
+            changes.append(_("{field} changed").format(field=key))
     elif a is None:
-        changes.append(f"{key} added" + (f": {b}" if shown else ""))
+        changes.append(
+            _("{field} added: {value}").format(field=key, value=b)
+            if shown
+            else _("{field} added").format(field=key)
+        )
     elif b is None:
-        changes.append(f"{key} removed")
+        changes.append(_("{field} removed").format(field=key))
     elif shown and isinstance(a, str) and isinstance(b, str):
         changes.append(f"{key}: {a} -> {b}")
     else:
-        changes.append(f"{key} changed")
+        changes.append(_("{field} changed").format(field=key))
 
 
 def _ordered_union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

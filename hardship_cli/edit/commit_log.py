@@ -16,6 +16,7 @@ from pathlib import Path
 from hardship_cli.edit.commits import TRAILERS
 from hardship_cli.edit.gitrepo import last_words, run_git
 from hardship_cli.edit.signing import Signers
+from hardship_cli.i18n import _
 from hardship_cli.problems import HardshipError
 
 
@@ -69,7 +70,9 @@ def read_log(
     names = ["--name-status", "-M"] if files else []
     result = run_git([*extra, "log", "-z", f"--format={fmt}", *names, *args], top)
     if result.returncode != 0:
-        raise HardshipError(f"git log failed: {last_words(result)}")
+        raise HardshipError(
+            _("{step} failed: {said}").format(step="git log", said=last_words(result))
+        )
     tokens = result.stdout.split("\0")
     commits: list[Commit] = []
     i, n = 0, len(fields)

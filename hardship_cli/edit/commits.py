@@ -40,6 +40,7 @@ from hardship_cli.edit.gitrepo import (
     run_git,
 )
 from hardship_cli.edit.signing import is_fingerprint, signing_key_for
+from hardship_cli.i18n import N_, _, ngettext
 from hardship_cli.problems import ConfigError, HardshipError, Refused
 
 # The trailers of an action's commit (a program can query them).
@@ -123,10 +124,14 @@ class Pending:
         email = author.email or configured
         if not email:
             raise ConfigError(
-                f"git has no identity for {author.name}: hardship.yaml gives them no email "
-                "and git has no user.email; nothing was written",
-                f"add `email:` to {author.name} under officers in hardship.yaml "
-                "(or git config user.email ADDRESS)",
+                _(
+                    "git has no identity for {name}: hardship.yaml gives them no email and "
+                    "git has no user.email; nothing was written"
+                ).format(name=author.name),
+                _(
+                    "add `email:` to {name} under officers in hardship.yaml "
+                    "(or git config user.email ADDRESS)"
+                ).format(name=author.name),
             )
         env["GIT_AUTHOR_NAME"] = author.name
         env["GIT_AUTHOR_EMAIL"] = email
@@ -200,11 +205,11 @@ class Pending:
         if new:
             done = run_git(["rm", "--cached", "-q", "--ignore-unmatch", "--", *new], self.top)
             if done.returncode != 0:
-                left.append(f"git rm --cached failed: {last_words(done)}")
+                left.append(_step_failed("git rm --cached", last_words(done)))
         if old:
             done = run_git(["reset", "-q", "--", *old], self.top)
             if done.returncode != 0:
-                left.append(f"git reset failed: {last_words(done)}")
+                left.append(_step_failed("git reset", last_words(done)))
         for path, raw in self.before.items():
             if raw is None:
                 path.unlink(missing_ok=True)
@@ -215,20 +220,34 @@ class Pending:
     def _failed(self, step: str, result: subprocess.CompletedProcess[str]) -> Refused:
         left = self.restore()
         where = ", ".join(self.shown)
-        message = (
-            f"{step} failed, so the action was not recorded: {last_words(result)}\n"
-            f"{where} {'is' if len(self.shown) == 1 else 'are'} back as before; nothing changed"
-        )
+        count = len(self.shown)
         if left:
-            message += " in the files, but " + "; ".join(left)
-        return Refused(message, "correct what git says, then run the command again")
+            back = ngettext(
+                "{files} is back as before; nothing changed in the files, but {left}",
+                "{files} are back as before; nothing changed in the files, but {left}",
+                count,
+            ).format(files=where, left="; ".join(left))
+        else:
+            back = ngettext(
+                "{files} is back as before; nothing changed",
+                "{files} are back as before; nothing changed",
+                count,
+            ).format(files=where)
+        message = (
+            _("{step} failed, so the action was not recorded: {said}").format(
+                step=step, said=last_words(result)
+            )
+            + "\n"
+            + back
+        )
+        return Refused(message, _("correct what git says, then run the command again"))
 
 
 class GitFailed(HardshipError):
     """A git step of a commit failed: which step, and what git said."""
 
     def __init__(self, step: str, result: subprocess.CompletedProcess[str]) -> None:
-        super().__init__(f"{step} failed: {last_words(result)}")
+        super().__init__(_step_failed(step, last_words(result)))
         self.step = step
         self.result = result
 
@@ -238,7 +257,7 @@ def prepare(root: Path, paths: Iterable[Path]) -> Pending:
     as last committed (a hand edit is never swept into an officer's commit). Raises a plain
     error naming the cause; nothing has been written. Call `identify` once the acting
     officer is known, then `land`."""
-    top = require_repo(root, "this root keeps its audit trail in git; nothing was written")
+    top = require_repo(root, N_("this root keeps its audit trail in git; nothing was written"))
     files = [Path(p) for p in paths]
     rels = [os.path.relpath(p.resolve(), top.resolve()) for p in files]
     shown = [os.path.relpath(p.resolve(), root.resolve()) for p in files]
@@ -258,42 +277,64 @@ def check_can_commit(top: Path) -> None:
     args = [a for name in names for a in ("--git-path", name)]
     found = run_git(["rev-parse", *args], top)
     if found.returncode != 0:
-        raise HardshipError(f"git rev-parse failed: {last_words(found)}")
+        raise HardshipError(
+            _step_failed("git rev-parse", last_words(found))
+        )
     where = {name: top / line for name, line in zip(names, found.stdout.splitlines(), strict=False)}
     lock = where.get("index.lock")
     if lock is not None and lock.exists():
         raise Refused(
-            f"git's index is locked ({lock} exists): another git command is running, or one "
-            "was stopped halfway; nothing was written",
-            f"wait for it to finish; if no git command is running, delete {lock}",
+            _(
+                "git's index is locked ({lock} exists): another git command is running, or "
+                "one was stopped halfway; nothing was written"
+            ).format(lock=lock),
+            _("wait for it to finish; if no git command is running, delete {lock}").format(
+                lock=lock
+            ),
         )
-    doing = {
-        "MERGE_HEAD": ("a merge", "git commit to finish it, or git merge --abort"),
-        "rebase-merge": ("a rebase", "git rebase --continue or git rebase --abort"),
-        "rebase-apply": ("a rebase", "git rebase --continue or git rebase --abort"),
-        "CHERRY_PICK_HEAD": ("a cherry-pick", "git cherry-pick --continue or --abort"),
-        "REVERT_HEAD": ("a revert", "git revert --continue or --abort"),
-    }
-    for name, (what, how) in doing.items():
+    for name, (what, how) in _UNDER_WAY.items():
         path = where.get(name)
         if path is not None and path.exists():
             raise Refused(
-                f"{what} is in progress in {top}: an action cannot be committed on its own "
-                "during it; nothing was written",
-                f"finish or abandon it first ({how}), then run the command again",
+                _(
+                    "{what} is in progress in {top}: an action cannot be committed on its own "
+                    "during it; nothing was written"
+                ).format(what=_(what), top=top),
+                _("finish or abandon it first ({how}), then run the command again").format(
+                    how=_(how)
+                ),
             )
+
+
+# What git may have under way (the file that says so: what it is, how to end it).
+_UNDER_WAY = {
+    "MERGE_HEAD": (N_("a merge"), N_("git commit to finish it, or git merge --abort")),
+    "rebase-merge": (N_("a rebase"), N_("git rebase --continue or git rebase --abort")),
+    "rebase-apply": (N_("a rebase"), N_("git rebase --continue or git rebase --abort")),
+    "CHERRY_PICK_HEAD": (N_("a cherry-pick"), N_("git cherry-pick --continue or --abort")),
+    "REVERT_HEAD": (N_("a revert"), N_("git revert --continue or --abort")),
+}
+
+
+def _step_failed(step: str, said: str) -> str:
+    """`git add failed: what git said`, in the terminal's language."""
+    return _("{step} failed: {said}").format(step=step, said=said)
 
 
 def _not_as_committed(path: str, code: str) -> Refused:
     how = (
-        f"commit it (git add {path} && git commit) or move it out of the root"
+        _("commit it (git add {path} && git commit) or move it out of the root")
         if code == "??"
-        else f"look at it (git diff HEAD -- {path}); commit it (git commit {path}) or "
-        f"restore it (git checkout HEAD -- {path})"
-    )
+        else _(
+            "look at it (git diff HEAD -- {path}); commit it (git commit {path}) or "
+            "restore it (git checkout HEAD -- {path})"
+        )
+    ).format(path=path)
     return Refused(
-        f"{path} {describe_status(code)}: an action commits only its own change, so it "
-        "was refused; nothing was written",
+        _(
+            "{path} {state}: an action commits only its own change, so it was refused; "
+            "nothing was written"
+        ).format(path=path, state=describe_status(code)),
         how,
     )
 
@@ -307,14 +348,13 @@ def commit(
     top = repo_top(root)
     if top is None:
         said = (
-            "git is not installed"
+            _("git is not installed: the change is written but not committed, so it has no "
+              "audit trail (install git; git init the root)")
             if not git_installed()
-            else ("the records root is not inside a git repository")
+            else _("the records root is not inside a git repository: the change is written "
+                   "but not committed, so it has no audit trail (git init the root)")
         )
-        return None, (
-            f"warning: {said}: the change is written but not committed, so it has no audit "
-            "trail (install git; git init the root)"
-        )
+        return None, _("warning: {said}").format(said=said)
     files = [Path(p) for p in paths]
     rels = [os.path.relpath(p.resolve(), top.resolve()) for p in files]
     pending = Pending(top, files, rels, rels, {})
@@ -332,7 +372,8 @@ def commit(
 
 def _failed(rels: list[str], result: subprocess.CompletedProcess[str]) -> HardshipError:
     return HardshipError(
-        f"the change was written to {', '.join(rels)} but git did not commit it: "
-        f"{last_words(result)}",
-        "commit it by hand (git commit), with the same trailers, or undo it (git checkout)",
+        _("the change was written to {files} but git did not commit it: {said}").format(
+            files=", ".join(rels), said=last_words(result)
+        ),
+        _("commit it by hand (git commit), with the same trailers, or undo it (git checkout)"),
     )

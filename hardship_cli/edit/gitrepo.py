@@ -11,6 +11,7 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import ConfigError, HardshipError
 
 
@@ -50,27 +51,34 @@ def has_commits(top: Path) -> bool:
 
 def require_repo(root: Path, what: str) -> Path:
     """The top of the repository holding `root`; a plain error when git is missing or the
-    root is not in a repository (`what` says what could not be done)."""
+    root is not in a repository (`what` says what could not be done: a message marked
+    with `N_`, translated here; one translated already is shown as it is)."""
     if not git_installed():
         raise ConfigError(
-            f"git is not installed (no git on PATH): {what}",
-            "install git; to run a root without an audit trail on purpose, set "
-            "`git: {commit: false}` in hardship.yaml (or pass --no-commit)",
+            _("git is not installed (no git on PATH): {what}").format(what=_(what)),
+            _(
+                "install git; to run a root without an audit trail on purpose, set "
+                "`git: {{commit: false}}` in hardship.yaml (or pass --no-commit)"
+            ).format(),
         )
     top = repo_top(root)
     if top is None:
         raise ConfigError(
-            f"{root} is not inside a git repository: {what}",
-            "git init the root and commit it (hardship init does this); to run without an "
-            "audit trail on purpose, set `git: {commit: false}` in hardship.yaml (or pass "
-            "--no-commit)",
+            _("{root} is not inside a git repository: {what}").format(root=root, what=_(what)),
+            _(
+                "git init the root and commit it (hardship init does this); to run without "
+                "an audit trail on purpose, set `git: {{commit: false}}` in hardship.yaml "
+                "(or pass --no-commit)"
+            ).format(),
         )
     return top
 
 
 def last_words(result: subprocess.CompletedProcess[str], lines: int = 3) -> str:
     said = [ln.strip() for ln in (result.stderr or result.stdout).splitlines() if ln.strip()]
-    return " / ".join(said[-lines:]) if said else f"exit status {result.returncode}"
+    if said:
+        return " / ".join(said[-lines:])
+    return _("exit status {code}").format(code=result.returncode)
 
 
 def file_status(top: Path, rels: list[str]) -> dict[str, str]:
@@ -79,7 +87,7 @@ def file_status(top: Path, rels: list[str]) -> dict[str, str]:
         return {}
     done = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels], top)
     if done.returncode != 0:
-        raise HardshipError(f"git status failed: {last_words(done)}")
+        raise HardshipError(_("git status failed: {said}").format(said=last_words(done)))
     found: dict[str, str] = {}
     tokens = done.stdout.split("\0")
     i = 0
@@ -95,14 +103,25 @@ def file_status(top: Path, rels: list[str]) -> dict[str, str]:
     return found
 
 
+# How a file differs from its last commit, said of the file (`PATH is a new file ...`).
+_STATUS_WORDS = {
+    "new": N_("is a new file that was never committed"),
+    "deleted": N_("is deleted, and the deletion is not committed"),
+    "staged": N_("has changes staged in git but not committed"),
+    "changed": N_("was changed and the change is not committed"),
+}
+
+
 def describe_status(code: str) -> str:
+    """git's two-letter status of a file in words, in the terminal's language: what is
+    said of the file after its path."""
     if code == "??":
-        return "is a new file that was never committed"
+        return _(_STATUS_WORDS["new"])
     if "D" in code:
-        return "is deleted, and the deletion is not committed"
+        return _(_STATUS_WORDS["deleted"])
     if code[0] not in " ?" and code[1] == " ":
-        return "has changes staged in git but not committed"
-    return "was changed and the change is not committed"
+        return _(_STATUS_WORDS["staged"])
+    return _(_STATUS_WORDS["changed"])
 
 
 def has_changes(path: Path) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from hardship_cli.edit.changes import Change
 from hardship_cli.edit.commit_log import Commit
 from hardship_cli.edit.signing import Signers
+from hardship_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from hardship_cli.domain.model import Config
@@ -61,25 +62,31 @@ def judge(
 ) -> list[Flag]:
     """What is wrong with this commit's change to this record, if anything."""
     if not commit.has_trailers:
-        return [Flag("no-trailers", "no trailers: changed outside hardship (a hand edit)")]
+        return [Flag("no-trailers", _("no trailers: changed outside hardship (a hand edit)"))]
     flags: list[Flag] = []
     if commit.records and record_id not in commit.records:
         flags.append(
             Flag(
                 "other-record",
-                f"an action on {', '.join(commit.records)} that also changed {record_id}",
+                _("an action on {records} that also changed {id}").format(
+                    records=", ".join(commit.records), id=record_id
+                ),
             )
         )
     action = commit.action or ""
     if action == "init":
         # `hardship init` makes the repository's first commit, and only creates files.
         if commit.parents:
-            flags.append(Flag("action-change", "an init commit that is not the repository's first"))
+            flags.append(
+                Flag("action-change", _("an init commit that is not the repository's first"))
+            )
         elif not change.created:
-            flags.append(Flag("action-change", "an init commit that changed an existing record"))
+            flags.append(
+                Flag("action-change", _("an init commit that changed an existing record"))
+            )
         return flags
     if not commit.records:
-        flags.append(Flag("trailers", "no Record: trailer"))
+        flags.append(Flag("trailers", _("no Record: trailer")))
     flags += _judge_author(commit, config)
     flags += _judge_change(action, change)
     for day in change.dates:
@@ -87,7 +94,9 @@ def judge(
             flags.append(
                 Flag(
                     "dated-after-commit",
-                    f"a step dated {day} was committed on {commit.day}, before that date",
+                    _("a step dated {day} was committed on {on}, before that date").format(
+                        day=day, on=commit.day
+                    ),
                 )
             )
     if checked is not None:
@@ -97,14 +106,23 @@ def judge(
 
 def _judge_author(commit: Commit, config: Config | None) -> list[Flag]:
     if len(commit.by) != 1:
-        said = f"several By: trailers ({', '.join(commit.by)})" if commit.by else "no By: trailer"
+        said = (
+            _("several By: trailers ({names})").format(names=", ".join(commit.by))
+            if commit.by
+            else _("no By: trailer")
+        )
         return [Flag("trailers", said)]
     name = commit.by[0]
     if config is None:
         return [] if commit.author == name else [_author_flag(commit, name, None)]
     officer = config.officer(name)
     if officer is None:
-        return [Flag("not-officer", f"By: {name}, who is not an officer in hardship.yaml")]
+        return [
+            Flag(
+                "not-officer",
+                _("By: {name}, who is not an officer in hardship.yaml").format(name=name),
+            )
+        ]
     email_differs = bool(officer.email) and commit.email.lower() != (officer.email or "").lower()
     if commit.author != name or email_differs:
         return [_author_flag(commit, name, officer.email)]
@@ -115,7 +133,9 @@ def _author_flag(commit: Commit, name: str, email: str | None) -> Flag:
     them = f"{name} <{email}>" if email else name
     return Flag(
         "author",
-        f"authored by {commit.author} <{commit.email}>, not by {them} whom its By: trailer names",
+        _("authored by {author} <{email}>, not by {name} whom its By: trailer names").format(
+            author=commit.author, email=commit.email, name=them
+        ),
     )
 
 
@@ -123,37 +143,53 @@ def _judge_change(action: str, change: Change) -> list[Flag]:
     if action == "import":
         return []
     if action in CREATING:
-        existed = Flag("action-change", f"{action} of a record that existed")
+        existed = Flag(
+            "action-change",
+            _("{action} of a record that existed").format(action=action),
+        )
         return [] if change.created else [existed]
     if change.created:
-        return [Flag("action-change", f"{action} that created the record")]
+        return [
+            Flag("action-change", _("{action} that created the record").format(action=action))
+        ]
     if change.deleted:
-        return [Flag("action-change", f"{action} that deleted the record")]
+        return [
+            Flag("action-change", _("{action} that deleted the record").format(action=action))
+        ]
     if action not in ACTION_FIELDS:
         return []
     allowed, must = ACTION_FIELDS[action]
     flags: list[Flag] = []
     if must is not None and must not in change.fields:
-        flags.append(Flag("action-change", f"{action} that did not change {must}"))
+        flags.append(
+            Flag(
+                "action-change",
+                _("{action} that did not change {field}").format(action=action, field=must),
+            )
+        )
     others = sorted(change.fields - allowed)
     if others:
         flags.append(
             Flag(
                 "action-change",
-                f"{action} that also changed {', '.join(others)} (no {action} does)",
+                _("{action} that also changed {fields} (no {action} does)").format(
+                    action=action, fields=", ".join(others)
+                ),
             )
         )
     return flags
 
 
 _SIGNATURE_WORDS = {
-    "N": "not signed",
-    "B": "its signature does not verify (the commit was altered after signing?)",
-    "E": "its signature cannot be checked (OpenPGP: import the officers' public keys into "
-    "this machine's GnuPG keyring)",
-    "X": "signed with an expired signature",
-    "Y": "signed with an expired key",
-    "R": "signed with a revoked key",
+    "N": N_("not signed"),
+    "B": N_("its signature does not verify (the commit was altered after signing?)"),
+    "E": N_(
+        "its signature cannot be checked (OpenPGP: import the officers' public keys into "
+        "this machine's GnuPG keyring)"
+    ),
+    "X": N_("signed with an expired signature"),
+    "Y": N_("signed with an expired key"),
+    "R": N_("signed with a revoked key"),
 }
 
 
@@ -168,11 +204,20 @@ def _judge_signature(commit: Commit, checked: Signers) -> list[Flag]:
         if signer is not None and signer == name:
             return []
         if signer is not None:
-            return [Flag("signature", f"signed with {signer}'s key, not {name}'s")]
+            return [
+                Flag(
+                    "signature",
+                    _("signed with {signer}'s key, not {name}'s").format(signer=signer, name=name),
+                )
+            ]
         return [
             Flag(
                 "signature",
-                f"signed with a key hardship.yaml lists for nobody ({commit.key}), not {name}'s",
+                _("signed with a key hardship.yaml lists for nobody ({key}), not {name}'s").format(
+                    key=commit.key, name=name
+                ),
             )
         ]
-    return [Flag("signature", _SIGNATURE_WORDS.get(status, f"signature status {status}"))]
+    words = _SIGNATURE_WORDS.get(status)
+    said = _(words) if words else _("signature status {status}").format(status=status)
+    return [Flag("signature", said)]

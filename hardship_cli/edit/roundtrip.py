@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hardship_cli.i18n import _
+
 _MONEY_TEXT_RE = re.compile(r"^[0-9]+\.[0-9]{2}$")
 # Text a YAML 1.1 or 1.2 reader (an editor, another tool) would take for a number, a
 # boolean, a null or a date: such text is quoted when written, so the file means the same
@@ -211,7 +213,7 @@ def apply_change(tree: Any, old: Any, new: Any, given: Any = None) -> None:
         old = old if isinstance(old, list) else []
         sparse_items = given if isinstance(given, list) and len(given) == len(new) else new
         if len(tree) != len(old):
-            raise ValueError("the list in the file does not match the record")
+            raise ValueError(_("the list in the file does not match the record"))
         common = min(len(old), len(new))
         for index in range(common):
             if new[index] != old[index]:
@@ -220,12 +222,12 @@ def apply_change(tree: Any, old: Any, new: Any, given: Any = None) -> None:
                 else:
                     tree[index] = _replace_scalar(tree[index], sparse_items[index])
         if len(new) < len(old):
-            for _ in range(len(old) - len(new)):
+            for _unused in range(len(old) - len(new)):
                 del tree[len(new)]
         for item in sparse_items[common:]:
             _append_item(tree, _build(item))
         return
-    raise ValueError("the file's layout does not match the record")  # pragma: no cover
+    raise ValueError(_("the file's layout does not match the record"))  # pragma: no cover
 
 
 def _is_container_for(node: Any, value: Any) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hardship_cli.edit.gitrepo import run_git
+from hardship_cli.i18n import _
 from hardship_cli.problems import ConfigError, Refused
 
 if TYPE_CHECKING:
@@ -40,43 +41,59 @@ def signing_key_for(top: Path, who: str, listed: str | None) -> str:
     key must be in this machine's keyring."""
     if not listed:
         raise ConfigError(
-            f"hardship.yaml requires signed commits (git: sign: required) but lists no "
-            f"signing_key for {who}; nothing was written",
-            f"add `signing_key: ssh-ed25519 AAAA...` (the public key of {who}) to {who} "
-            "under officers",
+            _(
+                "hardship.yaml requires signed commits (git: sign: required) but lists no "
+                "signing_key for {name}; nothing was written"
+            ).format(name=who),
+            _(
+                "add `signing_key: ssh-ed25519 AAAA...` (the public key of {name}) to {name} "
+                "under officers"
+            ).format(name=who),
         )
     if is_fingerprint(listed):
         return _openpgp_key(who, listed)
     if shutil.which("ssh-keygen") is None:
         raise ConfigError(
-            "hardship.yaml requires signed commits, and signing needs ssh-keygen (OpenSSH), "
-            "which is not installed; nothing was written",
-            "install OpenSSH's client (apt-get install openssh-client)",
+            _(
+                "hardship.yaml requires signed commits, and signing needs ssh-keygen "
+                "(OpenSSH), which is not installed; nothing was written"
+            ),
+            _("install OpenSSH's client (apt-get install openssh-client)"),
         )
     key = os.environ.get(SIGNING_KEY_ENV, "").strip()
     source = f"${SIGNING_KEY_ENV}"
     if not key:
         key = run_git(["config", "user.signingkey"], top).stdout.strip()
-        source = "git's user.signingkey"
+        source = _("git's user.signingkey")
     if not key:
         raise ConfigError(
-            f"hardship.yaml requires signed commits, and no signing key for {who} is set on "
-            "this machine; nothing was written",
-            f"set {SIGNING_KEY_ENV} to the file of {who}'s private SSH key "
-            "(or git config user.signingkey FILE)",
+            _(
+                "hardship.yaml requires signed commits, and no signing key for {name} is set "
+                "on this machine; nothing was written"
+            ).format(name=who),
+            _(
+                "set {variable} to the file of {name}'s private SSH key "
+                "(or git config user.signingkey FILE)"
+            ).format(variable=SIGNING_KEY_ENV, name=who),
         )
     literal = key.startswith(("key::", "ssh-", "ecdsa-", "sk-"))
     if not literal and not Path(key).expanduser().exists():
         raise ConfigError(
-            f"{source} names {key}, which does not exist; nothing was written",
-            f"point {SIGNING_KEY_ENV} at the file of {who}'s private SSH key",
+            _("{source} names {key}, which does not exist; nothing was written").format(
+                source=source, key=key
+            ),
+            _("point {variable} at the file of {name}'s private SSH key").format(
+                variable=SIGNING_KEY_ENV, name=who
+            ),
         )
     public = _public_key(key)
     if public is not None and key_body(public) != key_body(listed):
         raise Refused(
-            f"the signing key on this machine ({source}) is not the one hardship.yaml lists "
-            f"for {who}: only {who}'s key signs {who}'s actions; nothing was written",
-            f"act as yourself (--as), or use {who}'s key",
+            _(
+                "the signing key on this machine ({source}) is not the one hardship.yaml "
+                "lists for {name}: only {name}'s key signs {name}'s actions; nothing was written"
+            ).format(source=source, name=who),
+            _("act as yourself (--as), or use {name}'s key").format(name=who),
         )
     return str(Path(key).expanduser()) if not literal else key
 
@@ -84,9 +101,11 @@ def signing_key_for(top: Path, who: str, listed: str | None) -> str:
 def _openpgp_key(who: str, fingerprint: str) -> str:
     if shutil.which("gpg") is None:
         raise ConfigError(
-            f"hardship.yaml lists an OpenPGP key for {who}, and signing with it needs gpg "
-            "(GnuPG), which is not installed; nothing was written",
-            "install GnuPG (apt-get install gnupg)",
+            _(
+                "hardship.yaml lists an OpenPGP key for {name}, and signing with it needs gpg "
+                "(GnuPG), which is not installed; nothing was written"
+            ).format(name=who),
+            _("install GnuPG (apt-get install gnupg)"),
         )
     found = subprocess.run(
         ["gpg", "--batch", "--with-colons", "--list-secret-keys", fingerprint],
@@ -97,9 +116,14 @@ def _openpgp_key(who: str, fingerprint: str) -> str:
     )
     if found.returncode != 0:
         raise ConfigError(
-            f"the OpenPGP key hardship.yaml lists for {who} ({fingerprint}) has no secret key "
-            "in this machine's GnuPG keyring: only its owner signs with it; nothing was written",
-            f"act as yourself (--as), or import {who}'s secret key on their own machine",
+            _(
+                "the OpenPGP key hardship.yaml lists for {name} ({fingerprint}) has no secret "
+                "key in this machine's GnuPG keyring: only its owner signs with it; nothing "
+                "was written"
+            ).format(name=who, fingerprint=fingerprint),
+            _("act as yourself (--as), or import {name}'s secret key on their own machine").format(
+                name=who
+            ),
         )
     return fingerprint
 

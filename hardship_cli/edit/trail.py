@@ -18,6 +18,7 @@ from hardship_cli.edit.commit_log import Commit, read_blobs, read_log
 from hardship_cli.edit.gitrepo import has_commits, require_repo, run_git
 from hardship_cli.edit.judging import OUTSIDE, Flag, judge
 from hardship_cli.edit.signing import signers
+from hardship_cli.i18n import N_
 
 if TYPE_CHECKING:
     from hardship_cli.domain.model import Config
@@ -64,7 +65,7 @@ class Event:
 def history(root: Path, rel: str, record_id: str, config: Config | None = None) -> list[Event]:
     """Every commit that changed the record's file, oldest first, each judged. Renames are
     followed, copies never: a new record is never taken for a copy of a similar one."""
-    top = require_repo(root, "there is no history to read")
+    top = require_repo(root, N_("there is no history to read"))
     if not has_commits(top):
         return []
     path = os.path.relpath((root / rel).resolve(), top.resolve())
@@ -84,7 +85,7 @@ def history(root: Path, rel: str, record_id: str, config: Config | None = None) 
             if renamed is None or not renamed[0].parents:
                 break
             start, current = renamed[0].parents[0], renamed[1]
-        specs = [f"{c.sha}:{p}" for c, p, _ in found]
+        specs = [f"{c.sha}:{p}" for c, p, _unused in found]
         specs += [f"{c.sha}^:{old or p}" for c, p, old in found]
         blobs = read_blobs(top, specs)
         events = []

@@ -20,10 +20,12 @@ from hardship_cli.domain.money import (
     per_grant_breach,
     yuan,
 )
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import ERROR, WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
+from hardship_cli.rules.wording import label, listed
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:
@@ -48,9 +50,13 @@ def budget_lines_not_overdrawn(records: Records, config: Config, today: date) ->
                         f"budgets/{year}.yaml",
                         None,
                         "no-budget",
-                        f"{yuan(use.used)} of {use.kind.value} help was approved in {year}, "
-                        "which has no budget",
-                        f"write budgets/{year}.yaml with a line for {use.kind.value}",
+                        _("{amount} of help ({kind}) was approved in {year}, which has no "
+                          "budget").format(
+                            amount=yuan(use.used), kind=label("kind", use.kind.value), year=year
+                        ),
+                        _("write budgets/{year}.yaml with a line for {code}").format(
+                            year=year, code=use.kind.value
+                        ),
                     )
                 )
                 continue
@@ -58,20 +64,26 @@ def budget_lines_not_overdrawn(records: Records, config: Config, today: date) ->
                 src.line("lines", use.kind.value) if use.kind in budget.lines else src.line("lines")
             )
             passed = _overridden(grants, year, use.kind)
-            message = (
-                f"budget line {use.kind.value} {year} is overdrawn: allocated "
-                f"{yuan(use.allocated)}, spent {yuan(use.spent)}, committed "
-                f"{yuan(use.committed)}, over by {yuan(-use.remaining)}"
+            message = _(
+                "the budget line for {kind} in {year} is overdrawn: allocated {allocated}, "
+                "spent {spent}, committed {committed}, over by {over}"
+            ).format(
+                kind=label("kind", use.kind.value),
+                year=year,
+                allocated=yuan(use.allocated),
+                spent=yuan(use.spent),
+                committed=yuan(use.committed),
+                over=yuan(-use.remaining),
             )
             if passed:
-                message += f" (passed by override: {', '.join(passed)})"
+                message += _(" (passed by override: {grants})").format(grants=listed(passed))
             problems.append(
                 Problem(
                     src.path,
                     line,
                     "budget-overdrawn",
                     message,
-                    "raise the line (from the reserve) or cancel approved help",
+                    _("raise the line (from the reserve) or cancel approved help"),
                     WARNING if passed else ERROR,
                 )
             )
@@ -105,7 +117,7 @@ def grant_cap(grant: Grant, src: Source, config: Config) -> list[Problem]:
             src.line("amount"),
             "cap-exceeded",
             breach.message + _passed(grant.override.by if grant.override else None),
-            "lower the amount, or split the help across kinds the rules allow",
+            _("lower the amount, or split the help across kinds the rules allow"),
             WARNING if grant.override else ERROR,
         )
     ]
@@ -160,10 +172,18 @@ def caps_per_case_year(records: Records, config: Config, today: date) -> list[Pr
                 src.path,
                 src.line("amount"),
                 "cap-exceeded",
-                f"{case_id} received {yuan(total)} of {kind.value} help in {year}, over the "
-                f"cap of {yuan(per_case_year or ZERO)} a household a year"
+                _(
+                    "{case} received {amount} of help ({kind}) in {year}, over the cap of "
+                    "{cap} a household a year"
+                ).format(
+                    case=case_id,
+                    amount=yuan(total),
+                    kind=label("kind", kind.value),
+                    year=year,
+                    cap=yuan(per_case_year or ZERO),
+                )
                 + (_passed(overridden.override_by) if overridden else ""),
-                "lower or cancel this grant; the cap is in hardship.yaml under caps",
+                _("lower or cancel this grant; the cap is in hardship.yaml under caps"),
                 WARNING if overridden else ERROR,
             )
         )
@@ -171,7 +191,7 @@ def caps_per_case_year(records: Records, config: Config, today: date) -> list[Pr
 
 
 def _passed(by: str | None) -> str:
-    return f" (passed by override of {by})" if by else ""
+    return _(" (passed by override of {name})").format(name=by) if by else ""
 
 
 def fund_sources_not_overspent(records: Records, config: Config, today: date) -> list[Problem]:
@@ -191,21 +211,29 @@ def fund_sources_not_overspent(records: Records, config: Config, today: date) ->
                 for g in budget_grants(grants, year)
                 if g.fund == use.fund and g.override_by is not None
             )
-            message = (
-                f"fund source {use.fund} {year} is overspent: planned {yuan(use.planned)}, "
-                f"spent {yuan(use.spent)}, committed {yuan(use.committed)}, over by "
-                f"{yuan(use.used - use.planned)}"
+            message = _(
+                "the fund source {fund} in {year} is overspent: planned {planned}, spent "
+                "{spent}, committed {committed}, over by {over}"
+            ).format(
+                fund=label("fund", use.fund),
+                year=year,
+                planned=yuan(use.planned),
+                spent=yuan(use.spent),
+                committed=yuan(use.committed),
+                over=yuan(use.used - use.planned),
             )
             if passed:
-                message += f" (passed by override: {', '.join(passed)})"
+                message += _(" (passed by override: {grants})").format(grants=listed(passed))
             problems.append(
                 Problem(
                     src.path,
                     src.line("sources", use.fund),
                     "fund-overspent",
                     message,
-                    "plan more from this source in the budget's sources, or pay the help from "
-                    "another source",
+                    _(
+                        "plan more from this source in the budget's sources, or pay the help "
+                        "from another source"
+                    ),
                     WARNING if passed else ERROR,
                 )
             )

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from hardship_cli.domain.model import Config
+from hardship_cli.i18n import _
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 
@@ -38,9 +39,13 @@ def _dated_ahead(records: Records, items: Iterable[Any], today: date) -> list[Pr
                         src.path,
                         src.line(*loc),
                         "dated-ahead",
-                        f"{record.id}: `{'.'.join(str(p) for p in loc)}` is {day}, after "
-                        f"today ({today})",
-                        "a step is dated the day it happened, never ahead: correct the date",
+                        _("{id}: `{field}` is {day}, after today ({today})").format(
+                            id=record.id,
+                            field=".".join(str(p) for p in loc),
+                            day=day,
+                            today=today,
+                        ),
+                        _("a step is dated the day it happened, never ahead: correct the date"),
                     )
                 )
     return problems

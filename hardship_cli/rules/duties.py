@@ -6,10 +6,12 @@ from datetime import date
 
 from hardship_cli.domain.model import Case, Config, Decision, Grant, GrantStatus
 from hardship_cli.domain.policy import own_record, roles_missing
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
+from hardship_cli.rules.wording import both, label, labels, listed
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:
@@ -23,16 +25,20 @@ def separation_of_duties(records: Records, config: Config, today: date) -> list[
 def self_approvals(record: Case | Grant, src: Source) -> list[Problem]:
     """Approvals of a case by whoever filed it, or of a grant by whoever proposed it."""
     problems = []
-    did = "filed" if isinstance(record, Case) else "proposed"
     for index, step in enumerate(record.approvals):
         if own_record(record, step.by):
+            said = (
+                _("{name} approved {id}, which they filed")
+                if isinstance(record, Case)
+                else _("{name} approved {id}, which they proposed")
+            )
             problems.append(
                 Problem(
                     src.path,
                     src.line("approvals", index, "by"),
                     "self-approval",
-                    f"{step.by} approved {record.id}, which they {did}",
-                    "another officer of the required role must approve it",
+                    said.format(name=step.by, id=record.id),
+                    _("another officer of the required role must approve it"),
                 )
             )
     return problems
@@ -48,7 +54,7 @@ def grant_policy(grant: Grant, src: Source, config: Config) -> list[Problem]:
         return []
     if not any(s.decision == Decision.approved for s in grant.approvals):
         return []  # reported by status
-    missing = [r.value for r in roles_missing(config, grant)]
+    missing = labels("role", (r.value for r in roles_missing(config, grant)))
     if not missing:
         return []
     required = config.roles_required(grant.amount)
@@ -57,9 +63,14 @@ def grant_policy(grant: Grant, src: Source, config: Config) -> list[Problem]:
             src.path,
             src.line("approvals"),
             "missing-approval",
-            f"{grant.id} ({grant.amount:,.2f}) is {grant.status.value} without the "
-            f"approval of: {', '.join(missing)}",
-            "the policy in hardship.yaml requires "
-            f"{' and '.join(r.value for r in required)} at this amount",
+            _("{id} ({amount}) is {status} without the approval of: {roles}").format(
+                id=grant.id,
+                amount=f"{grant.amount:,.2f}",
+                status=label("grant_status", grant.status.value),
+                roles=listed(missing),
+            ),
+            _("the policy in hardship.yaml requires {roles} at this amount").format(
+                roles=both(labels("role", (r.value for r in required)))
+            ),
         )
     ]

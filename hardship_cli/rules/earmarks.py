@@ -6,6 +6,7 @@ from datetime import date
 
 from hardship_cli.domain.model import Config, GrantStatus
 from hardship_cli.domain.money import campaign_use, counts, earmark_breach, yuan
+from hardship_cli.i18n import _
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 
@@ -30,7 +31,7 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
                     src.line("fund"),
                     "unknown-campaign",
                     breach.message,
-                    "correct the campaign ID, or use another fund",
+                    _("correct the campaign ID, or use another fund"),
                 )
             )
         else:
@@ -40,7 +41,7 @@ def campaign_money_to_beneficiary(records: Records, config: Config, today: date)
                     src.line("case"),
                     "earmark",
                     breach.message,
-                    "money from a drive for a named colleague goes to that colleague only",
+                    _("money from a drive for a named colleague goes to that colleague only"),
                 )
             )
     return problems
@@ -62,9 +63,13 @@ def campaign_not_overspent(records: Records, config: Config, today: date) -> lis
                     src.path,
                     src.line("amount"),
                     "earmark-overspent",
-                    f"grants from {campaign.id} add up to {yuan(use.committed + use.spent)}, "
-                    f"more than the {yuan(use.raised)} it raised",
-                    "reduce the grant or pay the rest from another fund",
+                    _("grants from {campaign} add up to {total}, more than the {raised} it "
+                      "raised").format(
+                        campaign=campaign.id,
+                        total=yuan(use.committed + use.spent),
+                        raised=yuan(use.raised),
+                    ),
+                    _("reduce the grant or pay the rest from another fund"),
                 )
             )
     return problems

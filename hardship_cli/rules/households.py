@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Config
+from hardship_cli.i18n import N_, _
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
+
+ONE_FILE = N_("one household has one file: merge them and close or delete the other")
 
 
 def one_household_one_file(records: Records, config: Config, today: date) -> list[Problem]:
@@ -27,8 +30,10 @@ def one_household_one_file(records: Records, config: Config, today: date) -> lis
                     src.path,
                     src.line("worker", "employee_id"),
                     "duplicate-household",
-                    f"{case.id} and {first} are both open for employee {case.employee_id}",
-                    "one household has one file: merge them and close or delete the other",
+                    _("{id} and {other} are both open for employee {employee}").format(
+                        id=case.id, other=first, employee=case.employee_id
+                    ),
+                    _(ONE_FILE),
                 )
             )
         else:
@@ -43,8 +48,10 @@ def one_household_one_file(records: Records, config: Config, today: date) -> lis
                         src.path,
                         src.line("worker", "id_number"),
                         "duplicate-household",
-                        f"{case.id} and {first} are both open for the same ID number",
-                        "one household has one file: merge them and close or delete the other",
+                        _("{id} and {other} are both open for the same ID number").format(
+                            id=case.id, other=first
+                        ),
+                        _(ONE_FILE),
                     )
                 )
             elif first is None:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import cache as remembered
 from pathlib import Path
 from typing import Any
 
 from hardship_cli.domain.model import Case, Config, Grant
+from hardship_cli.i18n import CATALOGS, DOMAIN, LOCALE_DIR, language
 from hardship_cli.load import cache
 from hardship_cli.load.checks import PerRecordChecks
 from hardship_cli.load.files import Source
@@ -68,10 +70,24 @@ CHECKS: dict[str, Callable[[Any, Source, Config], list[Problem]]] = {
 
 def digest(config_bytes: bytes) -> bytes:
     """What a record's per-record problems depend on besides the record: hardship.yaml, as
-    written, and the code of the checks (the source of every module of the package, as
-    the parse cache's key has it: computed, so a module the checks come to use counts).
+    written, the code of the checks (the source of every module of the package, as the
+    parse cache's key has it: computed, so a module the checks come to use counts), and
+    the language their messages are in (the terminal's, and its catalog as compiled).
     Problems kept under another digest are worked out again."""
-    return hashlib.sha256(cache.source_digest() + config_bytes).digest()[:16]
+    words = _catalog_digest(language())
+    return hashlib.sha256(cache.source_digest() + words + config_bytes).digest()[:16]
+
+
+@remembered
+def _catalog_digest(lang: str) -> bytes:
+    """The language of the messages and the bytes of its compiled catalog (a translation
+    changed drops the problems kept in the old wording)."""
+    mo = LOCALE_DIR / CATALOGS.get(lang, lang) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        data = mo.read_bytes()
+    except OSError:
+        data = b""
+    return hashlib.sha256(lang.encode() + b"\0" + data).digest()
 
 
 # What the loader's callers hand it (see ``load.checks``).

@@ -6,10 +6,12 @@ import functools
 from datetime import date
 
 from hardship_cli.domain.model import Case, Config, Grant
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
+from hardship_cli.rules.wording import label, labels, listed
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:
@@ -23,8 +25,10 @@ def grant_case_exists(records: Records, config: Config, today: date) -> list[Pro
                     src.path,
                     src.line("case"),
                     "unknown-case",
-                    f"grant {grant.id} is for case {grant.case}, which does not exist",
-                    "correct the case ID, or file the household first (hardship add case)",
+                    _("grant {id} is for case {case}, which does not exist").format(
+                        id=grant.id, case=grant.case
+                    ),
+                    _("correct the case ID, or file the household first (hardship add case)"),
                 )
             )
     return problems
@@ -44,9 +48,10 @@ def campaign_beneficiary_exists(records: Records, config: Config, today: date) -
                     src.path,
                     src.line("beneficiary"),
                     "unknown-case",
-                    f"campaign {campaign.id} is for case {campaign.beneficiary}, "
-                    "which does not exist",
-                    "correct the case ID, or leave beneficiary empty for the general pool",
+                    _("campaign {id} is for case {case}, which does not exist").format(
+                        id=campaign.id, case=campaign.beneficiary
+                    ),
+                    _("correct the case ID, or leave beneficiary empty for the general pool"),
                 )
             )
     return problems
@@ -64,8 +69,10 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
                         src.path,
                         src.line("cases", index),
                         "unknown-case",
-                        f"visit {visit.id} lists case {case_id}, which does not exist",
-                        "correct the case ID",
+                        _("visit {id} lists case {case}, which does not exist").format(
+                            id=visit.id, case=case_id
+                        ),
+                        _("correct the case ID"),
                     )
                 )
     return problems
@@ -84,14 +91,13 @@ class CheckContext:
     """What the checks of one case or grant need of hardship.yaml, worked out once per
     config."""
 
-    __slots__ = ("config", "names", "listed", "roles_of", "finance")
+    __slots__ = ("config", "names", "roles_of", "finance")
 
     _last: tuple[Config, CheckContext] | None = None
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.names = {o.name for o in config.officers}
-        self.listed = ", ".join(sorted(self.names))
         # asked once per signature: 200,000 in a city
         self.roles_of = functools.cache(config.roles_of)
         self.finance = {o.name for o in config.officers if o.role.value == "finance"}
@@ -105,13 +111,16 @@ class CheckContext:
         cls._last = (config, ctx)
         return ctx
 
-    def unknown(self, path: str, line: int | None, who: str, what: str) -> Problem:
+    def unknown(self, path: str, line: int | None, message: str) -> Problem:
+        """`message` says which signature: it names {name}, who is not an officer."""
         return Problem(
             path,
             line,
             "unknown-officer",
-            f"{what} by {who}, who is not an officer in hardship.yaml",
-            f"officers are: {self.listed}; add them to `officers` in hardship.yaml",
+            message,
+            _("officers are: {names}; add them to `officers` in hardship.yaml").format(
+                names=listed(sorted(self.names))
+            ),
         )
 
 
@@ -125,8 +134,9 @@ def grant_signatures(grant: Grant, src: Source, ctx: CheckContext) -> list[Probl
                 ctx.unknown(
                     src.path,
                     src.line("approvals", index, "by"),
-                    step.by,
-                    f"approval of {grant.id}",
+                    _(
+                        "approval of {id} by {name}, who is not an officer in hardship.yaml"
+                    ).format(id=grant.id, name=step.by),
                 )
             )
         elif step.role is not None and step.role not in ctx.roles_of(step.by):
@@ -143,7 +153,13 @@ def grant_signatures(grant: Grant, src: Source, ctx: CheckContext) -> list[Probl
     if paid is not None:
         if paid.by not in names:
             problems.append(
-                ctx.unknown(src.path, src.line("paid", "by"), paid.by, f"payment of {grant.id}")
+                ctx.unknown(
+                    src.path,
+                    src.line("paid", "by"),
+                    _(
+                        "payment of {id} by {name}, who is not an officer in hardship.yaml"
+                    ).format(id=grant.id, name=paid.by),
+                )
             )
         elif paid.by not in ctx.finance:
             problems.append(
@@ -151,8 +167,10 @@ def grant_signatures(grant: Grant, src: Source, ctx: CheckContext) -> list[Probl
                     src.path,
                     src.line("paid", "by"),
                     "wrong-role",
-                    f"{grant.id} was marked paid by {paid.by}, who is not a finance officer",
-                    "only an officer with role finance marks a grant paid",
+                    _("{id} was marked paid by {name}, who is not a finance officer").format(
+                        id=grant.id, name=paid.by
+                    ),
+                    _("only an officer with role finance marks a grant paid"),
                 )
             )
     return problems
@@ -169,8 +187,9 @@ def case_signatures(case: Case, src: Source, ctx: CheckContext) -> list[Problem]
                     ctx.unknown(
                         src.path,
                         src.line(field_name, index, "by"),
-                        step.by,
-                        f"{step.step.value} of {case.id}",
+                        _(
+                            "{step} of {id} by {name}, who is not an officer in hardship.yaml"
+                        ).format(step=label("step", step.step.value), id=case.id, name=step.by),
                     )
                 )
             elif step.role is not None and step.role not in ctx.roles_of(step.by):
@@ -199,8 +218,8 @@ def visitors_are_officers(records: Records, config: Config, today: date) -> list
                         src.path,
                         src.line("visitors", index),
                         "unknown-officer",
-                        f"visitor {who} is not an officer in hardship.yaml",
-                        "leaders who are not officers may be named in `notes`",
+                        _("visitor {name} is not an officer in hardship.yaml").format(name=who),
+                        _("leaders who are not officers may be named in `notes`"),
                         WARNING,
                     )
                 )
@@ -208,11 +227,15 @@ def visitors_are_officers(records: Records, config: Config, today: date) -> list
 
 
 def _wrong_role(path: str, line: int | None, who: str, role: str, config: Config) -> Problem:
-    has = ", ".join(sorted(r.value for r in config.roles_of(who)))
+    has = listed(labels("role", sorted(r.value for r in config.roles_of(who))))
     return Problem(
         path,
         line,
         "wrong-role",
-        f"{who} signed as {role}, but is {has} in hardship.yaml",
-        f"use the role {who} holds, or add the role to `officers` in hardship.yaml",
+        _("{name} signed as {role}, but is {roles} in hardship.yaml").format(
+            name=who, role=label("role", role), roles=has
+        ),
+        _("use the role {name} holds, or add the role to `officers` in hardship.yaml").format(
+            name=who
+        ),
     )

@@ -6,6 +6,7 @@ from datetime import date
 
 from hardship_cli.domain.model import CaseStatus, Config
 from hardship_cli.domain.policy import review_due_on
+from hardship_cli.i18n import _, ngettext
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
 
@@ -23,8 +24,12 @@ def reviews_not_overdue(records: Records, config: Config, today: date) -> list[P
                     src.path,
                     src.line("review_due") if case.review_due else src.line("status"),
                     "review-overdue",
-                    f"{case.id} was due for review on {due} ({(today - due).days} days ago)",
-                    "review the household and set a new review_due, or close the file",
+                    ngettext(
+                        "{id} was due for review on {due} ({days} day ago)",
+                        "{id} was due for review on {due} ({days} days ago)",
+                        (today - due).days,
+                    ).format(id=case.id, due=due, days=(today - due).days),
+                    _("review the household and set a new review_due, or close the file"),
                     WARNING,
                 )
             )

@@ -17,10 +17,12 @@ from hardship_cli.domain.model import (
     StepName,
 )
 from hardship_cli.domain.policy import filing_problem, notice_ended
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
+from hardship_cli.rules.wording import label
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:
@@ -31,6 +33,8 @@ def case_status_problems(case: Case, src: Source) -> list[Problem]:
     """The status check of one case: its status agrees with its steps and dates."""
     problems: list[Problem] = []
     status = case.status
+    said = label("case_status", status.value)
+    cid = case.id
 
     def bad(message: str, hint: str, *loc: object, src: Source = src) -> None:
         problems.append(
@@ -41,41 +45,49 @@ def case_status_problems(case: Case, src: Source) -> list[Problem]:
 
     if status == CaseStatus.applied and case.checks:
         bad(
-            f"{case.id} is applied but already has checks",
-            "set status: checked (or remove the checks)",
+            _("{id} is {status} but already has checks").format(id=cid, status=said),
+            _("set status: checked (or remove the checks)"),
         )
     if status != CaseStatus.applied and status != CaseStatus.rejected and not case.checks:
         bad(
-            f"{case.id} is {status.value} but has no check (first check or home visit)",
-            "record the check: hardship review check " + case.id,
+            _("{id} is {status} but has no check (first check or home visit)").format(
+                id=cid, status=said
+            ),
+            _("record the check: hardship review check {id}").format(id=cid),
         )
     if status == CaseStatus.on_notice and case.notice is None:
         bad(
-            f"{case.id} is on_notice but has no notice",
-            "add notice: {from: DATE, until: DATE}, or run hardship review notice",
+            _("{id} is {status} but has no notice").format(id=cid, status=said),
+            _("add notice: {{from: DATE, until: DATE}}, or run hardship review notice").format(),
         )
     if status == CaseStatus.active:
         since = active_since(case)
         if since is None:
             bad(
-                f"{case.id} is active but has no approval",
-                "record the approval: hardship review approve " + case.id,
+                _("{id} is {status} but has no approval").format(id=cid, status=said),
+                _("record the approval: hardship review approve {id}").format(id=cid),
             )
         if case.notice is None:
             bad(
-                f"{case.id} is active but was never on public notice",
-                "add the notice it had: notice: {from: DATE, until: DATE}",
+                _("{id} is {status} but was never on public notice").format(
+                    id=cid, status=said
+                ),
+                _("add the notice it had: notice: {{from: DATE, until: DATE}}").format(),
             )
         elif since is not None and not notice_ended(case, since):
             bad(
-                f"{case.id} was approved on {since} before its notice ended on {case.notice.until}",
-                "a case is approved only after the public notice has ended",
+                _("{id} was approved on {on} before its notice ended on {until}").format(
+                    id=cid, on=since, until=case.notice.until
+                ),
+                _("a case is approved only after the public notice has ended"),
                 "approvals",
             )
         if open_objections(case):
             bad(
-                f"{case.id} is active while an objection to it is open",
-                "settle the objection (resolved: {by, on}) first",
+                _("{id} is {status} while an objection to it is open").format(
+                    id=cid, status=said
+                ),
+                _("settle the objection (resolved: {{by, on}}) first").format(),
                 "notice",
                 "objections",
             )
@@ -83,18 +95,25 @@ def case_status_problems(case: Case, src: Source) -> list[Problem]:
         s.decision == Decision.rejected for s in case.approvals
     ):
         bad(
-            f"{case.id} is rejected but no step records the rejection",
-            "add an approvals step with decision: rejected and a note saying why",
+            _("{id} is {status} but no step records the rejection").format(
+                id=cid, status=said
+            ),
+            _("add an approvals step with decision: rejected and a note saying why"),
         )
     if status == CaseStatus.closed and case.closed is None:
         bad(
-            f"{case.id} is closed but has no closing reason",
-            "add closed: {on: DATE, reason: out_of_hardship|moved|deceased|ineligible|other}",
+            _("{id} is {status} but has no closing reason").format(id=cid, status=said),
+            _(
+                "add closed: {{on: DATE, reason: "
+                "out_of_hardship|moved|deceased|ineligible|other}}"
+            ).format(),
         )
     if status != CaseStatus.closed and case.closed is not None:
         bad(
-            f"{case.id} has a closing record but its status is {status.value}",
-            "set status: closed, or remove `closed`",
+            _("{id} has a closing record but its status is {status}").format(
+                id=cid, status=said
+            ),
+            _("set status: closed, or remove `closed`"),
             "closed",
         )
     return problems
@@ -108,6 +127,8 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
     """The status check of one grant: its status agrees with its steps and dates."""
     problems = []
     status = grant.status
+    said = label("grant_status", status.value)
+    gid = grant.id
     approved = [s for s in grant.approvals if s.decision == Decision.approved]
     if status in (GrantStatus.approved, GrantStatus.paid) and not approved:
         problems.append(
@@ -115,8 +136,8 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                 src.path,
                 src.line("status"),
                 "status",
-                f"{grant.id} is {status.value} but has no approval",
-                "record the approvals: hardship review approve " + grant.id,
+                _("{id} is {status} but has no approval").format(id=gid, status=said),
+                _("record the approvals: hardship review approve {id}").format(id=gid),
             )
         )
     if status == GrantStatus.paid and grant.paid is None:
@@ -125,8 +146,10 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                 src.path,
                 src.line("status"),
                 "status",
-                f"{grant.id} is paid but has no payment (who, when, voucher)",
-                "add paid: {by: NAME, on: DATE, voucher: REF}, or run hardship pay",
+                _("{id} is {status} but has no payment (who, when, voucher)").format(
+                    id=gid, status=said
+                ),
+                _("add paid: {{by: NAME, on: DATE, voucher: REF}}, or run hardship pay").format(),
             )
         )
     if status != GrantStatus.paid and grant.paid is not None:
@@ -135,8 +158,10 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                 src.path,
                 src.line("paid"),
                 "status",
-                f"{grant.id} records a payment but its status is {status.value}",
-                "set status: paid, or remove `paid`",
+                _("{id} records a payment but its status is {status}").format(
+                    id=gid, status=said
+                ),
+                _("set status: paid, or remove `paid`"),
             )
         )
     if status in (GrantStatus.rejected, GrantStatus.cancelled) and grant.ended is None:
@@ -145,8 +170,10 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                 src.path,
                 src.line("status"),
                 "status",
-                f"{grant.id} is {status.value} but does not say who ended it and why",
-                "add ended: {by: NAME, on: DATE, reason: ...}",
+                _("{id} is {status} but does not say who ended it and why").format(
+                    id=gid, status=said
+                ),
+                _("add ended: {{by: NAME, on: DATE, reason: ...}}").format(),
             )
         )
     if grant.paid is not None and approved and grant.paid.on < max(s.on for s in approved):
@@ -155,8 +182,10 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                 src.path,
                 src.line("paid", "on"),
                 "date-order",
-                f"{grant.id} was paid on {grant.paid.on}, before it was approved",
-                "a grant is paid only after its last approval",
+                _("{id} was paid on {on}, before it was approved").format(
+                    id=gid, on=grant.paid.on
+                ),
+                _("a grant is paid only after its last approval"),
             )
         )
     for index, step in enumerate(grant.approvals):
@@ -166,9 +195,10 @@ def grant_status_problems(grant: Grant, src: Source) -> list[Problem]:
                     src.path,
                     src.line("approvals", index, "on"),
                     "date-order",
-                    f"{grant.id} was approved on {step.on}, before it was proposed "
-                    f"on {grant.proposed.on}",
-                    "correct the date",
+                    _("{id} was approved on {on}, before it was proposed on {proposed}").format(
+                        id=gid, on=step.on, proposed=grant.proposed.on
+                    ),
+                    _("correct the date"),
                 )
             )
     return problems
@@ -202,10 +232,17 @@ def grant_help_only_to_filed(records: Records, config: Config, today: date) -> l
                     src.path,
                     src.line("case"),
                     "not-filed",
-                    f"{facts.id} ({facts.kind.value}) was proposed on {on} for "
-                    f"{case.id}, but {when}",
-                    "help goes only to approved files; use kind emergency for urgent relief "
-                    "during intake",
+                    _("{id} ({kind}) was proposed on {on} for {case}, but {reason}").format(
+                        id=facts.id,
+                        kind=label("kind", facts.kind.value),
+                        on=on,
+                        case=case.id,
+                        reason=when,
+                    ),
+                    _(
+                        "help goes only to approved files; use kind emergency for urgent "
+                        "relief during intake"
+                    ),
                 )
             )
     return problems
@@ -228,18 +265,20 @@ def unpaid_help_settled_at_closing(records: Records, config: Config, today: date
         if case is None or case.closed_on is None or grant.id in case.kept_payable:
             continue
         src = records.source(grant.id)
-        hint = (
-            f"cancel it (hardship review cancel {grant.id} --as NAME --note REASON), or record "
-            f"in {grant.case}'s file closed.keep_payable: {{grants: [{grant.id}], reason: WHY}}"
-        )
+        hint = _(
+            "cancel it (hardship review cancel {id} --as NAME --note REASON), or record in "
+            "{case}'s file closed.keep_payable: {{grants: [{id}], reason: WHY}}"
+        ).format(id=grant.id, case=grant.case)
         if grant.status == GrantStatus.approved:
             problems.append(
                 Problem(
                     src.path,
                     src.line("status"),
                     "unpaid-after-closing",
-                    f"{grant.id} is approved and unpaid, but {grant.case} was closed on "
-                    f"{case.closed_on} without keeping it payable",
+                    _(
+                        "{id} is approved and unpaid, but {case} was closed on {on} without "
+                        "keeping it payable"
+                    ).format(id=grant.id, case=grant.case, on=case.closed_on),
                     hint,
                 )
             )
@@ -253,9 +292,11 @@ def unpaid_help_settled_at_closing(records: Records, config: Config, today: date
                     src.path,
                     src.line("paid", "on"),
                     "paid-after-closing",
-                    f"{grant.id} was paid on {grant.paid_on}, after {grant.case} was closed on "
-                    f"{case.closed_on} without keeping it payable",
-                    "a grant of a closed file is paid only when its closing kept it payable",
+                    _(
+                        "{id} was paid on {paid}, after {case} was closed on {on} without "
+                        "keeping it payable"
+                    ).format(id=grant.id, paid=grant.paid_on, case=grant.case, on=case.closed_on),
+                    _("a grant of a closed file is paid only when its closing kept it payable"),
                 )
             )
     return problems

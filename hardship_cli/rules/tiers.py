@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
+from hardship_cli.rules.wording import label
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
@@ -26,8 +28,8 @@ def case_level(case: Case, src: Source, config: Config) -> list[Problem]:
                 src.path,
                 src.line("filed", "on"),
                 "no-standard",
-                f"no minimum living standard is in force on {case.filed.on}",
-                "add a `standards` entry in hardship.yaml that starts on or before it",
+                _("no minimum living standard is in force on {day}").format(day=case.filed.on),
+                _("add a `standards` entry in hardship.yaml that starts on or before it"),
                 WARNING,
             )
         ]
@@ -37,17 +39,34 @@ def case_level(case: Case, src: Source, config: Config) -> list[Problem]:
         return []
     deep_line = standard.monthly * config.tiers.deep
     relative_line = standard.monthly * config.tiers.relative
-    should = expected.value if expected else "none (above the relative line)"
+    should = (
+        label("tier", expected.value) if expected else _("no tier (above the relative line)")
+    )
     return [
         Problem(
             src.path,
             src.line("level"),
             "tier-mismatch",
-            f"{case.id} is {case.level.value}, but its per-capita income "
-            f"{per_capita:,.2f} against the standard {standard.monthly:,.2f} "
-            f"(from {standard.from_}) makes it {should}",
-            f"deep below {deep_line:,.2f}, relative below {relative_line:,.2f}; "
-            "correct the level or the income",
+            _(
+                "{id} is {tier}, but its per-capita income {income} against the standard "
+                "{standard} (from {since}) makes it {should}"
+            ).format(
+                id=case.id,
+                tier=label("tier", case.level.value),
+                income=f"{per_capita:,.2f}",
+                standard=f"{standard.monthly:,.2f}",
+                since=standard.from_,
+                should=should,
+            ),
+            _(
+                "{deep} below {deep_line}, {relative} below {relative_line}; correct the "
+                "level or the income"
+            ).format(
+                deep=label("tier", "deep"),
+                deep_line=f"{deep_line:,.2f}",
+                relative=label("tier", "relative"),
+                relative_line=f"{relative_line:,.2f}",
+            ),
             WARNING,
         )
     ]
