@@ -62,9 +62,8 @@ def convert(column: Column, value: Any) -> Any:
             raise CellError(N_("{column} {value} is not one of: {choices}"), choices=_words(column))
         return code
     if column.kind == "causes":
-        words = [w for w in re.split(r"[、,，;；/\s]+", cell_text(value)) if w]
         causes = []
-        for word in words:
+        for word in _cause_words(column, cell_text(value)):
             cause = _choice(column, word)
             if cause is None:
                 raise CellError(
@@ -94,6 +93,20 @@ def _choice(column: Column, word: str) -> str | None:
     if word in column.choices.values():
         return word
     return code_of(column.group, word) if column.group else None
+
+
+def _cause_words(column: Column, text: str) -> list[str]:
+    """The causes a cell names, split at 、 , ; / and, where a part is not one cause
+    (`natural disaster` is), at spaces."""
+    words = []
+    for part in re.split(r"\s*[、,，;；/]+\s*", text.strip()):
+        if not part:
+            continue
+        if _choice(column, part) is not None:
+            words.append(part)
+        else:
+            words.extend(part.split())
+    return words
 
 
 def _words(column: Column) -> str:
