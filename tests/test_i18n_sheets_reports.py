@@ -67,7 +67,7 @@ def test_a_refused_row_names_its_column_in_chinese(root: Root, tmp_path: Path):
     with speaking("zh"):
         reasons = {a.row: a.reason for a in plan(root, book) if a.what == "refused"}
     assert reasons == {
-        7: "与第 5 行为同一家庭",
+        7: "重复填报第 5 行的家庭",
         8: "家庭月收入“一千二”不是金额（请写数字，如 1200.00）",
     }
     # English unchanged
