@@ -55,8 +55,9 @@ def test_import_creates_good_rows_in_one_commit_and_twice_changes_nothing(tmp_pa
     ]
     assert len(list((root / "cases").iterdir())) == cases_before + 3
     log = git(root, "log", "-1", "--format=%an%n%s%n%b")
-    assert log.startswith("李明\nimport of sheet.xlsx by 李明: 3 new, 0 updated, 2 refused\n")
-    assert "Action: import" in log and "refused rows: 7, 8" in log
+    # The subject in the root's language (zh-CN), whatever the terminal speaks (en here).
+    assert log.startswith("李明\n李明 导入 sheet.xlsx：新建 3 户，更新 0 户，拒绝 2 行\n")
+    assert "Action: import" in log and "拒绝的行：7, 8" in log
     assert git(root, "status", "--porcelain") == ""
     new = (root / "cases" / "HS-2026-0018.yaml").read_text(encoding="utf-8")
     assert new.startswith("# yaml-language-server: $schema=../.hardship/schema/case.schema.json")

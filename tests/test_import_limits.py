@@ -272,7 +272,7 @@ def test_an_import_is_one_commit(tmp_path: Path):
     files = git(root, "show", "--name-only", "--format=").split()
     assert files == [f"cases/HS-2026-{n:04d}.yaml" for n in range(17, 47)]
     message = git(root, "log", "-1", "--format=%s%n%b")
-    assert message.startswith("import of s.csv by 李明: 30 new, 0 updated, 0 refused\n")
+    assert message.startswith("李明 导入 s.csv：新建 30 户，更新 0 户，拒绝 0 行\n")
     assert "Action: import" in message and "By: 李明" in message
     assert clean(root)
 
@@ -465,7 +465,7 @@ def test_rows_the_rules_refuse_are_refused_alone_and_ids_stay_dense(tmp_path: Pa
         (4, "create", "HS-2026-0018", ""),
     ]
     assert git(root, "log", "-1", "--format=%s").startswith(
-        "import of s.csv by 李明: 2 new, 0 updated, 1 refused")
+        "李明 导入 s.csv：新建 2 户，更新 0 户，拒绝 1 行")
     assert clean(root)
 
 

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from hardship_cli.i18n import N_, _, gettext_in, normalize
 from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.labels import label, lang_of_locale
@@ -84,8 +85,8 @@ def produce(records: Records, request: Request) -> str | bytes:
     kind, fmt, lang, today = request.kind, request.fmt, request.lang, request.today
     if fmt in ("csv", "xlsx") and kind != "annual":
         raise UsageError(
-            f"--format {fmt} is for the annual report",
-            "use --format md, html or pdf for this report",
+            _("--format {format} is for the annual report").format(format=fmt),
+            _("use --format md, html or pdf for this report"),
         )
     stamp = request.extra.get("stamp") or records_stamp(records.root)
     if kind == "monthly":
@@ -106,12 +107,15 @@ def produce(records: Records, request: Request) -> str | bytes:
         ctx = annual_context(records, frames, year, today, stamp, duplicates)
     elif kind == "case":
         if not request.case_id:
-            raise UsageError("which case?", "hardship report case HS-2026-0001")
+            raise UsageError(_("which case?"), "hardship report case HS-2026-0001")
         ctx = case_context(records, request.case_id, today, request.full, stamp)
     elif kind == "notice":
         ctx = notice_context(records, today, stamp)
     else:
-        raise UsageError(f"no report {kind!r}", f"use one of: {', '.join(KINDS)}")
+        raise UsageError(
+            _("no report '{kind}'").format(kind=kind),
+            _("use one of: {choices}").format(choices=", ".join(KINDS)),
+        )
     if fmt == "pdf":
         from hardship_cli.report.pdf import html_to_pdf
 
@@ -119,21 +123,47 @@ def produce(records: Records, request: Request) -> str | bytes:
     return render(records.root, kind, fmt, lang, ctx)
 
 
+def records_lang(records: Records) -> str:
+    """The language of the records root (hardship.yaml `locale`): the language its git
+    history is written in, whatever the terminal speaks."""
+    found = normalize(records.config.locale.value) if records.config else None
+    return found or "zh"
+
+
+def commit_subject(request: Request, day: date, lang: str) -> str:
+    """The subject of a report's commit, in `lang` (the records root's: `records_lang`):
+    which report, of what, in which language and format."""
+    what = request.case_id or request.month or str(request.year or day.year)
+    return gettext_in(lang, N_("report: {kind} {what} ({lang}, {format})")).format(
+        kind=request.kind, what=what, lang=request.lang, format=request.fmt
+    )
+
+
+def commit_report(path: Path, request: Request, day: date, records: Records) -> str | None:
+    """Commit one written report (the cron line's --commit), its subject in the language of
+    the records root (`commit_subject`); the commit's short hash, or None when the file
+    did not change."""
+    record = request.case_id or request.month or str(request.year or day.year)
+    subject = commit_subject(request, day, records_lang(records))
+    return commit_file(path, subject, record, request.kind)
+
+
 def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
-    """Commit one written report (the cron line's --commit) with the trailers of every
-    action; the commit's short hash, or None when the file did not change."""
+    """Commit one written report with the trailers of every action (Record, Action, By,
+    Report: English, programs read them); the commit's short hash, or None when the file
+    did not change. `commit_report` gives the subject in the records' language."""
     from hardship_cli.edit import commits, gitrepo
 
     folder = path.resolve().parent
     if not gitrepo.git_installed():
         raise UsageError(
-            "git is not installed (no git on PATH): the report cannot be committed",
-            "install git, or drop --commit",
+            _("git is not installed (no git on PATH): the report cannot be committed"),
+            _("install git, or drop --commit"),
         )
     if gitrepo.repo_top(folder) is None:
         raise UsageError(
-            f"{path} is not inside a git repository",
-            "drop --commit, or write into the records' repository",
+            _("{path} is not inside a git repository").format(path=path),
+            _("drop --commit, or write into the records' repository"),
         )
     if not gitrepo.has_changes(path):
         return None
@@ -145,5 +175,5 @@ def commit_file(path: Path, subject: str, record: str, kind: str) -> str | None:
         role=None,
         extra={"Report": kind},
     )
-    sha, _warning = commits.commit(folder, [path], message, "hardship", "hardship@localhost")
+    sha, _said = commits.commit(folder, [path], message, "hardship", "hardship@localhost")
     return sha

@@ -23,6 +23,7 @@ from hardship_cli.domain.money import (
     line_uses,
     year_end,
 )
+from hardship_cli.i18n import _
 from hardship_cli.load.records import Records
 
 
@@ -198,5 +199,9 @@ def budget_status(
     drives = [campaign_use(c, grants) for c in campaigns_of_year(records.campaigns, year)]
     notes = []
     if budget is None:
-        notes.append(f"no budget for {year} (budgets/{year}.yaml): every line is unbudgeted")
+        notes.append(
+            _("no budget for {year} (budgets/{year}.yaml): every line is unbudgeted").format(
+                year=year
+            )
+        )
     return BudgetStatus(year, today, budget, lines, funds, drives, notes)

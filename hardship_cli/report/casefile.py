@@ -10,6 +10,7 @@ from hardship_cli.domain.case import open_objections
 from hardship_cli.domain.model import Case, CaseStatus, Config, GrantStatus
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.domain.sensitive import redacted, sensitive_values
+from hardship_cli.i18n import _
 from hardship_cli.load.records import Records
 from hardship_cli.problems import UsageError
 from hardship_cli.report.common import report_header, review_due
@@ -28,8 +29,8 @@ def case_context(
     case = records.cases.get(case_id)
     if case is None:
         raise UsageError(
-            f"no case {case_id} in this root",
-            "list the files with `hardship stats --of cases --by status`, or check the ID",
+            _("no case {id} in this root").format(id=case_id),
+            _("list the files with `hardship stats --of cases --by status`, or check the ID"),
         )
     if not full:
         case = redacted(case)  # nothing the model declares sensitive (domain/sensitive.py)
@@ -298,7 +299,7 @@ def _campaigns_table(records: Records, case_id: str) -> Table:
     """The donation drives for the household."""
     drives = [
         campaign_use(d, records.grants.values())
-        for _, d in sorted(records.campaigns.items())
+        for _cid, d in sorted(records.campaigns.items())
         if d.beneficiary == case_id
     ]
     return Table(

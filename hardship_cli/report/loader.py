@@ -26,54 +26,68 @@ from typing import Any
 
 from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import ConfigError
 
 MAX_TEMPLATE_BYTES = 1_000_000
 FOLDER = "templates"
-NAME_HINT = "name a template from the templates folder down, e.g. `partials/header.md.j2`"
-FILE_HINT = (
+NAME_HINT = N_("name a template from the templates folder down, e.g. `partials/header.md.j2`")
+FILE_HINT = N_(
     "a root's templates/ holds only regular files and folders, no links: put a copy of "
     "the template there, or remove what is there to use the shipped one"
 )
 
 
 def _refuse(name: str, why: str, hint: str = FILE_HINT) -> ConfigError:
-    return ConfigError(f"template {name!r} refused: {why}", hint)
+    """`why` is said already; `hint` is one of the hints above, said here."""
+    return ConfigError(
+        _("template {name} refused: {why}").format(name=repr(name), why=why), _(hint)
+    )
 
 
 def template_parts(name: str) -> list[str]:
     """The folders and file of a template name, or a refusal if it would leave its folder."""
     if "\x00" in name or "\\" in name:
-        raise _refuse(name, "its name holds a backslash or a NUL character", NAME_HINT)
+        raise _refuse(name, _("its name holds a backslash or a NUL character"), NAME_HINT)
     if name.startswith("/"):
-        raise _refuse(name, "an absolute name points outside the templates folder", NAME_HINT)
+        raise _refuse(name, _("an absolute name points outside the templates folder"), NAME_HINT)
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if ".." in parts:
-        raise _refuse(name, "`..` in its name points outside the templates folder", NAME_HINT)
+        raise _refuse(name, _("`..` in its name points outside the templates folder"), NAME_HINT)
     if not parts:
-        raise _refuse(name, "it names no file", NAME_HINT)
+        raise _refuse(name, _("it names no file"), NAME_HINT)
     return parts
 
 
-def _what(path: str) -> str:
-    """What a path is, in words, for a refusal (after an open that would not follow it)."""
+def _what(path: str, shown: str) -> str:
+    """What a path is, in words, for a refusal (after an open that would not follow it);
+    `shown` is how the refusal names it."""
     try:
         mode = os.lstat(path).st_mode
     except OSError:
-        return "cannot be read"
-    if stat.S_ISLNK(mode):
-        return "is a symbolic link"
-    if stat.S_ISDIR(mode):
-        return "is a folder"
-    if stat.S_ISREG(mode):
-        return "is a file, not a folder"
-    if stat.S_ISFIFO(mode):
-        return "is a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "is a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device"
-    return "is not a regular file"
+        what = N_("{path} cannot be read")
+    else:
+        what = _KINDS[next((k for k in _KINDS if k != "other" and _IS[k](mode)), "other")]
+    return _(what).format(path=shown)
+
+
+_IS: dict[str, Callable[[int], bool]] = {
+    "link": stat.S_ISLNK,
+    "folder": stat.S_ISDIR,
+    "file": stat.S_ISREG,
+    "pipe": stat.S_ISFIFO,
+    "socket": stat.S_ISSOCK,
+    "device": lambda mode: stat.S_ISCHR(mode) or stat.S_ISBLK(mode),
+}
+_KINDS = {
+    "link": N_("{path} is a symbolic link"),
+    "folder": N_("{path} is a folder"),
+    "file": N_("{path} is a file, not a folder"),
+    "pipe": N_("{path} is a named pipe"),
+    "socket": N_("{path} is a socket"),
+    "device": N_("{path} is a device"),
+    "other": N_("{path} is not a regular file"),
+}
 
 
 def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, int] | None:
@@ -87,8 +101,14 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
         return None
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise _refuse(name, f"the root's {FOLDER}/ folder {_what(str(folder))}") from None
-        raise _refuse(name, f"the root's {FOLDER}/ cannot be read ({exc.strerror})") from None
+            shown_folder = _("the root's {folder}/ folder").format(folder=FOLDER)
+            raise _refuse(name, _what(str(folder), shown_folder)) from None
+        raise _refuse(
+            name,
+            _("the root's {folder}/ cannot be read ({reason})").format(
+                folder=FOLDER, reason=exc.strerror
+            ),
+        ) from None
     try:
         walked = str(folder)
         for i, part in enumerate(parts):
@@ -103,16 +123,22 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENXIO, errno.EISDIR):
                     where = "/".join([FOLDER, *parts[: i + 1]])
-                    raise _refuse(name, f"{where} {_what(walked)}") from None
-                raise _refuse(name, f"{shown} cannot be read ({exc.strerror})") from None
+                    raise _refuse(name, _what(walked, where)) from None
+                raise _refuse(
+                    name,
+                    _("{path} cannot be read ({reason})").format(path=shown, reason=exc.strerror),
+                ) from None
             os.close(fd)
             fd = step
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _refuse(name, f"{shown} {_what(walked)}")
+            raise _refuse(name, _what(walked, shown))
         if info.st_size > MAX_TEMPLATE_BYTES:
             raise _refuse(
-                name, f"{shown} has {info.st_size:,} bytes, more than {MAX_TEMPLATE_BYTES:,}"
+                name,
+                _("{path} has {size} bytes, more than {limit}").format(
+                    path=shown, size=f"{info.st_size:,}", limit=f"{MAX_TEMPLATE_BYTES:,}"
+                ),
             )
         chunks = []
         size = 0
@@ -124,13 +150,18 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
             size += len(chunk)
         data = b"".join(chunks)
         if size > MAX_TEMPLATE_BYTES:
-            raise _refuse(name, f"{shown} has more than {MAX_TEMPLATE_BYTES:,} bytes")
+            raise _refuse(
+                name,
+                _("{path} has more than {limit} bytes").format(
+                    path=shown, limit=f"{MAX_TEMPLATE_BYTES:,}"
+                ),
+            )
     finally:
         os.close(fd)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _refuse(name, f"{shown} is not UTF-8 text") from None
+        raise _refuse(name, _("{path} is not UTF-8 text").format(path=shown)) from None
     return text, info.st_ino, info.st_mtime_ns
 
 

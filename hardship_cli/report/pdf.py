@@ -18,6 +18,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 # Where to look for the browser, first the one named by HARDSHIP_BROWSER.
@@ -50,13 +51,15 @@ def find_browser() -> str | None:
 def install_hint() -> str:
     """The command that installs the renderer on this kind of machine."""
     if sys.platform == "darwin":
-        return "install Google Chrome or Chromium (brew install --cask chromium)"
+        return _("install Google Chrome or Chromium (brew install --cask chromium)")
     if sys.platform == "win32":
-        return f"install Google Chrome or Microsoft Edge, and set {BROWSER_ENV} to its .exe"
-    return (
+        return _("install Google Chrome or Microsoft Edge, and set {env} to its .exe").format(
+            env=BROWSER_ENV
+        )
+    return _(
         "install it: sudo apt-get install chromium fonts-wqy-microhei "
-        f"(or set {BROWSER_ENV} to a Chrome or Chromium binary)"
-    )
+        "(or set {env} to a Chrome or Chromium binary)"
+    ).format(env=BROWSER_ENV)
 
 
 def html_to_pdf(html: str, today: date) -> bytes:
@@ -64,8 +67,10 @@ def html_to_pdf(html: str, today: date) -> bytes:
     browser = find_browser()
     if browser is None:
         raise UsageError(
-            "--format pdf needs a headless Chromium or Chrome, and none was found "
-            f"({', '.join(BROWSERS[:3])} on PATH, or ${BROWSER_ENV})",
+            _(
+                "--format pdf needs a headless Chromium or Chrome, and none was found "
+                "({browsers} on PATH, or ${env})"
+            ).format(browsers=", ".join(BROWSERS[:3]), env=BROWSER_ENV),
             install_hint(),
         )
     with tempfile.TemporaryDirectory(prefix="hardship-pdf-") as folder:
@@ -76,8 +81,10 @@ def html_to_pdf(html: str, today: date) -> bytes:
         _print(browser, page, out, work / "profile")
         if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
             raise UsageError(
-                f"{browser} wrote no PDF",
-                f"check that `{browser} --headless --print-to-pdf` works on this machine",
+                _("{browser} wrote no PDF").format(browser=browser),
+                _("check that `{browser} --headless --print-to-pdf` works on this machine").format(
+                    browser=browser
+                ),
             )
         return stamp_dates(out.read_bytes(), today)
 
@@ -110,18 +117,30 @@ def _print(browser: str, page: Path, out: Path, profile: Path) -> None:
         )
     except subprocess.TimeoutExpired:
         raise UsageError(
-            f"{browser} did not print the report within {TIMEOUT} s", install_hint()
+            _("{browser} did not print the report within {seconds} s").format(
+                browser=browser, seconds=TIMEOUT
+            ),
+            install_hint(),
         ) from None
     except OSError as exc:
         raise UsageError(
-            f"{browser} could not be started: {exc.strerror}", install_hint()
+            _("{browser} could not be started: {reason}").format(
+                browser=browser, reason=exc.strerror
+            ),
+            install_hint(),
         ) from None
     if done.returncode != 0:
         last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        failed = (
+            _("{browser} failed to print the report (exit {code}): {said}")
+            if last
+            else _("{browser} failed to print the report (exit {code})")
+        )
         raise UsageError(
-            f"{browser} failed to print the report (exit {done.returncode})"
-            + (f": {last[0]}" if last else ""),
-            f"check that `{browser} --headless --print-to-pdf` works on this machine",
+            failed.format(browser=browser, code=done.returncode, said=last[0] if last else ""),
+            _("check that `{browser} --headless --print-to-pdf` works on this machine").format(
+                browser=browser
+            ),
         )
 
 

@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 UNKNOWN = "unknown"
@@ -32,7 +33,10 @@ def parse_month(text: str) -> tuple[int, int]:
         if len(year) != 4 or len(month) != 2 or not 1 <= m <= 12:
             raise ValueError
     except ValueError:
-        raise UsageError(f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-03") from None
+        raise UsageError(
+            _("{text} is not a month").format(text=repr(text)),
+            _("write it as YYYY-MM, e.g. 2026-03"),
+        ) from None
     return y, m
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from hardship_cli import shipped
 from hardship_cli.cells import csv_line, neutral, xlsx_append, xlsx_bytes
 from hardship_cli.domain.money import yuan
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 from hardship_cli.report.labels import label
 from hardship_cli.report.tables import Col, Label, Table, cell_text, code_label
@@ -121,8 +122,10 @@ def render(root: Path | None, kind: str, fmt: str, lang: str, context: dict[str,
         line = getattr(exc, "lineno", None)
         place = f"{where}:{line}" if line else where
         raise UsageError(
-            f"template {place}: {exc.message or type(exc).__name__}",
-            "correct the template (a root's templates/ overrides the shipped ones)",
+            _("template {place}: {error}").format(
+                place=place, error=exc.message or type(exc).__name__
+            ),
+            _("correct the template (a root's templates/ overrides the shipped ones)"),
         ) from None
 
 

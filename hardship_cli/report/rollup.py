@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Budget, Case, Config
+from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, ConfigError, Problem
@@ -36,8 +37,8 @@ def load_units(roots: list[Path], load: Callable[[Path], Records]) -> list[Unit]
         records = load(root)
         if records.config is None:
             raise ConfigError(
-                f"{root}: hardship.yaml cannot be used",
-                f"run `hardship --root {root} validate` and correct it",
+                _("{root}: hardship.yaml cannot be used").format(root=root),
+                _("run `hardship --root {root} validate` and correct it").format(root=root),
             )
         result.append(Unit(f"U{index}", records.config.organisation.name, root, records))
     names = [u.name for u in result]
@@ -67,10 +68,20 @@ def duplicate_households(all_units: list[Unit]) -> list[Problem]:
                         f"{unit.root}/{src.path}",
                         src.line("worker", "id_number"),
                         "duplicate-household",
-                        f"{case.worker.name} is filed in {first_unit.name} ({first.id}) and in "
-                        f"{unit.name} ({case.id}): same ID number, both files open",
-                        "one household has one file: the units agree which keeps it, the "
-                        "other closes its file",
+                        _(
+                            "{name} is filed in {unit} ({case}) and in {other_unit} "
+                            "({other_case}): same ID number, both files open"
+                        ).format(
+                            name=case.worker.name,
+                            unit=first_unit.name,
+                            case=first.id,
+                            other_unit=unit.name,
+                            other_case=case.id,
+                        ),
+                        _(
+                            "one household has one file: the units agree which keeps it, the "
+                            "other closes its file"
+                        ),
                         WARNING,
                     )
                 )

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from hardship_cli.domain.model import CaseStatus, GrantStatus
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 from hardship_cli.report.frames import Frames, on_file, to_yuan, with_age_band
 from hardship_cli.report.periods import UNKNOWN, parse_month, period_bounds
@@ -99,8 +100,10 @@ def field_names(text: str | Sequence[str] | None) -> list[str]:
         name = ALIASES.get(name, name)
         if name not in FIELDS:
             raise UsageError(
-                f"cannot group by {part.strip()!r}",
-                f"use one or more of: {', '.join(FIELDS)} (comma-separated)",
+                _("cannot group by {field}").format(field=repr(part.strip())),
+                _("use one or more of: {fields} (comma-separated)").format(
+                    fields=", ".join(FIELDS)
+                ),
             )
         if name not in names:
             names.append(name)
@@ -122,13 +125,16 @@ def stats(
     of="cases": household files; people = members of those households, worker included.
     """
     if of not in SUBJECTS:
-        raise UsageError(f"cannot count {of!r}", f"use one of: {', '.join(SUBJECTS)}")
+        raise UsageError(
+            _("cannot count {what}").format(what=repr(of)),
+            _("use one of: {choices}").format(choices=", ".join(SUBJECTS)),
+        )
     by = field_names(list(by))
     for name in by:
         if not FIELDS[name][1 if of == "grants" else 2]:
             raise UsageError(
-                f"{of} have no {name}",
-                "kind and fund belong to grants: use --of grants",
+                _("{of} have no {field}").format(of=of, field=name),
+                _("kind and fund belong to grants: use --of grants"),
             )
     bounds = period_bounds(year, month)
     day = bounds[1] if bounds else frames.today
@@ -153,7 +159,10 @@ def stats(
     known = [s.value for s in (GrantStatus if of == "grants" else CaseStatus)]
     for status in wanted:
         if status not in known:
-            raise UsageError(f"{status!r} is not a status of {of}", f"use: {', '.join(known)}")
+            raise UsageError(
+                _("{status} is not a status of {of}").format(status=repr(status), of=of),
+                _("use: {choices}").format(choices=", ".join(known)),
+            )
     filters["status"] = wanted
     frame = frame[frame["status"].astype(str).isin(wanted)]
     if "age_band" in by:

@@ -18,6 +18,7 @@ from hardship_cli.casework.importing.drafts import Write
 from hardship_cli.casework.importing.plan import Action
 from hardship_cli.edit import atomic, commits, gitrepo
 from hardship_cli.edit.commits import Pending
+from hardship_cli.i18n import N_, _, gettext_in, normalize
 from hardship_cli.load.records import Records
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
@@ -31,7 +32,7 @@ from hardship_cli.problems import (
 
 class _NotCommitted(Exception):
     def __init__(self, said: str) -> None:
-        self.reason = said or "no reason given"  # git's own last words
+        self.reason = said or _("no reason given")  # git's own last words
         super().__init__(self.reason)
 
 
@@ -92,21 +93,28 @@ class _Undo:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                failed.append(f"{self._rel(path)} (remove it: {exc.strerror})")
+                failed.append(
+                    _("{path} (remove it: {reason})").format(
+                        path=self._rel(path), reason=exc.strerror
+                    )
+                )
         for path, raw in reversed(self.updated):
             try:
                 atomic.atomic_write(path, raw)
             except OSError as exc:
-                failed.append(f"{self._rel(path)} (git checkout it: {exc.strerror})")
+                failed.append(
+                    _("{path} (git checkout it: {reason})").format(
+                        path=self._rel(path), reason=exc.strerror
+                    )
+                )
         if self.staged:
             _unstage(self.root, self.staged)
         return failed
 
     def said(self) -> str:
-        return (
-            f"{len(self.created)} new file(s) removed, {len(self.updated)} file(s) "
-            "given back their old content"
-        )
+        return _(
+            "{created} new file(s) removed, {updated} file(s) given back their old content"
+        ).format(created=len(self.created), updated=len(self.updated))
 
     def _rel(self, path: Path) -> str:
         return os.path.relpath(path, self.root)
@@ -177,7 +185,7 @@ def write_and_commit(
                 # The commit was made before the stop: the import is whole, nothing to undo.
                 if isinstance(exc, KeyboardInterrupt):
                     raise HardshipError(
-                        "interrupted after the import was committed; it is complete",
+                        _("interrupted after the import was committed; it is complete"),
                         exit_code=EXIT_INTERRUPTED,
                     ) from None
                 raise
@@ -190,24 +198,35 @@ def _undone(exc: BaseException, undo: _Undo) -> BaseException:
         failed = undo.run()
     if failed:
         return HardshipError(
-            "the import stopped and could not be undone entirely: " + "; ".join(failed),
-            "put these files right by hand (git status shows them)",
+            _("the import stopped and could not be undone entirely: {files}").format(
+                files="; ".join(failed)
+            ),
+            _("put these files right by hand (git status shows them)"),
         )
-    back = f"the import was undone ({undo.said()}); the records are as they were and "
-    back += "nothing was committed"
+    back = _(
+        "the import was undone ({undone}); the records are as they were and nothing was committed"
+    ).format(undone=undo.said())
     if isinstance(exc, KeyboardInterrupt):
-        return HardshipError(f"interrupted: {back}", exit_code=EXIT_INTERRUPTED)
+        return HardshipError(
+            _("interrupted: {undone}").format(undone=back), exit_code=EXIT_INTERRUPTED
+        )
     if isinstance(exc, _NotCommitted):
         return HardshipError(
-            f"git did not commit the import ({exc.reason}): {back}",
-            "see why git refused (a hook, the repository's state), then import again",
+            _("git did not commit the import ({reason}): {undone}").format(
+                reason=exc.reason, undone=back
+            ),
+            _("see why git refused (a hook, the repository's state), then import again"),
             exit_code=EXIT_PROBLEMS,
         )
     if isinstance(exc, HardshipError):
         return HardshipError(f"{exc.message.split(chr(10))[0]}\n{back}", exit_code=exc.exit_code)
     if isinstance(exc, OSError):  # a full disk, a read-only folder: said as everywhere
         said = os_error(exc, "write")
-        return HardshipError(f"{said.message}; {back}", said.hint, exit_code=said.exit_code)
+        return HardshipError(
+            _("{error}; {undone}").format(error=said.message, undone=back),
+            said.hint,
+            exit_code=said.exit_code,
+        )
     return exc  # a failure of our own: the top handler says it, and nothing was written
 
 
@@ -243,16 +262,18 @@ def place(path: Path, temp: Path, write: Write, undo: _Undo) -> None:
             os.link(temp, path)  # appears whole, and never over a file that exists
         except FileExistsError:
             raise UsageError(
-                f"{write.rel} already exists; it was not overwritten",
-                "another command created it a moment ago: run the import again",
+                _("{path} already exists; it was not overwritten").format(path=write.rel),
+                _("another command created it a moment ago: run the import again"),
             ) from None
         undo.created.append(path)
         os.unlink(temp)
     else:
         if write.file.changed_on_disk():
             raise Refused(
-                f"{write.rel} changed on disk since it was read; it was not overwritten",
-                "someone else edited it: run the import again to act on their version",
+                _("{path} changed on disk since it was read; it was not overwritten").format(
+                    path=write.rel
+                ),
+                _("someone else edited it: run the import again to act on their version"),
             )
         undo.updated.append((path, write.file.raw))
         os.replace(temp, path)
@@ -272,12 +293,20 @@ def _message(
     updated = len(writes) - created
     refused = [a.row for a in actions if a.what == "refused"]
     written = {w.action.row: w.case_id for w in writes}
-    body = [f"row {row}: {written[row]}" for row in sorted(written)]
+    # In the language of the records (the repository's history reads in one language),
+    # whatever the terminal speaks; the trailers stay English (programs read them).
+    lang = normalize(records.config.locale.value) or "zh"
+    row_line = gettext_in(lang, N_("row {row}: {case}"))
+    body = [row_line.format(row=row, case=written[row]) for row in sorted(written)]
     if refused:
-        body.append("refused rows: " + ", ".join(str(r) for r in refused))
+        body.append(
+            gettext_in(lang, N_("refused rows: {rows}")).format(rows=", ".join(map(str, refused)))
+        )
+    subject = gettext_in(
+        lang, N_("import of {sheet} by {by}: {created} new, {updated} updated, {refused} refused")
+    ).format(sheet=sheet_name, by=by, created=created, updated=updated, refused=len(refused))
     message = commits.Message(
-        subject=f"import of {sheet_name} by {by}: {created} new, {updated} updated, "
-        f"{len(refused)} refused",
+        subject=subject,
         record=", ".join(written[row] for row in sorted(written)),
         action="import",
         by=by,

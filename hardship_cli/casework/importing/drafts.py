@@ -20,6 +20,7 @@ from hardship_cli.casework.importing.plan import Action
 from hardship_cli.domain.kinds import CASE
 from hardship_cli.domain.model import Case
 from hardship_cli.edit import atomic
+from hardship_cli.i18n import _
 from hardship_cli.load import files
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem, Refused, UsageError
@@ -64,7 +65,7 @@ def checked(root: Path, records: Records, actions: list[Action], day: date) -> l
         for w, problems in refused.items():
             reason = "; ".join(_short(p) for p in problems)
             if w.file is None:  # its number goes to the next new case: not named for it
-                reason = reason.replace(w.case_id, "the new case")
+                reason = reason.replace(w.case_id, _("the new case"))
             w.action.what, w.action.reason = "refused", reason
         wanted = [a for a in wanted if a.what != "refused"]
     by_path = {w.rel: w for w in writes}
@@ -103,7 +104,7 @@ def _numbers(
     while True:
         case_id = f"{prefix}-{current:0{width}d}"
         if len(str(current)) > max(width, 6):
-            raise UsageError(f"no free case number left in {year}")
+            raise UsageError(_("no free case number left in {year}").format(year=year))
         if case_id not in taken and case_id not in records.cases:
             yield case_id
         current += 1
@@ -163,8 +164,10 @@ def _blame(problems: list[Problem], writes: list[Write]) -> dict[Write, list[Pro
             write = named[0] if named else None
         if write is None:
             raise Refused(
-                "refused: importing the sheet would make validate report\n" + problem.format(),
-                "nothing was written; correct the sheet or the records, then import again",
+                _("refused: importing the sheet would make validate report\n{problem}").format(
+                    problem=problem.format()
+                ),
+                _("nothing was written; correct the sheet or the records, then import again"),
                 [problem],
             )
         blamed.setdefault(write, []).append(problem)

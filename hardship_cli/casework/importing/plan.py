@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from hardship_cli.casework.sheets.columns import CASE_COLUMNS
 from hardship_cli.casework.sheets.reading import Row
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case
+from hardship_cli.i18n import _
 
 
 @dataclass
@@ -68,10 +69,10 @@ def _row_refusal(row: Row, seen: dict[str, int]) -> str | None:
     worker = row.data.get("worker", {})
     employee, number = worker.get("employee_id"), worker.get("id_number")
     if not employee and not number:
-        return "has neither 工号 nor 身份证号"
+        return _("has neither 工号 nor 身份证号")
     earlier = next((seen[k] for k in (employee, number) if k and k in seen), None)
     if earlier is not None:
-        return f"repeats the household of row {earlier}"
+        return _("repeats the household of row {row}").format(row=earlier)
     for k in (employee, number):
         if k:
             seen[k] = row.number
@@ -87,10 +88,10 @@ def _match(
     match_e = by_employee.get(employee) if employee else None
     match_n = by_id_number.get(number) if number else None
     if match_e and match_n and match_e.id != match_n.id:
-        return None, (
-            f"its 工号 is filed in {match_e.id} but its 身份证号 in "
-            f"{match_n.id}: settle which household this is by hand"
-        )
+        return None, _(
+            "its 工号 is filed in {case} but its 身份证号 in {other}: settle which household "
+            "this is by hand"
+        ).format(case=match_e.id, other=match_n.id)
     return match_e or match_n, None
 
 
@@ -202,8 +203,10 @@ def _validate_case(record: dict[str, Any]) -> list[str]:
         for err in exc.errors(include_url=False, include_input=False):
             loc = ".".join(str(p) for p in err["loc"])
             heading = _heading_for(err["loc"])
-            what = "is missing" if err["type"] == "missing" else err["msg"].lower()
-            messages.append(f"{heading or loc} {what}")
+            if err["type"] == "missing":
+                messages.append(_("{field} is missing").format(field=heading or loc))
+            else:  # pydantic's own words, in English
+                messages.append(f"{heading or loc} {err['msg'].lower()}")
         return messages
     return []
 

@@ -18,6 +18,7 @@ from hardship_cli.casework.sheets.reading import Row, read_rows
 from hardship_cli.domain.model import Config, ImportLimits
 from hardship_cli.edit import commits
 from hardship_cli.edit.commits import Pending
+from hardship_cli.i18n import _
 from hardship_cli.load import files
 from hardship_cli.load.records import Records
 from hardship_cli.problems import ConfigError
@@ -38,8 +39,10 @@ def read_config(root: Path) -> Config:
     if config is None:
         first = problems[0] if problems else None
         raise ConfigError(
-            "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
-            "run hardship validate and correct hardship.yaml",
+            _("hardship.yaml has problems: {problem}").format(problem=first.format())
+            if first
+            else _("hardship.yaml has problems"),
+            _("run hardship validate and correct hardship.yaml"),
         )
     return config
 

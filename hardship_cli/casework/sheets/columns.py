@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 # ---------------------------------------------------------------------------------------
@@ -77,7 +78,8 @@ class Column:
     path: tuple[str, ...]  # where the value goes in a case record
     heading: str  # the default (Chinese) heading
     kind: str  # text | id | money | date | int | choice | causes
-    choices: dict[str, str] | None = None
+    choices: dict[str, str] | None = None  # the sheet's own words -> codes
+    group: str | None = None  # the vocabulary's group: its words in either language read too
 
     @property
     def sensitive(self) -> bool:
@@ -93,18 +95,18 @@ CASE_COLUMNS = [
     Column(("worker", "employee_id"), "工号", "id"),
     Column(("worker", "name"), "姓名", "text"),
     Column(("worker", "unit"), "单位", "text"),
-    Column(("worker", "sex"), "性别", "choice", SEX),
+    Column(("worker", "sex"), "性别", "choice", SEX, "sex"),
     Column(("worker", "birth_date"), "出生日期", "date"),
     Column(("worker", "id_number"), "身份证号", "id"),
     Column(("worker", "phone"), "联系电话", "id"),
-    Column(("worker", "employment"), "就业状态", "choice", EMPLOYMENT),
-    Column(("worker", "health"), "健康状况", "choice", HEALTH),
+    Column(("worker", "employment"), "就业状态", "choice", EMPLOYMENT, "employment"),
+    Column(("worker", "health"), "健康状况", "choice", HEALTH, "health"),
     Column(("worker", "address"), "家庭住址", "text"),
     Column(("housing",), "住房情况", "text"),
     Column(("income", "household_monthly"), "家庭月收入", "money"),
     Column(("income", "rigid_expenses_monthly"), "月刚性支出", "money"),
-    Column(("level",), "困难类别", "choice", LEVEL),
-    Column(("causes",), "致困原因", "causes", CAUSE),
+    Column(("level",), "困难类别", "choice", LEVEL, "tier"),
+    Column(("causes",), "致困原因", "causes", CAUSE, "cause"),
     Column(("bank", "name"), "开户银行", "text"),
     Column(("bank", "account"), "银行账号", "id"),
     # Notes are free text: officers write diagnoses and family matters there.
@@ -112,9 +114,9 @@ CASE_COLUMNS = [
 ]
 MEMBER_COLUMNS = [
     Column(("name",), "成员姓名", "text"),
-    Column(("relation",), "与户主关系", "choice", RELATION),
+    Column(("relation",), "与户主关系", "choice", RELATION, "relation"),
     Column(("birth_date",), "成员出生日期", "date"),
-    Column(("health",), "成员健康状况", "choice", HEALTH),
+    Column(("health",), "成员健康状况", "choice", HEALTH, "health"),
     Column(("monthly_income",), "成员月收入", "money"),
     Column(("occupation",), "成员职业", "text"),
 ]
@@ -156,13 +158,20 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     known = {c.heading for c in CASE_COLUMNS + MEMBER_COLUMNS}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise UsageError(
-            f"{path}: a mapping file maps each sheet heading to a known heading",
-            f"e.g. `员工编号: 工号`; known headings: {', '.join(sorted(known))}",
+            _("{path}: a mapping file maps each sheet heading to a known heading").format(
+                path=path
+            ),
+            _("e.g. `员工编号: 工号`; known headings: {headings}").format(
+                headings=", ".join(sorted(known))
+            ),
         )
     for heading, target in data.items():
         if target not in known:
             raise UsageError(
-                f"{path}: `{heading}` maps to `{target}`, which is not a heading the import knows",
-                f"known headings: {', '.join(sorted(known))}",
+                _(
+                    "{path}: `{heading}` maps to `{target}`, which is not a heading the "
+                    "import knows"
+                ).format(path=path, heading=heading, target=target),
+                _("known headings: {headings}").format(headings=", ".join(sorted(known))),
             )
     return dict(data)

@@ -10,6 +10,7 @@ from typing import Any
 from hardship_cli.casework.sheets.columns import ALIASES
 from hardship_cli.casework.sheets.opening import Sheet
 from hardship_cli.cells import unquote
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 
@@ -48,15 +49,17 @@ def find_header(
     """The header row is the one with most known headings among the first ten rows; a
     heading merged over two header rows (its value in the upper cell) is taken too."""
     best_index, best_count = -1, 0
-    for index, (_, cells) in enumerate(head[:HEAD_ROWS]):
+    for index, (_number, cells) in enumerate(head[:HEAD_ROWS]):
         count = sum(1 for c in cells if _heading(c, mapping) in known)
         if count > best_count:
             best_index, best_count = index, count
     if best_index < 0 or best_count < 2:
         raise UsageError(
-            f"sheet {name}: no header row with the known headings",
-            "the default headings are 工号, 姓名, 单位, 性别, 家庭月收入, 困难类别, 致困原因...; "
-            "for other headings give a mapping file with --mapping",
+            _("sheet {sheet}: no header row with the known headings").format(sheet=name),
+            _(
+                "the default headings are 工号, 姓名, 单位, 性别, 家庭月收入, 困难类别, "
+                "致困原因...; for other headings give a mapping file with --mapping"
+            ),
         )
     columns: dict[int, str] = {}
     header_rows = [head[best_index][1]]

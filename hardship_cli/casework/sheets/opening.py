@@ -15,21 +15,34 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hardship_cli.domain.model import ImportLimits
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError
 
 MB = 1024 * 1024
 MAX_COLUMNS = 1_000  # cells further right are never a heading's; a row may not widen the read
 ZIP_MAX_PARTS = 10_000  # an Excel file has a few dozen parts
 RAISE = {
-    "max_rows": "--max-rows N, or imports: max_rows in hardship.yaml",
-    "max_file_mb": "--max-size MB, or imports: max_file_mb in hardship.yaml",
-    "max_unpacked_mb": "--max-unpacked MB, or imports: max_unpacked_mb in hardship.yaml",
-    "max_ratio": "imports: max_ratio in hardship.yaml",
+    "max_rows": N_(
+        "if the sheet is genuine, raise the limit with --max-rows N, or imports: max_rows in "
+        "hardship.yaml"
+    ),
+    "max_file_mb": N_(
+        "if the sheet is genuine, raise the limit with --max-size MB, or imports: max_file_mb "
+        "in hardship.yaml"
+    ),
+    "max_unpacked_mb": N_(
+        "if the sheet is genuine, raise the limit with --max-unpacked MB, or imports: "
+        "max_unpacked_mb in hardship.yaml"
+    ),
+    "max_ratio": N_(
+        "if the sheet is genuine, raise the limit with imports: max_ratio in hardship.yaml"
+    ),
 }
+_RESAVE = N_("open it in Excel and save it again as .xlsx")
 
 
 def _too_big(what: str, limit: str) -> UsageError:
-    return UsageError(what, f"if the sheet is genuine, raise the limit with {RAISE[limit]}")
+    return UsageError(what, _(RAISE[limit]))
 
 
 @dataclass
@@ -44,21 +57,26 @@ def check_sheet(path: Path, limits: ImportLimits) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise UsageError(
+            _("{path}: cannot read it ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{path}: not a regular file", "give the sheet's file itself")
+        raise UsageError(
+            _("{path}: not a regular file").format(path=path), _("give the sheet's file itself")
+        )
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UsageError(
-            f"{path}: import reads .xlsx or .csv files",
-            "save the sheet as Excel (.xlsx) or CSV (UTF-8)",
+            _("{path}: import reads .xlsx or .csv files").format(path=path),
+            _("save the sheet as Excel (.xlsx) or CSV (UTF-8)"),
         )
     if info.st_size > limits.max_file_mb * MB:
         raise _too_big(
-            f"{path}: the file is {_mb(info.st_size)}, more than the limit of "
-            f"{limits.max_file_mb} MB",
+            _("{path}: the file is {size}, more than the limit of {limit} MB").format(
+                path=path, size=_mb(info.st_size), limit=limits.max_file_mb
+            ),
             "max_file_mb",
         )
     if suffix != ".csv":
@@ -71,23 +89,33 @@ def _check_zip(path: Path, limits: ImportLimits) -> None:
     parts = _zip_entries(path)
     if parts is not None and parts > ZIP_MAX_PARTS:
         raise UsageError(
-            f"{path}: the file holds {parts:,} parts; an Excel file holds a few dozen",
-            "open it in Excel and save it again as .xlsx",
+            _("{path}: the file holds {parts} parts; an Excel file holds a few dozen").format(
+                path=path, parts=f"{parts:,}"
+            ),
+            _(_RESAVE),
         )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise UsageError(
-            f"{path}: not a readable Excel file (not a zip archive)",
-            "open it in Excel and save it again as .xlsx",
+            _("{path}: not a readable Excel file (not a zip archive)").format(path=path),
+            _(_RESAVE),
         ) from None
     total = sum(m.file_size for m in members)
     largest = max(members, key=lambda m: m.file_size, default=None)
     if largest is not None and total > limits.max_unpacked_mb * MB:
         raise _too_big(
-            f"{path}: its parts unpack to {_mb(total)} ({largest.filename} alone "
-            f"{_mb(largest.file_size)}), more than the limit of {limits.max_unpacked_mb} MB",
+            _(
+                "{path}: its parts unpack to {size} ({part} alone {part_size}), more than the "
+                "limit of {limit} MB"
+            ).format(
+                path=path,
+                size=_mb(total),
+                part=largest.filename,
+                part_size=_mb(largest.file_size),
+                limit=limits.max_unpacked_mb,
+            ),
             "max_unpacked_mb",
         )
     for member in members:
@@ -96,9 +124,17 @@ def _check_zip(path: Path, limits: ImportLimits) -> None:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MB and ratio > limits.max_ratio:
             raise _too_big(
-                f"{path}: its part {member.filename} unpacks {ratio:,.0f} times its packed "
-                f"size ({_mb(member.compress_size)} to {_mb(member.file_size)}), more than the "
-                f"limit of {limits.max_ratio} times",
+                _(
+                    "{path}: its part {part} unpacks {ratio} times its packed size ({packed} "
+                    "to {unpacked}), more than the limit of {limit} times"
+                ).format(
+                    path=path,
+                    part=member.filename,
+                    ratio=f"{ratio:,.0f}",
+                    packed=_mb(member.compress_size),
+                    unpacked=_mb(member.file_size),
+                    limit=limits.max_ratio,
+                ),
                 "max_ratio",
             )
 
@@ -138,7 +174,11 @@ def open_workbook(path: Path, limits: ImportLimits) -> Iterator[list[Sheet]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
-        raise UsageError(f"{path}: not a readable Excel file ({type(exc).__name__})") from None
+        raise UsageError(
+            _("{path}: not a readable Excel file ({error})").format(
+                path=path, error=type(exc).__name__
+            )
+        ) from None
     try:
         sheets = []
         for ws in book.worksheets:
@@ -170,8 +210,10 @@ def _csv_rows(path: Path, handle: TextIO) -> Iterator[tuple[int, Sequence[Any]]]
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise UsageError(
-            f"{path}:{reader.line_num}: not a readable CSV line ({exc})",
-            "save the sheet again as CSV (UTF-8) from Excel",
+            _("{path}:{line}: not a readable CSV line ({error})").format(
+                path=path, line=reader.line_num, error=exc
+            ),
+            _("save the sheet again as CSV (UTF-8) from Excel"),
         ) from None
 
 
@@ -182,8 +224,10 @@ def _xlsx_rows(path: Path, ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
             yield number, cells[:MAX_COLUMNS]
     except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
         raise UsageError(
-            f"{path}: sheet {ws.title} is not readable ({type(exc).__name__})",
-            "open it in Excel and save it again as .xlsx",
+            _("{path}: sheet {sheet} is not readable ({error})").format(
+                path=path, sheet=ws.title, error=type(exc).__name__
+            ),
+            _(_RESAVE),
         ) from None
 
 
@@ -193,9 +237,10 @@ def _counted(
     for count, row in enumerate(rows, start=1):
         if count > limits.max_rows:
             raise _too_big(
-                f"{path}: sheet {name} has more than {limits.max_rows:,} rows (the limit; "
-                "blank rows count too); nothing was read past row "
-                f"{limits.max_rows:,}",
+                _(
+                    "{path}: sheet {sheet} has more than {limit} rows (the limit; blank rows "
+                    "count too); nothing was read past row {limit}"
+                ).format(path=path, sheet=name, limit=f"{limits.max_rows:,}"),
                 "max_rows",
             )
         yield row

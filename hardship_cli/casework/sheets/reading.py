@@ -18,6 +18,7 @@ from hardship_cli.casework.sheets.convert import CellError, convert
 from hardship_cli.casework.sheets.headings import cell_text, headed
 from hardship_cli.casework.sheets.opening import Sheet, open_workbook
 from hardship_cli.domain.model import ImportLimits
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 
@@ -51,8 +52,8 @@ def _read_rows(sheets: list[Sheet], mapping: dict[str, str]) -> list[Row]:
     columns, below = headed(main, known, mapping)
     if "工号" not in columns.values() and "身份证号" not in columns.values():
         raise UsageError(
-            f"sheet {main.name}: neither 工号 nor 身份证号 is a column",
-            "a household is matched by employee number or ID number",
+            _("sheet {sheet}: neither 工号 nor 身份证号 is a column").format(sheet=main.name),
+            _("a household is matched by employee number or ID number"),
         )
     rows: dict[str, Row] = {}
     ordered: list[Row] = []
@@ -67,8 +68,7 @@ def _read_rows(sheets: list[Sheet], mapping: dict[str, str]) -> list[Row]:
             try:
                 converted = convert(column, value)
             except CellError as exc:
-                shown = "(hidden)" if column.sensitive else repr(cell_text(value))
-                row.errors.append(f"{heading} {shown} {exc}")
+                row.errors.append(exc.say(column, value))
                 continue
             if converted is None:
                 continue
@@ -84,7 +84,9 @@ def _read_rows(sheets: list[Sheet], mapping: dict[str, str]) -> list[Row]:
             first = rows[key]
             if _household_part(first.data) != _household_part(row.data):
                 row.errors.append(
-                    f"repeats the household of row {first.number} with different household figures"
+                    _("repeats the household of row {row} with different household figures").format(
+                        row=first.number
+                    )
                 )
                 ordered.append(row)
             else:
@@ -133,7 +135,7 @@ def _read_member_sheet(
             try:
                 converted = convert(column, value)
             except CellError as exc:
-                errors.append(f"{heading} {cell_text(value)!r} {exc}")
+                errors.append(exc.say(column, value))
                 continue
             if converted is not None:
                 _put(member, column.path, converted)
@@ -141,10 +143,17 @@ def _read_member_sheet(
         if owner is None:
             # A member whose household is not on the main sheet: refuse it visibly.
             orphan = Row(number, sheet.name)
-            orphan.errors.append(f"member of employee {employee!r}, who is not on the main sheet")
+            orphan.errors.append(
+                _("member of employee '{employee}', who is not on the main sheet").format(
+                    employee=employee or ""
+                )
+            )
             rows[f"orphan:{sheet.name}:{number}"] = orphan
             continue
         if errors:
-            owner.errors.extend(f"{sheet.name} row {number}: {e}" for e in errors)
+            owner.errors.extend(
+                _("{sheet} row {row}: {problem}").format(sheet=sheet.name, row=number, problem=e)
+                for e in errors
+            )
         else:
             owner.members.append(member)

@@ -11,6 +11,7 @@ from typing import Any
 
 from hardship_cli.casework.sheets.columns import CASE_COLUMNS, MEMBER_COLUMNS, MEMBERS_SHEET
 from hardship_cli.domain.model import Case
+from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
 
@@ -97,7 +98,10 @@ def write_sheet(
         atomic_write(path, "\ufeff" + out.getvalue(), mode=mode)
         return len(rows)
     if suffix != ".xlsx":
-        raise UsageError(f"{path}: export writes .xlsx or .csv")
+        raise UsageError(
+            _("{path}: export writes .xlsx or .csv").format(path=path),
+            _("name the file FILE.xlsx or FILE.csv"),
+        )
     import openpyxl
 
     book = openpyxl.Workbook()
