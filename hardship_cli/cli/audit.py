@@ -194,7 +194,8 @@ def due(
             parser=vocabulary_parser("occasion"),
             metavar=N_("OCCASION"),
             help=N_(
-                "List the households to visit first at this occasion (e.g. spring_festival, 春节)."
+                "List the households to visit first at this occasion "
+                "(e.g. spring_festival, 春节慰问)."
             ),
             show_default=False,
         ),
