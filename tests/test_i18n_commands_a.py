@@ -271,3 +271,17 @@ def test_init_speaks_chinese(tmp_path: Path) -> None:
     assert again.code == 2
     assert "已是一个档案根目录（有 hardship.yaml）" in again.err
     assert "请选择一个空文件夹；未作任何改动" in again.err
+
+
+def test_the_roles_an_item_waits_for_in_words() -> None:
+    from hardship_cli.cli.review import _roles
+
+    i18n.set_language("zh")
+    try:
+        assert _roles(["officer", "chair", "leader"], True) == "工会干事、工会主席或分管领导"
+        assert _roles(["chair", "leader"], False) == "工会主席、分管领导"
+    finally:
+        i18n.set_language("en")
+    assert _roles(["officer", "chair", "leader"], True) == "officer or chair or leader"
+    assert _roles(["chair", "leader"], False) == "chair, leader"
+    assert _roles([], True) == "-"

@@ -30,7 +30,7 @@ from hardship_cli.cli.common import (
 from hardship_cli.cli.referral_cmd import HELP as REFERRAL_HELP
 from hardship_cli.cli.referral_cmd import review_referral
 from hardship_cli.domain.vocabulary import label
-from hardship_cli.i18n import N_, _
+from hardship_cli.i18n import N_, _, pgettext
 from hardship_cli.problems import UsageError, printable
 
 CaseArgument = Annotated[
@@ -315,11 +315,16 @@ def _roles(roles: list[str], any_one: bool) -> str:
     if not words:
         return "-"
     shown = words[0]
-    for word in words[1:]:
-        if any_one:
-            shown = _("{first} or {next}").format(first=shown, next=word)
-        else:
+    for place, word in enumerate(words[1:], start=2):
+        if not any_one:
             shown = _("{first}, {next}").format(first=shown, next=word)
+        elif place < len(words):
+            # Before the last of several: English says "or" each time, Chinese lists (、).
+            shown = pgettext("roles, not the last", "{first} or {next}").format(
+                first=shown, next=word
+            )
+        else:
+            shown = _("{first} or {next}").format(first=shown, next=word)
     return shown
 
 
