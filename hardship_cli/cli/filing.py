@@ -118,8 +118,8 @@ def field_help(field: Field) -> str:
     return text
 
 
-# The metavar of a field's flag, by the kind of value it takes.
 def _metavar(field: Field) -> str:
+    """The metavar of a field's flag, by the kind of value it takes."""
     if field.choices is not None:
         return N_("CODE")
     if "amount" in field.name or "income" in field.name or field.name == "target":
