@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hardship_cli.cli.choices import vocabulary_parser
 from hardship_cli.cli.common import (
     AsOption,
     NoCommitOption,
@@ -20,31 +21,49 @@ from hardship_cli.cli.common import (
     state,
     who_acts,
 )
+from hardship_cli.cli.prompts import listed
+from hardship_cli.domain.vocabulary import codes, label
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError
+
+HELP = {
+    "pay": N_(
+        "Mark an approved grant paid (finance only), with the voucher that proves it.\n\n"
+        "Example: hardship pay GR-2026-0003 --as 赵敏 --voucher 记-2026-031 --on 2026-03-12"
+    ),
+    "close": N_(
+        "Close an active case (随时脱困随时撤档), with the reason. Approved grants not yet "
+        "paid need a choice: --cancel-pending, or --keep-payable REASON (finance may still "
+        "pay them); without one the closing is refused with the grants listed.\n\n"
+        "Example: hardship close HS-2026-0002 --as 李明 --reason out_of_hardship --note '已再就业'"
+    ),
+}
 
 
 def pay(
     ctx: typer.Context,
-    grant: Annotated[str, typer.Argument(help="The grant (GR-...).")],
+    grant: Annotated[
+        str, typer.Argument(help=N_("The grant (GR-...)."), metavar=N_("GRANT"), show_default=False)
+    ],
     as_name: AsOption = None,
     voucher: Annotated[
         str | None,
         typer.Option(
-            "--voucher", help="The payment voucher's reference (required).", show_default=False
+            "--voucher",
+            help=N_("The payment voucher's reference (required)."),
+            metavar=N_("VOUCHER"),
+            show_default=False,
         ),
     ] = None,
     on: OnOption = None,
     today: TodayOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Mark an approved grant paid (finance only), with the voucher that proves it.
-
-    Example: hardship pay GR-2026-0003 --as 赵敏 --voucher 记-2026-031 --on 2026-03-12
-    """
+    """pay: an approved grant paid, with its voucher (help: HELP)."""
     from hardship_cli.casework import grant_transitions
 
     if not voucher and interactive():
-        voucher = str(typer.prompt("voucher reference (--voucher)"))
+        voucher = str(typer.prompt(_("voucher reference (--voucher)")))
     act(
         ctx,
         grant,
@@ -61,13 +80,20 @@ def pay(
 
 def close(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    case: Annotated[
+        str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
+    ],
     as_name: AsOption = None,
     reason: Annotated[
         str | None,
         typer.Option(
             "--reason",
-            help="out_of_hardship, moved, deceased, ineligible or other (required).",
+            parser=vocabulary_parser("close_reason"),
+            metavar=N_("REASON"),
+            help=N_(
+                "Why the file is closed (required): out_of_hardship, moved, deceased, "
+                "ineligible or other, or its name (已脱困)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -76,16 +102,18 @@ def close(
         bool,
         typer.Option(
             "--cancel-pending",
-            help="Cancel the case's approved grants not yet paid (each its own commit).",
+            help=N_("Cancel the case's approved grants not yet paid (each its own commit)."),
         ),
     ] = False,
     keep_payable: Annotated[
         str | None,
         typer.Option(
             "--keep-payable",
-            metavar="REASON",
-            help="Keep the case's approved, unpaid grants payable after the closing, for "
-            "this reason (recorded on the closing).",
+            metavar=N_("TEXT"),
+            help=N_(
+                "Keep the case's approved, unpaid grants payable after the closing, for "
+                "this reason (recorded on the closing)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -93,24 +121,20 @@ def close(
     today: TodayOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Close an active case (随时脱困随时撤档), with the reason. Approved grants not yet
-    paid need a choice: --cancel-pending, or --keep-payable REASON (finance may still pay
-    them); without one the closing is refused with the grants listed.
-
-    Example: hardship close HS-2026-0002 --as 李明 --reason out_of_hardship --note '已再就业'
-    """
+    """close: an active case closed, with its reason (help: HELP)."""
     from hardship_cli.casework import actions, case_transitions
 
     if not reason:
         if interactive():
-            reason = str(typer.prompt("reason [out_of_hardship|moved|deceased|ineligible|other]"))
+            reason = _ask_reason()
         else:
             raise UsageError(
-                "missing --reason: out_of_hardship, moved, deceased, ineligible or other"
+                _("missing --reason: {choices}").format(choices=_reasons()),
+                _("give the code or its name, e.g. --reason out_of_hardship"),
             )
     why = reason
     if actions.kind_of(case) != "case":
-        raise UsageError(f"{case} is not a case (HS-...)")
+        raise UsageError(_("{id} is not a case (HS-...)").format(id=case))
     st = state(ctx)
     by = who_acts(as_name)
     day, now = action_days(on, today)
@@ -132,6 +156,27 @@ def close(
         say_done(done)
 
 
+def _reasons() -> str:
+    """The reasons of a closing: each code with its word (out_of_hardship (已脱困), ...)."""
+    return listed(
+        [
+            _("{code} ({word})").format(code=code, word=label("close_reason", code))
+            for code in codes("close_reason")
+        ]
+    )
+
+
+def _ask_reason() -> str:
+    """On a terminal: the reason of a closing, asked until it names one (code or word)."""
+    parse = vocabulary_parser("close_reason")
+    while True:
+        answer = str(typer.prompt(_("reason [{choices}]").format(choices=_reasons())))
+        try:
+            return parse(answer)
+        except typer.BadParameter as exc:
+            typer.echo(exc.message, err=True)
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(pay)
-    app.command()(close)
+    app.command(help=HELP["pay"])(pay)
+    app.command(help=HELP["close"])(close)

@@ -22,8 +22,26 @@ from hardship_cli.cli.common import (
     who_acts,
 )
 from hardship_cli.domain.enums import ReferralStatus, ReferralTo
-from hardship_cli.i18n import N_
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError
+
+HELP = {
+    "add": N_(
+        "Refer a case to the city union, civil affairs (民政), a hospital or a school for help "
+        "the unit cannot give itself.\n\n"
+        "Example: hardship add referral HS-2026-0001 --as 李明 --to civil_affairs "
+        "--purpose 申请低保"
+    ),
+    "review": N_(
+        "Record what came back from a referral: an answer, help received (amounts), or a "
+        "refusal. Recurring help counts as household income from then on.\n\n"
+        "Example: hardship review referral HS-2026-0001 1 --as 李明 --status helped --amount 2000"
+    ),
+}
+
+CaseArgument = Annotated[
+    str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
+]
 
 
 def _money(value: str | None, flag: str) -> Any:
@@ -34,34 +52,39 @@ def _money(value: str | None, flag: str) -> Any:
     try:
         return parse_money(value)
     except ValueError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
+        raise UsageError(_("{flag}: {reason}").format(flag=flag, reason=exc)) from None
 
 
 def add_referral(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="The case (HS-...).")],
+    case: CaseArgument,
     to: Annotated[
         str,
         typer.Option(
-            "--to", parser=vocabulary_parser("referral_to"), metavar=N_("OFFICE"),
+            "--to",
+            parser=vocabulary_parser("referral_to"),
+            metavar=N_("OFFICE"),
             help=N_("Where the case is referred: the code or its name (民政部门, civil_affairs)."),
         ),
     ],
-    purpose: Annotated[str, typer.Option("--purpose", help="What is asked for.")],
+    purpose: Annotated[
+        str, typer.Option("--purpose", help=N_("What is asked for."), metavar=N_("TEXT"))
+    ],
     body: Annotated[
         str | None,
-        typer.Option("--body", help="The office, e.g. 某县民政局.", show_default=False),
+        typer.Option(
+            "--body",
+            help=N_("The office, e.g. 某县民政局."),
+            metavar=N_("NAME"),
+            show_default=False,
+        ),
     ] = None,
     as_name: AsOption = None,
     on: OnOption = None,
     today: TodayOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Refer a case to the city union, civil affairs (民政), a hospital or a school for help
-    the unit cannot give itself.
-
-    Example: hardship add referral HS-2026-0001 --as 李明 --to civil_affairs --purpose 申请低保
-    """
+    """add referral: a case referred outward (help: HELP)."""
     from hardship_cli.casework import actions
     from hardship_cli.casework.referrals import refer
 
@@ -73,26 +96,43 @@ def add_referral(
         return refer(records.config, record, by, day, ReferralTo(to), purpose, body)
 
     if actions.kind_of(case) != "case":
-        raise UsageError(f"{case} is not a case (HS-...)")
+        raise UsageError(_("{id} is not a case (HS-...)").format(id=case))
     say_done(actions.change(st.root, case, decide, now, commit=not no_commit))
 
 
 def review_referral(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="The case (HS-...).")],
-    number: Annotated[int, typer.Argument(help="Which referral of the case: 1, 2, ...")],
+    case: CaseArgument,
+    number: Annotated[
+        int,
+        typer.Argument(
+            help=N_("Which referral of the case: 1, 2, ..."), metavar=N_("N"), show_default=False
+        ),
+    ],
     status: Annotated[
-        ReferralStatus, typer.Option("--status", help="answered, helped or declined.")
+        str,
+        typer.Option(
+            "--status",
+            parser=vocabulary_parser("referral_status"),
+            metavar=N_("STATUS"),
+            help=N_("answered, helped or declined, or its name (已获帮助)."),
+        ),
     ],
     amount: Annotated[
         str | None,
-        typer.Option("--amount", help="One-off help received (yuan).", show_default=False),
+        typer.Option(
+            "--amount",
+            help=N_("One-off help received (yuan)."),
+            metavar=N_("AMOUNT"),
+            show_default=False,
+        ),
     ] = None,
     monthly_income: Annotated[
         str | None,
         typer.Option(
             "--monthly-income",
-            help="Recurring help received a month (yuan); counts as household income.",
+            help=N_("Recurring help received a month (yuan); counts as household income."),
+            metavar=N_("AMOUNT"),
             show_default=False,
         ),
     ] = None,
@@ -102,11 +142,7 @@ def review_referral(
     today: TodayOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Record what came back from a referral: an answer, help received (amounts), or a
-    refusal. Recurring help counts as household income from then on.
-
-    Example: hardship review referral HS-2026-0001 1 --as 李明 --status helped --amount 2000
-    """
+    """review referral: what came back from a referral (help: HELP)."""
     from hardship_cli.casework import actions
     from hardship_cli.casework.referrals import record_answer
 
@@ -117,8 +153,10 @@ def review_referral(
     monthly = _money(monthly_income, "--monthly-income")
 
     def decide(records: Any, record: Any) -> Any:
-        return record_answer(records.config, record, number, by, day, status, note, once, monthly)
+        return record_answer(
+            records.config, record, number, by, day, ReferralStatus(status), note, once, monthly
+        )
 
     if actions.kind_of(case) != "case":
-        raise UsageError(f"{case} is not a case (HS-...)")
+        raise UsageError(_("{id} is not a case (HS-...)").format(id=case))
     say_done(actions.change(st.root, case, decide, now, commit=not no_commit))

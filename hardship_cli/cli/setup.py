@@ -14,7 +14,21 @@ from typing import Annotated
 import typer
 
 from hardship_cli import shipped
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import ConfigError, UsageError, os_error, printable
+
+HELP = {
+    "schema": N_(
+        "JSON Schema of every record kind, for editors that check YAML as it is typed.\n\n"
+        "Without -o, prints one JSON document {kind: schema} on stdout.\n\n"
+        "Example: hardship schema -o .hardship/schema"
+    ),
+    "init": N_(
+        "Make a new records root: configuration with commented defaults, folders, schemas, "
+        "editor settings, and a git repository (git history is the audit trail).\n\n"
+        "Example: hardship init ~/union-hardship --demo"
+    ),
+}
 
 SCHEMA_DIR = Path(".hardship") / "schema"
 # Which files each schema checks, for editors (VS Code's YAML extension, yaml-language-server).
@@ -61,15 +75,15 @@ def write_schemas(folder: Path) -> list[Path]:
 def schema(
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write one KIND.schema.json per kind into DIR."),
+        typer.Option(
+            "-o",
+            "--output",
+            help=N_("Write one KIND.schema.json per kind into DIR."),
+            metavar=N_("DIR"),
+        ),
     ] = None,
 ) -> None:
-    """JSON Schema of every record kind, for editors that check YAML as it is typed.
-
-    Without -o, prints one JSON document {kind: schema} on stdout.
-
-    Example: hardship schema -o .hardship/schema
-    """
+    """schema: the JSON Schema of every kind (help: HELP)."""
     if output is None:
         json.dump(schemas(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -79,30 +93,36 @@ def schema(
 
 
 def init(
-    path: Annotated[Path, typer.Argument(help="Folder of the new records root.")],
-    demo: Annotated[bool, typer.Option("--demo", help="Copy the demo records in.")] = False,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help=N_("Folder of the new records root."), metavar=N_("FOLDER"), show_default=False
+        ),
+    ],
+    demo: Annotated[bool, typer.Option("--demo", help=N_("Copy the demo records in."))] = False,
     no_git: Annotated[
         bool,
         typer.Option(
             "--no-git",
-            help="Run this root without git, on purpose: no repository, actions not committed, "
-            "no audit trail (hardship.yaml gets `git: {commit: false}`).",
+            help=N_(
+                "Run this root without git, on purpose: no repository, actions not committed, "
+                "no audit trail (hardship.yaml gets `git: {commit: false}`)."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Make a new records root: configuration with commented defaults, folders, schemas,
-    editor settings, and a git repository (git history is the audit trail).
-
-    Example: hardship init ~/union-hardship --demo
-    """
+    """init: a new records root (help: HELP)."""
     if (path / "hardship.yaml").exists():
         raise UsageError(
-            f"{path} already holds a records root (hardship.yaml)",
-            "choose an empty folder; nothing was changed",
+            _("{path} already holds a records root (hardship.yaml)").format(path=path),
+            _("choose an empty folder; nothing was changed"),
         )
     if path.exists() and any(path.iterdir()) and not demo:
         names = ", ".join(sorted(p.name for p in path.iterdir())[:5])
-        raise UsageError(f"{path} is not empty ({names})", "choose a new or empty folder")
+        raise UsageError(
+            _("{path} is not empty ({names})").format(path=path, names=names),
+            _("choose a new or empty folder"),
+        )
     # The demo is found before anything is made: a missing one leaves no folder behind.
     source = shipped.folder("demo") if demo else None
     made = Made(path)
@@ -149,7 +169,7 @@ def _make_root(path: Path, demo: Path | None, no_git: bool) -> None:
         _without_git(path / "hardship.yaml")
     if not no_git:
         _git_init(path)
-    print(f"created records root {printable(str(path))}", file=sys.stderr)
+    print(_("created records root {path}").format(path=printable(str(path))), file=sys.stderr)
 
 
 DEMO_SKIPPED = {".hardship-cache", ".hardship", "reports", "__pycache__"}
@@ -214,10 +234,12 @@ class Made:
                         place.unlink()
             left = [self.path / rel for rel in tops if os.path.lexists(self.path / rel)]
         if left:
+            paths = ", ".join(printable(str(p)) for p in left)
             print(
-                "hardship: init failed and could not take away what it made: remove "
-                + ", ".join(printable(str(p)) for p in left)
-                + " by hand",
+                "hardship: "
+                + _(
+                    "init failed and could not take away what it made: remove {paths} by hand"
+                ).format(paths=paths),
                 file=sys.stderr,
             )
         return not left
@@ -255,9 +277,11 @@ def _without_git(config: Path) -> None:
 def _git_init(path: Path) -> None:
     if shutil.which("git") is None:
         print(
-            "warning: git is not installed, so the root has no repository yet; its actions "
-            "will be refused until it has one (install git, then git init and commit it), "
-            "or make a root without git on purpose: hardship init --no-git",
+            _(
+                "warning: git is not installed, so the root has no repository yet; its actions "
+                "will be refused until it has one (install git, then git init and commit it), "
+                "or make a root without git on purpose: hardship init --no-git"
+            ),
             file=sys.stderr,
         )
         return
@@ -269,16 +293,20 @@ def _git_init(path: Path) -> None:
     )
     if inside.returncode == 0:
         print(
-            "the folder is already inside a git repository; using it: commit the new root "
-            f"there (git add {path} && git commit) before its first action",
+            _(
+                "the folder is already inside a git repository; using it: commit the new root "
+                "there (git add {path} && git commit) before its first action"
+            ).format(path=path),
             file=sys.stderr,
         )
         return
-    _git(path, "create a repository for", "init", "-q")
-    _git(path, "add the files of", "add", "-A")
+    _git(
+        path, N_("git could not create a repository for the new root {path}: {said}"), "init", "-q"
+    )
+    _git(path, N_("git could not add the files of the new root {path}: {said}"), "add", "-A")
     _git(
         path,
-        "make the first commit of",
+        N_("git could not make the first commit of the new root {path}: {said}"),
         "-c",
         "user.name=hardship",
         "-c",
@@ -292,7 +320,7 @@ def _git_init(path: Path) -> None:
     )
 
 
-def _git(path: Path, doing: str, *args: str) -> None:
+def _git(path: Path, failed: str, *args: str) -> None:
     """One git step of init; git's refusal (a hook, its configuration) is said in its own
     last words, and init then takes the new root away again."""
     done = subprocess.run(
@@ -300,14 +328,20 @@ def _git(path: Path, doing: str, *args: str) -> None:
     )
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines()
-        said = lines[-1].strip() if lines else f"it ended with exit code {done.returncode}"
+        said = (
+            lines[-1].strip()
+            if lines
+            else _("it ended with exit code {code}").format(code=done.returncode)
+        )
         raise ConfigError(
-            f"git could not {doing} the new root {path}: {said}",
-            "the root was not made: fix what git says and run init again, or make a root "
-            "without git on purpose: hardship init --no-git",
+            _(failed).format(path=path, said=said),
+            _(
+                "the root was not made: fix what git says and run init again, or make a root "
+                "without git on purpose: hardship init --no-git"
+            ),
         )
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(init)
-    app.command()(schema)
+    app.command(help=HELP["init"])(init)
+    app.command(help=HELP["schema"])(schema)
