@@ -119,10 +119,8 @@ def _statuses(status: str | None, of: str) -> list[str] | None:
     """--status: the statuses named, every one (`all`), or by default for grants those that
     count (approved, paid) and for cases every one (None)."""
     if status is not None:
-        from hardship_cli.domain.model import CaseStatus, GrantStatus
-
         if status.strip() == "all":
-            return [s.value for s in (GrantStatus if of == "grants" else CaseStatus)]
+            return _every_status(of)
         return [s.strip() for s in status.split(",") if s.strip()]
     if of == "grants":
         from hardship_cli.report.stats import COUNTING
@@ -220,6 +218,12 @@ def _word(field: str, value: object, of: str) -> str:
     return label(group, str(value)) if group else str(value)
 
 
+def _every_status(of: str) -> list[str]:
+    from hardship_cli.domain.model import CaseStatus, GrantStatus
+
+    return [s.value for s in (GrantStatus if of == "grants" else CaseStatus)]
+
+
 def _filters(result: Stats) -> str:
     """What the table is limited to: year, month, statuses, in words."""
     said = []
@@ -230,6 +234,8 @@ def _filters(result: Stats) -> str:
             said.append(_("month {month}").format(month=value))
         elif key == "status":
             values = value if isinstance(value, list) else [value]
+            if set(values) >= set(_every_status(result.of)):
+                continue  # no limit said
             statuses = [_word("status", v, result.of) for v in values]
             listed = pgettext("enumeration", ", ").join(statuses)
             said.append(_("status {statuses}").format(statuses=listed))
