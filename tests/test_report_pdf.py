@@ -198,7 +198,7 @@ def test_pdf_format_is_offered_by_every_report(small):
     result = hardship("--root", small, "report", "monthly", "--help")
     assert "pdf" in result.out
     result = hardship("--root", small, "report", "case", "HS-2025-0001", "--format", "xlsx")
-    assert result.code == 2 and "'md', 'html', 'pdf'" in result.err
+    assert result.code == 2 and "md, html, pdf" in result.err
 
 
 @needs_browser

@@ -41,7 +41,7 @@ def test_formats(small):
         ["total", "3", "8"],
     ]
     table = hardship("--root", small, "stats", "--by", "kind,fund", "--year", "2026").out
-    assert "13,200.75" in table and "campaign:DC-2026-01" in table
+    assert "13,200.75" in table and "donation drive DC-2026-01" in table
 
 
 def test_alias_and_status_filter(small):

@@ -16,8 +16,18 @@ from typing import Annotated
 import typer
 
 from hardship_cli.cli.common import state
+from hardship_cli.i18n import N_, _
 
 REPORT = "report monthly --month previous -o reports/{month}.md --commit"
+
+HELP = N_(
+    "Print the crontab line that writes and commits last month's report into the root's "
+    "reports/ on the 1st, with the absolute paths of this install and of the root (cron's "
+    "PATH does not find a hardship installed in a virtual environment). Add it with "
+    "`crontab -e`."
+    "\n\n"
+    "Example: hardship --root /srv/union-hardship cron >> my-crontab"
+)
 
 
 def this_program() -> list[str]:
@@ -40,28 +50,24 @@ def cron(
     when: Annotated[
         str,
         typer.Option(
-            "--when", help="The crontab schedule (minute hour day month weekday)."
+            "--when",
+            metavar=N_("SCHEDULE"),
+            help=N_("The crontab schedule (minute hour day month weekday)."),
         ),
     ] = "30 6 1 * *",
 ) -> None:
-    """Print the crontab line that writes and commits last month's report into the root's
-    reports/ on the 1st, with the absolute paths of this install and of the root (cron's
-    PATH does not find a hardship installed in a virtual environment). Add it with
-    `crontab -e`.
-
-    Example: hardship --root /srv/union-hardship cron >> my-crontab
-    """
+    """The crontab line of the monthly report (the help is HELP)."""
     root = state(ctx).root
     if len(when.split()) != 5:
-        from hardship_cli.problems import UsageError
+        from hardship_cli.problems import UsageError, printable
 
         raise UsageError(
-            f"--when {when!r} is not a crontab schedule",
-            "five fields: minute hour day month weekday, e.g. '30 6 1 * *'",
+            _("--when {value} is not a crontab schedule").format(value=repr(printable(when))),
+            _("five fields: minute hour day month weekday, e.g. '30 6 1 * *'"),
         )
-    print("# m h dom mon dow  command")
+    print(_("# m h dom mon dow  command"))
     print(cron_line(root, when))
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(cron)
+    app.command(help=HELP)(cron)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hardship_cli.cli.choices import choice_parser
 from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.i18n import LANGS, N_, _, normalize
 from hardship_cli.problems import UsageError, printable
 
 if TYPE_CHECKING:
@@ -20,66 +21,110 @@ if TYPE_CHECKING:
     from hardship_cli.load.records import Records
     from hardship_cli.report import Request
 
-
-class ReportFormat(StrEnum):
-    """The formats of the annual report (its tables also as sheets)."""
-
-    md = "md"
-    html = "html"
-    pdf = "pdf"
-    csv = "csv"
-    xlsx = "xlsx"
+# The formats of the annual report (its tables also as sheets).
+REPORT_FORMATS = ("md", "html", "pdf", "csv", "xlsx")
+# The formats of the monthly report, the household file and the notice: `--format` lists
+# and accepts only these.
+PAGE_FORMATS = ("md", "html", "pdf")
 
 
-class PageFormat(StrEnum):
-    """The formats of the monthly report, the household file and the notice: `--format`
-    lists and accepts only these."""
-
-    md = "md"
-    html = "html"
-    pdf = "pdf"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
+def parse_lang(value: str) -> str:
+    """--lang of a report: zh or en, as any --lang is written (zh-CN, 中文, en_US...)."""
+    return normalize(value) or choice_parser(LANGS)(value)
 
 
 FormatOption = Annotated[
-    PageFormat | None,
+    str | None,
     typer.Option(
         "--format",
-        help="md, html or pdf; default from the -o suffix, else md. "
-        "pdf needs a headless Chromium or Chrome.",
+        parser=choice_parser(PAGE_FORMATS),
+        metavar="|".join(PAGE_FORMATS),
+        help=N_(
+            "md, html or pdf; default from the -o suffix, else md. "
+            "pdf needs a headless Chromium or Chrome."
+        ),
         show_default=False,
     ),
 ]
 AnnualFormatOption = Annotated[
-    ReportFormat | None,
+    str | None,
     typer.Option(
         "--format",
-        help="md, html, pdf, csv or xlsx; default from the -o suffix, else md. "
-        "pdf needs a headless Chromium or Chrome.",
+        parser=choice_parser(REPORT_FORMATS),
+        metavar="|".join(REPORT_FORMATS),
+        help=N_(
+            "md, html, pdf, csv or xlsx; default from the -o suffix, else md. "
+            "pdf needs a headless Chromium or Chrome."
+        ),
         show_default=False,
     ),
 ]
 LangOption = Annotated[
-    Lang | None,
-    typer.Option("--lang", help="zh or en (default: locale in hardship.yaml).", show_default=False),
+    str | None,
+    typer.Option(
+        "--lang",
+        parser=parse_lang,
+        metavar="zh|en",
+        help=N_(
+            "The language of the report, zh or en (default: locale in hardship.yaml); "
+            "what the terminal says too."
+        ),
+        show_default=False,
+    ),
 ]
 OutputOption = Annotated[
     str | None,
     typer.Option(
         "-o",
         "--output",
-        help="Write to FILE instead of stdout; {month}, {year}, {id}, {lang} and {format} "
-        "are filled in.",
+        metavar=N_("FILE"),
+        help=N_(
+            "Write to FILE instead of stdout; {month}, {year}, {id}, {lang} and {format} "
+            "are filled in."
+        ),
         show_default=False,
     ),
 ]
 CommitOption = Annotated[
-    bool, typer.Option("--commit", help="Commit the written report in its git repository.")
+    bool, typer.Option("--commit", help=N_("Commit the written report in its git repository."))
 ]
+
+GROUP_HELP = N_(
+    "Reports from templates: Markdown, self-contained HTML (prints on A4) or PDF (the "
+    "HTML printed by a headless Chromium), in Chinese or English; the annual report also "
+    "as CSV or Excel. The same records, options and --today give the same bytes."
+    "\n\n"
+    "Cron: hardship report monthly --month previous -o reports/{month}.md --commit"
+)
+MONTHLY_HELP = N_(
+    "The month: new files, changes of status, help by kind and fund, budget use and burn, "
+    "donations, visits, what is due next month, and alerts (a new deep-hardship household is "
+    "reported at once)."
+    "\n\n"
+    "Example: hardship report monthly --month previous -o reports/{month}.md --commit"
+)
+ANNUAL_HELP = N_(
+    "The upward statistical report: households by tier, cause, unit, employment, sex and "
+    "age band; help by kind, fund and month; files opened and closed; the previous year. "
+    "As csv (one block per table) or xlsx (one sheet per table, numbers as numbers) too. "
+    "With several --root options (the units' repositories): the roll-up, with a table per "
+    "unit, the git commit of each root, and households filed in two units."
+    "\n\n"
+    "Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx"
+)
+CASE_HELP = N_(
+    "The printable household file (一户一档): worker, household, income, causes, checks "
+    "and approvals, help given, visits. Sensitive details only with --full, and a file "
+    "written with --full is readable by its owner alone (mode 0600)."
+    "\n\n"
+    "Example: hardship report case HS-2026-0001 --format html -o build/{id}.html"
+)
+NOTICE_HELP = N_(
+    "The public notice (公示) of the households on notice: masked names (张*伟), tier and "
+    "proposed help; never an ID number, phone or diagnosis."
+    "\n\n"
+    "Example: hardship report notice --format html -o build/notice.html"
+)
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
 SUFFIXES[".xlsx"] = "xlsx"
@@ -89,8 +134,8 @@ SUFFIXES[".pdf"] = "pdf"
 def _produce(
     ctx: typer.Context,
     kind: str,
-    fmt: ReportFormat | PageFormat | None,
-    lang: Lang | None,
+    fmt: str | None,
+    lang: str | None,
     output: str | None,
     today: str | None,
     commit: bool,
@@ -104,11 +149,11 @@ def _produce(
     st = state(ctx)
     day = parse_today(today)
     if commit and output is None:
-        raise UsageError("--commit needs -o FILE", "e.g. -o reports/{month}.md --commit")
+        raise UsageError(_("--commit needs -o FILE"), _("e.g. -o reports/{month}.md --commit"))
     chosen = _format_of(fmt, output)
     started = time.perf_counter()
     records, extra = _load(st, kind)
-    language = lang.value if lang else default_lang(records)
+    language = lang or default_lang(records)
     request = Request(
         kind,
         chosen,
@@ -124,7 +169,11 @@ def _produce(
         y, m = resolve_month(month, day)
         request.month = f"{y:04d}-{m:02d}"
     result = produce(records, request)
-    st.say(f"{kind} report rendered in {time.perf_counter() - started:.2f} s")
+    st.say(
+        _("{report} rendered in {seconds} s").format(
+            report=_report_name(kind), seconds=f"{time.perf_counter() - started:.2f}"
+        )
+    )
     if output is None:
         _to_stdout(result)
         return
@@ -134,10 +183,18 @@ def _produce(
         _commit(path, request, day)
 
 
-def _format_of(fmt: ReportFormat | PageFormat | None, output: str | None) -> str:
+def _report_name(kind: str) -> str:
+    """The report's title in the terminal's language (the report's own words)."""
+    from hardship_cli.i18n import language
+    from hardship_cli.report.labels import label
+
+    return label(language(), f"report.{kind}")
+
+
+def _format_of(fmt: str | None, output: str | None) -> str:
     """--format, else the format the -o suffix names, else md."""
     if fmt is not None:
-        return fmt.value
+        return fmt
     suffix = Path(output).suffix.lower() if output else ""
     return SUFFIXES.get(suffix, "md")
 
@@ -164,9 +221,9 @@ def _to_stdout(result: str | bytes) -> None:
     if isinstance(result, bytes):
         if sys.stdout.isatty():
             if result.startswith(b"%PDF"):
-                raise UsageError("a PDF is not for the terminal", "write it with -o FILE.pdf")
+                raise UsageError(_("a PDF is not for the terminal"), _("write it with -o FILE.pdf"))
             raise UsageError(
-                "an Excel workbook is not for the terminal", "write it with -o FILE.xlsx"
+                _("an Excel workbook is not for the terminal"), _("write it with -o FILE.xlsx")
             )
         sys.stdout.buffer.write(result)
     elif sys.stdout.isatty():
@@ -204,7 +261,7 @@ def _write(path: Path, result: str | bytes, chosen: str, sensitive: bool) -> Non
     else:
         # Excel reads a UTF-8 CSV file right only with a byte-order mark.
         atomic_write(path, ("\ufeff" if chosen == "csv" else "") + result, mode=mode)
-    print(f"wrote {printable(str(path))}", file=sys.stderr)
+    print(_("wrote {file}").format(file=printable(str(path))), file=sys.stderr)
 
 
 def _commit(path: Path, request: Request, day: date) -> None:
@@ -218,18 +275,21 @@ def _commit(path: Path, request: Request, day: date) -> None:
     )
     record = case_id or request.month or str(year or day.year)
     done = commit_file(path, subject, record, kind)
-    print(
-        printable(
-            f"committed {path} ({done})" if done else f"{path} is unchanged: nothing to commit"
-        ),
-        file=sys.stderr,
+    said = (
+        _("committed {file} ({commit})").format(file=path, commit=done)
+        if done
+        else _("{file} is unchanged: nothing to commit").format(file=path)
     )
+    print(printable(said), file=sys.stderr)
 
 
 def monthly(
     ctx: typer.Context,
     month: Annotated[
-        str, typer.Option("--month", help="YYYY-MM, `previous` or `current`.")
+        str,
+        typer.Option(
+            "--month", metavar=N_("YYYY-MM"), help=N_("YYYY-MM, `previous` or `current`.")
+        ),
     ] = "previous",
     format: FormatOption = None,
     lang: LangOption = None,
@@ -237,12 +297,7 @@ def monthly(
     today: TodayOption = None,
     commit: CommitOption = False,
 ) -> None:
-    """The month: new files, changes of status, help by kind and fund, budget use and burn,
-    donations, visits, what is due next month, and alerts (a new deep-hardship household is
-    reported at once).
-
-    Example: hardship report monthly --month previous -o reports/{month}.md --commit
-    """
+    """The monthly command (the help is MONTHLY_HELP)."""
     _produce(ctx, "monthly", format, lang, output, today, commit, month=month)
 
 
@@ -250,7 +305,12 @@ def annual(
     ctx: typer.Context,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="The year (default: this year).", show_default=False),
+        typer.Option(
+            "--year",
+            metavar=N_("YEAR"),
+            help=N_("The year (default: this year)."),
+            show_default=False,
+        ),
     ] = None,
     format: AnnualFormatOption = None,
     lang: LangOption = None,
@@ -258,14 +318,7 @@ def annual(
     today: TodayOption = None,
     commit: CommitOption = False,
 ) -> None:
-    """The upward statistical report: households by tier, cause, unit, employment, sex and
-    age band; help by kind, fund and month; files opened and closed; the previous year.
-    As csv (one block per table) or xlsx (one sheet per table, numbers as numbers) too.
-    With several --root options (the units' repositories): the roll-up, with a table per
-    unit, the git commit of each root, and households filed in two units.
-
-    Example: hardship report annual --year 2026 --format xlsx -o build/annual-{year}.xlsx
-    """
+    """The annual command (the help is ANNUAL_HELP)."""
 
     _produce(
         ctx, "annual", format, lang, output, today, commit, year=year or parse_today(today).year
@@ -274,13 +327,17 @@ def annual(
 
 def case_report(
     ctx: typer.Context,
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="The case, e.g. HS-2026-0001.")],
+    case_id: Annotated[
+        str, typer.Argument(metavar=N_("CASE"), help=N_("The case, e.g. HS-2026-0001."))
+    ],
     full: Annotated[
         bool,
         typer.Option(
             "--full",
-            help="Include ID number, phone, diagnosis, address, bank account, notes and "
-            "findings (for authorised readers only).",
+            help=N_(
+                "Include ID number, phone, diagnosis, address, bank account, notes and "
+                "findings (for authorised readers only)."
+            ),
         ),
     ] = False,
     format: FormatOption = None,
@@ -289,12 +346,7 @@ def case_report(
     today: TodayOption = None,
     commit: CommitOption = False,
 ) -> None:
-    """The printable household file (一户一档): worker, household, income, causes, checks
-    and approvals, help given, visits. Sensitive details only with --full, and a file
-    written with --full is readable by its owner alone (mode 0600).
-
-    Example: hardship report case HS-2026-0001 --format html -o build/{id}.html
-    """
+    """The case_report command (the help is CASE_HELP)."""
     _produce(ctx, "case", format, lang, output, today, commit, case_id=case_id, full=full)
 
 
@@ -306,25 +358,14 @@ def notice(
     today: TodayOption = None,
     commit: CommitOption = False,
 ) -> None:
-    """The public notice (公示) of the households on notice: masked names (张*伟), tier and
-    proposed help; never an ID number, phone or diagnosis.
-
-    Example: hardship report notice --format html -o build/notice.html
-    """
+    """The notice command (the help is NOTICE_HELP)."""
     _produce(ctx, "notice", format, lang, output, today, commit)
 
 
 def register(app: typer.Typer) -> None:
-    report_app = typer.Typer(
-        name="report",
-        help="Reports from templates: Markdown, self-contained HTML (prints on A4) or PDF (the "
-        "HTML printed by a headless Chromium), in Chinese or English; the annual report also "
-        "as CSV or Excel. The same records, options and --today give the same bytes.\n\n"
-        "Cron: hardship report monthly --month previous -o reports/{month}.md --commit",
-        no_args_is_help=True,
-    )
-    report_app.command()(monthly)
-    report_app.command()(annual)
-    report_app.command("case")(case_report)
-    report_app.command()(notice)
+    report_app = typer.Typer(name="report", help=GROUP_HELP, no_args_is_help=True)
+    report_app.command(help=MONTHLY_HELP)(monthly)
+    report_app.command(help=ANNUAL_HELP)(annual)
+    report_app.command("case", help=CASE_HELP)(case_report)
+    report_app.command(help=NOTICE_HELP)(notice)
     app.add_typer(report_app)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hardship_cli.cli.choices import choice_parser
 from hardship_cli.cli.common import state
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError
 
 if TYPE_CHECKING:
@@ -19,32 +20,59 @@ if TYPE_CHECKING:
     from hardship_cli.domain.standards import Impact
 
 
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
+TABLE_OR_JSON = ("table", "json")
+
+GROUP_HELP = N_("The dated minimum living standard (低保) and what a change of it does.")
+IMPACT_HELP = N_(
+    "Which open files would move between tiers, or fall out of the archive, under a new "
+    "standard, with their per-capita income. Nothing is changed."
+    "\n\n"
+    "Example: hardship standards impact --from 2027-01-01 --monthly 850"
+)
+
+# How a file moves (domain.standards.MOVES), as the table says it.
+MOVES = {
+    "falls_out": N_("leaves the archive"),
+    "deep_to_relative": N_("deep to relative"),
+    "relative_to_deep": N_("relative to deep"),
+    "none_to_relative": N_("enters as relative"),
+    "none_to_deep": N_("enters as deep"),
+}
 
 
 def impact_command(
     ctx: typer.Context,
     start: Annotated[
-        str, typer.Option("--from", help="The day the new standard takes effect (YYYY-MM-DD).")
+        str,
+        typer.Option(
+            "--from",
+            metavar=N_("DATE"),
+            help=N_("The day the new standard takes effect (YYYY-MM-DD)."),
+        ),
     ],
     monthly: Annotated[
         str | None,
         typer.Option(
             "--monthly",
-            help="The new standard per person per month; default: the hardship.yaml entry "
-            "starting on --from.",
+            metavar=N_("AMOUNT"),
+            help=N_(
+                "The new standard per person per month; default: the hardship.yaml entry "
+                "starting on --from."
+            ),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[TableOrJson, typer.Option("--format")] = TableOrJson.table,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            parser=choice_parser(TABLE_OR_JSON),
+            metavar="table|json",
+            help=N_("table or json."),
+        ),
+    ] = "table",
 ) -> None:
-    """Which open files would move between tiers, or fall out of the archive, under a new
-    standard, with their per-capita income. Nothing is changed.
-
-    Example: hardship standards impact --from 2027-01-01 --monthly 850
-    """
+    """Who would change tier under a new standard (the help is IMPACT_HELP)."""
     from hardship_cli.domain.standards import impact
     from hardship_cli.domain.values import parse_date, parse_money
 
@@ -55,9 +83,9 @@ def impact_command(
         raise UsageError(str(exc)) from None
     records = state(ctx).load()
     if records.config is None:
-        raise UsageError("hardship.yaml does not load; run hardship validate")
+        raise UsageError(_("hardship.yaml does not load; run hardship validate"))
     result = impact(records.config, list(records.cases.values()), day, amount)
-    if format == TableOrJson.json:
+    if format == "json":
         _print_json(result, day)
     else:
         _print_table(result, day)
@@ -90,19 +118,32 @@ def _print_json(result: Impact, day: date) -> None:
 def _print_table(result: Impact, day: date) -> None:
     from rich.table import Table
 
-    from hardship_cli.cli.reading import safe_console
+    from hardship_cli.cli.reading import wide_console
     from hardship_cli.domain.money import yuan
+    from hardship_cli.domain.vocabulary import label
+    from hardship_cli.i18n import language
+    from hardship_cli.report.labels import label as heading
 
+    lang = language()
     old = result.old.monthly if result.old else None
-    console = safe_console()
-    title = (
-        f"standard from {day}: {yuan(old) if old is not None else 'none'} -> "
-        f"{yuan(result.new.monthly)} a person a month"
+    console = wide_console()
+    title = _("standard from {day}: {old} -> {new} a person a month").format(
+        day=day, old=yuan(old) if old is not None else _("none"), new=yuan(result.new.monthly)
     )
     table = Table(title=title, title_justify="left")
-    for column in ("case", "name", "unit", "per capita", "now", "before", "after", "move"):
+    columns = (
+        ("case", heading(lang, "col.case")),
+        ("name", heading(lang, "col.name")),
+        ("unit", heading(lang, "col.unit")),
+        ("per capita", _("per capita")),
+        ("now", _("tier now")),
+        ("before", _("under the old standard")),
+        ("after", _("under the new standard")),
+        ("move", _("move")),
+    )
+    for column, shown in columns:
         table.add_column(
-            column,
+            shown,
             justify="right" if column == "per capita" else "left",
             no_wrap=column in ("case", "move", "per capita"),
         )
@@ -112,19 +153,20 @@ def _print_table(result: Impact, day: date) -> None:
             c.case.worker.name,
             c.case.worker.unit,
             yuan(c.per_capita),
-            c.case.level.value,
-            c.before.value if c.before else "-",
-            c.after.value if c.after else "-",
-            c.move,
+            label("tier", c.case.level.value),
+            label("tier", c.before.value) if c.before else "-",
+            label("tier", c.after.value) if c.after else "-",
+            _(MOVES[c.move]) if c.move in MOVES else c.move,
         )
     console.print(table)
-    console.print(f"{len(result.changes)} file(s) change tier, {result.unchanged} unchanged")
+    console.print(
+        _("{changed} file(s) change tier, {unchanged} unchanged").format(
+            changed=len(result.changes), unchanged=result.unchanged
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
-    standards_app = typer.Typer(
-        help="The dated minimum living standard (低保) and what a change of it does.",
-        no_args_is_help=True,
-    )
-    standards_app.command("impact")(impact_command)
+    standards_app = typer.Typer(help=GROUP_HELP, no_args_is_help=True)
+    standards_app.command("impact", help=IMPACT_HELP)(impact_command)
     app.add_typer(standards_app, name="standards")

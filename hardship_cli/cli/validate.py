@@ -4,35 +4,41 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from hardship_cli.cli.common import parse_today, state
+from hardship_cli.cli.choices import choice_parser
+from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
+TEXT_OR_JSON = ("text", "json")
 
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
+HELP = N_(
+    "Check every record: schema, references, duties, tiers, earmarks, budgets, reviews."
+    "\n\n"
+    "Prints `path:line: CODE message` and a hint for each problem. Exit 0 when clean, 1 when "
+    "any error, 2 when the configuration itself is broken."
+    "\n\n"
+    "Example: hardship --root records validate --format json"
+)
 
 
 def validate(
     ctx: typer.Context,
-    format: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,
-    today: Annotated[
-        str | None,
-        typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
-    ] = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            parser=choice_parser(TEXT_OR_JSON),
+            metavar="text|json",
+            help=N_("text or json."),
+        ),
+    ] = "text",
+    today: TodayOption = None,
 ) -> None:
-    """Check every record: schema, references, duties, tiers, earmarks, budgets, reviews.
-
-    Prints `path:line: CODE message` and a hint for each problem. Exit 0 when clean, 1 when
-    any error, 2 when the configuration itself is broken.
-
-    Example: hardship --root records validate --format json
-    """
+    """Check every record (the help is HELP)."""
     from hardship_cli.load.files import CONFIG_FILE
     from hardship_cli.rules import check
 
@@ -40,7 +46,7 @@ def validate(
     day = parse_today(today)
     records = st.load()
     problems = check(records, day)
-    if format == TextOrJson.json:
+    if format == "json":
         json.dump([p.to_json() for p in problems], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
@@ -49,7 +55,9 @@ def validate(
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     print(
-        f"{records.files} records checked: {errors} error(s), {warnings} warning(s)",
+        _("{files} records checked: {errors} error(s), {warnings} warning(s)").format(
+            files=records.files, errors=errors, warnings=warnings
+        ),
         file=sys.stderr,
     )
     if records.config is None or any(p.path == CONFIG_FILE and p.is_error for p in problems):
@@ -58,4 +66,4 @@ def validate(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(validate)
+    app.command(help=HELP)(validate)
