@@ -130,7 +130,7 @@ def test_review_list_in_chinese(root: Path) -> None:
     assert row.split()[:3] == ["GR-2026-0001", "已提出", "工会主席"]
     assert "review approve" in row  # the command stays a command
     nobody = zh(root, "review", "list", "--as", "路人")
-    assert "路人 不是 hardship.yaml 中的工会干事" in nobody.err
+    assert "路人 不是 hardship.yaml 中登记的工会干事" in nobody.err
     english = cli(root, "review", "list", "--today", "2026-03-05")
     assert english.out.splitlines()[0].split() == [
         "record", "status", "waits", "for", "since", "days", "next"
@@ -274,14 +274,14 @@ def test_init_speaks_chinese(tmp_path: Path) -> None:
 
 
 def test_the_roles_an_item_waits_for_in_words() -> None:
-    from hardship_cli.cli.review import _roles
+    from hardship_cli.cli.review import roles_in_words
 
     i18n.set_language("zh")
     try:
-        assert _roles(["officer", "chair", "leader"], True) == "工会干事、工会主席或分管领导"
-        assert _roles(["chair", "leader"], False) == "工会主席、分管领导"
+        assert roles_in_words(["officer", "chair", "leader"], True) == "工会干事、工会主席或分管领导"
+        assert roles_in_words(["chair", "leader"], False) == "工会主席、分管领导"
     finally:
         i18n.set_language("en")
-    assert _roles(["officer", "chair", "leader"], True) == "officer or chair or leader"
-    assert _roles(["chair", "leader"], False) == "chair, leader"
-    assert _roles([], True) == "-"
+    assert roles_in_words(["officer", "chair", "leader"], True) == "officer or chair or leader"
+    assert roles_in_words(["chair", "leader"], False) == "chair, leader"
+    assert roles_in_words([], True) == "-"

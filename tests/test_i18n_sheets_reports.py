@@ -90,7 +90,7 @@ def test_a_sensitive_cell_is_never_quoted_in_either_language():
     with pytest.raises(CellError) as refused:
         convert(id_number, 12.5)
     with speaking("zh"):
-        assert refused.value.say(id_number, 12.5) == "身份证号（已隐去）是小数，不是编号"
+        assert refused.value.say(id_number, 12.5) == "身份证号（已隐藏）是小数，不是编号"
     assert refused.value.say(id_number, 12.5) == (
         "身份证号 (hidden) is a fraction, not an identifier"
     )

@@ -288,7 +288,7 @@ def review_list(
             for cell in (
                 i.record,
                 label(f"{i.kind}_status", i.status),
-                _roles(i.roles, i.any_one),
+                roles_in_words(i.roles, i.any_one),
                 str(i.since),
                 str(i.days),
                 i.action,
@@ -308,7 +308,7 @@ def _blocked(reason: str) -> str:
     return "  " + _("[blocked: {reason}]").format(reason=reason)
 
 
-def _roles(roles: list[str], any_one: bool) -> str:
+def roles_in_words(roles: list[str], any_one: bool) -> str:
     """The roles an item waits for, in words: "chair or leader" (any one of them), "chair,
     leader" (each of them)."""
     words = [label("role", role) for role in roles]
