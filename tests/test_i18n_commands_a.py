@@ -278,7 +278,8 @@ def test_the_roles_an_item_waits_for_in_words() -> None:
 
     i18n.set_language("zh")
     try:
-        assert roles_in_words(["officer", "chair", "leader"], True) == "工会干事、工会主席或分管领导"
+        every = roles_in_words(["officer", "chair", "leader"], True)
+        assert every == "工会干事、工会主席或分管领导"
         assert roles_in_words(["chair", "leader"], False) == "工会主席、分管领导"
     finally:
         i18n.set_language("en")
