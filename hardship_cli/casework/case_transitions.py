@@ -41,7 +41,7 @@ from hardship_cli.domain.policy import (
     own_record,
     review_due_from,
 )
-from hardship_cli.domain.vocabulary import code_of, codes, label
+from hardship_cli.domain.vocabulary import code_of, label
 from hardship_cli.i18n import N_, _, ngettext
 from hardship_cli.problems import Refused, UsageError, printable
 
@@ -406,7 +406,9 @@ def read_close_reason(reason: str) -> CloseReason:
     found = code_of("close_reason", reason.strip(" \u3000"))
     if found is not None:
         return CloseReason(found)
-    choices = ", ".join(f"{c} ({label('close_reason', c)})" for c in codes("close_reason"))
+    from hardship_cli.casework.intake import choice_list
+
+    choices = choice_list("close_reason")
     raise UsageError(
         _("--reason {value} is not a reason to close").format(value=printable(repr(reason))),
         _("use one of: {choices}").format(choices=choices),

@@ -88,7 +88,12 @@ CHOICE_GROUPS: dict[type[StrEnum], str] = {
 def choice_list(group: str) -> str:
     """The choices of a group as a person reads them: `code (word)`, in the terminal's
     language."""
-    return ", ".join(f"{code} ({label(group, code)})" for code in codes(group))
+    return _(", ").join(choice_shown(group, code) for code in codes(group))
+
+
+def choice_shown(group: str, code: str) -> str:
+    """One choice as a person reads it: `medical (medical relief)`, `medical（医疗救助）`."""
+    return _("{code} ({word})").format(code=code, word=label(group, code))
 
 
 def _suggestion(group: str, text: str) -> str | None:
@@ -105,8 +110,7 @@ def _suggestion(group: str, text: str) -> str | None:
     close = close or difflib.get_close_matches(text.strip(), list(spellings), n=1, cutoff=0.6)
     if not close:
         return None
-    code = spellings[close[0]]
-    return f"{code} ({label(group, code)})"
+    return choice_shown(group, spellings[close[0]])
 
 
 def choice_problem(group: str, text: str, flag: str) -> UsageError | None:
@@ -156,7 +160,7 @@ def read_fund(text: str) -> str:
     raise UsageError(
         _("--fund {value} is not one of: {choices}").format(
             value=printable(repr(text)),
-            choices=", ".join(f"{c} ({label('fund', c)})" for c in fixed),
+            choices=_(", ").join(choice_shown("fund", c) for c in fixed),
         ),
         _("money raised by a drive: --fund campaign:DC-YYYY-NN"),
     )
