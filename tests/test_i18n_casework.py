@@ -201,3 +201,22 @@ def test_subjects_stay_english_on_an_en_root(tmp_path: Path) -> None:
     assert _subject(root) == (
         f"grant {grant_id} approved by 王芳 (chair): medical relief 2,000.00 for {case_id}"
     )
+
+
+def test_the_prompt_hears_a_choice_in_either_language() -> None:
+    kind = next(f for f in intake.GRANT_FIELDS if f.name == "kind")
+    assert kind.problem("医疗救助") is None
+    assert kind.problem("medical") is None
+    _zh()
+    try:
+        said = kind.problem("医疗")
+        shown = kind.choices_shown
+    finally:
+        i18n.set_language("en")
+    assert said is not None and said.endswith("；是否想输入 medical（医疗救助）？")
+    assert shown is not None and shown.startswith("living（生活救助）、medical（医疗救助）")
+    assert kind.problem("medicl") == (
+        "--kind 'medicl' is not one of: "
+        + intake.choice_list("kind")
+        + "; did you mean medical (medical relief)?"
+    )

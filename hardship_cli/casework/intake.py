@@ -61,6 +61,24 @@ class Field:
         return CHOICE_GROUPS.get(self.choices) if self.choices is not None else None
 
     @property
+    def choices_shown(self) -> str | None:
+        """The choices of a choice field as a person reads them, in the terminal's language
+        (`living（生活救助）、medical（医疗救助）...`), for the flag's help and the prompt."""
+        return choice_list(self.group) if self.group is not None else None
+
+    def problem(self, given: str | list[str] | None) -> str | None:
+        """Why an answer (at the prompt) names no choice of this field, in the terminal's
+        language with the choices and a did-you-mean; None when every answer names one
+        (the code, or its word in either language) or the field is not a choice."""
+        if self.group is None or not given:
+            return None
+        for answer in given if isinstance(given, list) else [given]:
+            refused = choice_problem(self.group, answer.strip(SPACES), self.flag)
+            if refused is not None:
+                return _("; ").join(t for t in (refused.message, refused.hint) if t)
+        return None
+
+    @property
     def sensitive(self) -> bool:
         """Never echoed: prompted without showing the input. As the model declares it
         (domain/sensitive.py) of the field at this path in the record of any kind here
@@ -307,7 +325,9 @@ def draft(kind: str, values: dict[str, Any], by: str, day: date) -> dict[str, An
     if missing:
         raise UsageError(
             _("missing {fields}").format(
-                fields=", ".join(f"{f.flag} ({f.shown})" for f in missing)
+                fields=_(", ").join(
+                    _("{code} ({word})").format(code=f.flag, word=f.shown) for f in missing
+                )
             ),
             _("give them as flags; hardship asks for missing values only on a terminal"),
         )
