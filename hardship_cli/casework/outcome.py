@@ -4,6 +4,10 @@ A transition (`case_transitions`, `grant_transitions`, `referrals`) is a plain f
 it takes the records as loaded, the acting officer's name, the day and the options, and
 returns an `Outcome` holding the changed copy of the record; or it raises `Refused`
 naming the rule and the figures. Nothing in them reads or writes a file (see `actions`).
+
+What they say to the person at the terminal (refusals, hints, `says`) is in the terminal's
+language (`i18n._`); the commit subject is in the root's (`register`: hardship.yaml's
+`locale`), whatever the terminal speaks, and its trailers stay English (edit/commits).
 """
 
 from __future__ import annotations
@@ -36,8 +40,10 @@ class Outcome:
     action: str  # file | check | review | notice | object | approve | reject | ...
     by: str
     role: Role | None
-    subject: str  # one line, as the union's register would read
-    says: list[str] = field(default_factory=list)  # more lines for the person at the terminal
+    # One line, as the union's register would read, in the root's language (`register`).
+    subject: str
+    # More lines for the person at the terminal, in the terminal's language.
+    says: list[str] = field(default_factory=list)
     override: bool = False
     on: date = field(kw_only=True)  # the day the step is dated (never after today)
     # Changes to other records the action makes first, each its own commit (a case's
