@@ -220,3 +220,17 @@ def test_the_prompt_hears_a_choice_in_either_language() -> None:
         + intake.choice_list("kind")
         + "; did you mean medical (medical relief)?"
     )
+
+
+def test_a_fund_close_to_a_word_is_suggested() -> None:
+    _zh()
+    try:
+        with pytest.raises(UsageError) as refused:
+            intake.read_fund("工会")
+    finally:
+        i18n.set_language("en")
+    assert refused.value.message == (
+        "--fund '工会' 不在可选范围内：union（工会经费）、higher_union（上级工会拨款）、"
+        "employer（行政拨款）"
+    )
+    assert refused.value.hint == "是否想输入 union（工会经费）？"

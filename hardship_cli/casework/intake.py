@@ -175,12 +175,17 @@ def read_fund(text: str) -> str:
             _("e.g. --fund campaign:DC-2026-01"),
         )
     fixed = [c for c in codes("fund") if c != "campaign"]
+    close = _suggestion("fund", text)
+    if close is not None and not close.startswith("campaign"):
+        hint = _("did you mean {suggestion}?").format(suggestion=close)
+    else:
+        hint = _("money raised by a drive: --fund campaign:DC-YYYY-NN")
     raise UsageError(
         _("--fund {value} is not one of: {choices}").format(
             value=printable(repr(text)),
             choices=_(", ").join(choice_shown("fund", c) for c in fixed),
         ),
-        _("money raised by a drive: --fund campaign:DC-YYYY-NN"),
+        hint,
     )
 
 
