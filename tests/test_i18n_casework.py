@@ -234,3 +234,22 @@ def test_a_fund_close_to_a_word_is_suggested() -> None:
         "employer（行政拨款）"
     )
     assert refused.value.hint == "是否想输入 union（工会经费）？"
+
+
+def test_what_is_due_is_said_in_chinese_and_english(root: Path) -> None:
+    from hardship_cli.casework import agenda
+
+    case_id = active_case(root)
+    records = store.load(root)
+    english = agenda.due(records, date(2026, 3, 1)).never_helped
+    _zh()
+    try:
+        chinese = agenda.due(records, date(2026, 3, 1)).never_helped
+    finally:
+        i18n.set_language("en")
+    assert [(i.record, i.note) for i in english] == [
+        (case_id, "active since 2026-01-12, no help given or proposed")
+    ]
+    assert [(i.record, i.note) for i in chinese] == [
+        (case_id, "自 2026-01-12 起在档，尚未给予或提出任何帮扶")
+    ]
