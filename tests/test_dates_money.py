@@ -276,7 +276,7 @@ def test_closing_with_an_approved_unpaid_grant_is_refused_listing_it(root: Path)
     assert result.code == 1
     assert result.err.splitlines()[:3] == [
         f"hardship: {case_id} has 1 approved grant(s) not yet paid:",
-        f"  - {grant_id} medical 1,500.00 (union), approved 2026-03-03",
+        f"  - {grant_id} medical relief 1,500.00 (union), approved 2026-03-03",
         "    hint: close it with --cancel-pending (they are cancelled) or --keep-payable REASON "
         "(finance may still pay them)",
     ]
@@ -304,15 +304,17 @@ def test_closing_with_cancel_pending_cancels_each_grant_in_its_own_commit(
     git(root, "commit", "-q", "-m", "casework so far")
     done = ok(root, "close", case_id, "--as", "陈刚", "--reason", "out_of_hardship",
               "--on", "2026-04-01", "--today", TODAY, "--cancel-pending")  # fmt: skip
+    # The subjects in the root's language (locale: zh-CN).
     assert done.out.splitlines() == [
-        f"grant {first} cancelled by 陈刚 (leader): medical 1,500.00 for {case_id}",
-        f"grant {second} cancelled by 陈刚 (leader): medical 300.00 for {case_id}",
-        f"case {case_id} closed by 陈刚 (leader): out_of_hardship",
+        f"帮扶 {first} 由陈刚（分管领导）取消：医疗救助 1,500.00，档案 {case_id}",
+        f"帮扶 {second} 由陈刚（分管领导）取消：医疗救助 300.00，档案 {case_id}",
+        f"档案 {case_id} 由陈刚（分管领导）撤档：已脱困",
     ]
     for grant_id in (first, second):
         text = grant_file(root, grant_id)
         assert "status: cancelled" in text
-        assert f"ended:\n  by: 陈刚\n  on: 2026-04-01\n  reason: case {case_id} closed" in text
+        ended = f"ended:\n  by: 陈刚\n  on: 2026-04-01\n  reason: 档案 {case_id} 撤档（已脱困）"
+        assert ended in text
     assert "status: paid" in grant_file(root, paid)
     log = git(root, "log", "--format=%(trailers:key=Record,valueonly)%(trailers:key=Action,"
               "valueonly)", "-3")  # fmt: skip

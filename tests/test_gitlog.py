@@ -22,7 +22,7 @@ def test_an_action_is_one_commit_by_the_officer_with_trailers(tmp_path: Path) ->
     log = git(root, "log", "-1", "--format=%an <%ae>%n%s%n%n%b")
     assert log == (
         "王芳 <wangfang@union.example>\n"
-        f"grant {grant_id} approved by 王芳 (chair): medical 2,000.00 for {case_id}\n\n"
+        f"帮扶 {grant_id} 由王芳（工会主席）审批：医疗救助 2,000.00，档案 {case_id}\n\n"
         f"Record: {grant_id}\nAction: approve\nBy: 王芳\nRole: chair\n\n"
     )
     files = git(root, "show", "--name-only", "--format=", "HEAD").split()

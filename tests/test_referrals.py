@@ -25,7 +25,7 @@ def answer(root: Root, *args: str):
 def test_refer_and_record_recurring_help(root: Root):
     result = refer(root)
     assert result.code == 0, result.err
-    assert "case HS-2026-0001 referred to 某县民政局 by 李明 (officer): referral 1" in (
+    assert "档案 HS-2026-0001 由李明（工会干事）转介至某县民政局：转介 1" in (
         result.out + result.err)
     result = answer(root, "1", "--status", "helped", "--monthly-income", "300",
                     "--note", "批准低保", "--on", "2026-04-01")
@@ -119,4 +119,5 @@ def test_due_lists_unanswered_referrals_and_tiers_that_no_longer_fit(root: Root)
     later = json.loads(hardship("--root", root.path, "due", "--today", "2026-04-15",
                                 "--format", "json").out)
     assert [(i["record"], i["note"]) for i in later["tier_no_longer_fits"]] == [
-        (CASE, "deep, but per-capita 1,000.00 against today's standard 800.00 is relative")]
+        (CASE, "deep hardship, but per-capita 1,000.00 against today's standard 800.00 is "
+               "relative hardship")]

@@ -96,7 +96,9 @@ def test_each_role_the_amount_requires_must_approve(root: Path) -> None:
     )
     chair = ok(root, "review", "approve", grant_id, "--as", "王芳", "--on", "2026-03-03",
                "--no-commit")  # fmt: skip
-    assert chair.out.strip().endswith("waiting for leader")
+    # The subject is in the root's language (locale: zh-CN), the note in the terminal's.
+    assert chair.out.strip().endswith("尚待分管领导审批")
+    assert chair.err.strip() == f"{grant_id} now waits for leader"
     assert "status: proposed" in grant_file(root, grant_id)
     again = cli(root, "review", "approve", grant_id, "--as", "王芳", "--on", "2026-03-03")
     assert refusal(again) == f"王芳 has already approved {grant_id}"
@@ -340,7 +342,7 @@ def test_a_grant_needs_an_active_case(root: Path) -> None:
     result = cli(root, "add", "grant", "--as", "李明", "--case", intake, "--kind", "living",
                  "--amount", "400", "--fund", "union", "--reason", "x", "--on", "2026-01-06")
     assert refusal(result) == (
-        f"GR-2026-0001 (living) is for {intake}, but its file was never approved; help goes "
+        f"GR-2026-0001 (living relief) is for {intake}, but its file was never approved; help goes "
         "only to an approved (active) file"
     )
     assert not (root / "grants" / "2026" / "GR-2026-0001.yaml").exists()

@@ -141,14 +141,15 @@ def test_a_year_of_casework(tmp_path: Path) -> None:
     assert len(tool) == actions == 40
     assert len(entries) == actions + 1  # and the root's first commit
     subjects = [e[1] for e in tool]
-    assert subjects[0] == f"case {zhang} filed by 李明 (officer): deep, serious_illness"
-    assert f"case {liu} approved by 陈刚 (leader)" in subjects
-    assert f"grant {g2} approved by 王芳 (chair): medical 1,800.00 for {zhang}" in subjects
+    # The subjects are the union's register, in the root's language (locale: zh-CN).
+    assert subjects[0] == f"档案 {zhang} 由李明（工会干事）建档：深度困难，因病"
+    assert f"档案 {liu} 由陈刚（分管领导）审批通过" in subjects
+    assert f"帮扶 {g2} 由王芳（工会主席）审批：医疗救助 1,800.00，档案 {zhang}" in subjects
     assert (
-        f"grant {g4} paid by 赵敏 (finance): medical 3,200.00 for {zhang}, voucher 记-2026-077"
+        f"帮扶 {g4} 由赵敏（财务）发放：医疗救助 3,200.00，档案 {zhang}，凭证 记-2026-077"
         in subjects
     )
-    assert subjects[-1] == f"case {sun} closed by 李明 (officer): out_of_hardship"
+    assert subjects[-1] == f"档案 {sun} 由李明（工会干事）撤档：已脱困"
     for sha in git(root, "log", "--format=%H", f"-{actions}").split():
         assert len(git(root, "show", "--name-only", "--format=", sha).split()) == 1
 

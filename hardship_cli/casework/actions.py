@@ -35,12 +35,28 @@ from hardship_cli.casework import intake
 from hardship_cli.casework.outcome import Outcome, not_after_today
 from hardship_cli.domain.kinds import kind_of_id
 from hardship_cli.edit import atomic, commits
+from hardship_cli.i18n import N_, _
 from hardship_cli.load import files, store, strict
 from hardship_cli.load.files import RECORD_MODELS
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
 
 LOCK = Path(".hardship") / "lock"
+# An action as a person reads it, when its date is refused (`check_dated`).
+ACTION_WORDS = {
+    "check": N_("check {id}"),
+    "review": N_("review {id}"),
+    "notice": N_("notice {id}"),
+    "object": N_("object {id}"),
+    "approve": N_("approve {id}"),
+    "reject": N_("reject {id}"),
+    "cancel": N_("cancel {id}"),
+    "pay": N_("pay {id}"),
+    "close": N_("close {id}"),
+    "refer": N_("refer {id}"),
+    "referral": N_("referral {id}"),
+    "donation": N_("donation {id}"),
+}
 # Beside the lock: an ignore file that ignores the lock and itself, so that neither ever
 # shows in `git status`, whatever ignore files the repository has (the schemas in
 # .hardship/schema/ are meant to be committed and stay visible).
@@ -68,8 +84,10 @@ def load(root: Path) -> Records:
     if records.config is None:
         first = next((p for p in records.problems if p.path == files.CONFIG_FILE), None)
         raise ConfigError(
-            "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
-            "run hardship validate and correct hardship.yaml",
+            _("hardship.yaml has problems: {first}").format(first=first.format())
+            if first
+            else _("hardship.yaml has problems"),
+            _("run hardship validate and correct hardship.yaml"),
         )
     return records
 
@@ -78,8 +96,8 @@ def kind_of(record_id: str) -> str:
     kind = kind_of_id(record_id)
     if kind is None:
         raise UsageError(
-            f"{record_id!r} is not a record ID",
-            "IDs look like HS-2026-0001 (case), GR-2026-0001 (grant), DC-2026-01, VS-2026-0001",
+            _("{value} is not a record ID").format(value=repr(record_id)),
+            _("IDs look like HS-2026-0001 (case), GR-2026-0001 (grant), DC-2026-01, VS-2026-0001"),
         )
     return kind
 
@@ -102,7 +120,7 @@ def typed(model: type[BaseModel], raw: bytes, rel: str) -> tuple[Any, files.Sour
     if not problems:
         record, problems = files.to_record(model, parsed, rel)
     if problems or record is None:
-        raise UsageError(problem_lines(problems), "nothing was written")
+        raise UsageError(problem_lines(problems), _("nothing was written"))
     return record, files.Source(rel, parsed.lines)
 
 
@@ -116,14 +134,20 @@ def verify(text: str, rel: str, model: type[BaseModel], meant: BaseModel) -> fil
         record, source = typed(model, text.encode("utf-8"), rel)
     except UsageError as exc:
         raise HardshipError(
-            f"{rel}: the text to write does not read back as the record meant; nothing was "
-            f"written\n{exc.message}",
-            "report this; the file is unchanged",
+            _(
+                "{path}: the text to write does not read back as the record meant; nothing "
+                "was written"
+            ).format(path=rel)
+            + f"\n{exc.message}",
+            _("report this; the file is unchanged"),
         ) from None
     if record.model_dump() != meant.model_dump():
         raise HardshipError(
-            f"{rel}: the text to write does not read back as the record meant; nothing was written",
-            "report this; the file is unchanged",
+            _(
+                "{path}: the text to write does not read back as the record meant; nothing "
+                "was written"
+            ).format(path=rel),
+            _("report this; the file is unchanged"),
         )
     return source
 
@@ -147,8 +171,10 @@ def new_errors(
 def refuse_new_errors(errors: list[Problem]) -> None:
     if errors:
         raise Refused(
-            "refused: validate would then report\n" + problem_lines(errors),
-            "nothing was written",
+            _("refused: validate would then report\n{problems}").format(
+                problems=problem_lines(errors)
+            ),
+            _("nothing was written"),
             errors,
         )
 
@@ -201,7 +227,7 @@ def decided(decide: Callable[[Records, Any], Outcome], records: Records, record:
     try:
         outcome = decide(records, record)
     except ValidationError as exc:
-        raise UsageError(typed_input_errors(exc), "nothing was written") from None
+        raise UsageError(typed_input_errors(exc), _("nothing was written")) from None
     return outcome
 
 
@@ -217,7 +243,9 @@ def typed_input_errors(exc: ValidationError) -> str:
 
 def check_dated(outcome: Outcome, today: date) -> None:
     """The step an action records is never dated after today."""
-    not_after_today(f"{outcome.action} {outcome.record_id}", outcome.on, today)
+    said = ACTION_WORDS.get(outcome.action)
+    what = _(said).format(id=outcome.record_id) if said else f"{outcome.action} {outcome.record_id}"
+    not_after_today(what, outcome.on, today)
 
 
 # ---------------------------------------------------------------------------------------
@@ -242,7 +270,7 @@ def change(
         outcome = decided(decide, records, current)
         check_dated(outcome, today)
         if outcome.first:
-            raise HardshipError(
+            raise HardshipError(  # a programming error: not translated
                 f"{outcome.action} {record_id} changes other records: it goes through "
                 "actions.change_many"
             )
@@ -287,9 +315,10 @@ def change_many(
                 step_file, before = _read_to_change(root, records, step_kind, step.record_id)
                 if seen is None or seen.model_dump() != before.model_dump():
                     raise Refused(
-                        f"{step_file.rel} changed while {record_id} was decided; nothing was "
-                        "written",
-                        "run the command again",
+                        _("{path} changed while {id} was decided; nothing was written").format(
+                            path=step_file.rel, id=record_id
+                        ),
+                        _("run the command again"),
                     )
             model = RECORD_MODELS[step_kind]
             text = step_file.edit(before, step.record)
@@ -313,6 +342,14 @@ def change_many(
     return done
 
 
+_NO_RECORD = {
+    "case": N_("no case {id} in {root}"),
+    "grant": N_("no grant {id} in {root}"),
+    "campaign": N_("no campaign {id} in {root}"),
+    "visit": N_("no visit {id} in {root}"),
+}
+
+
 def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
     """The record's file (relative to the root), or a plain refusal: no such record, its
     file has problems, or something that is not a record file stands where it belongs."""
@@ -321,10 +358,10 @@ def _located(root: Path, records: Records, kind: str, record_id: str) -> str:
         store.refuse_odd_place(records, intake.record_path(kind, record_id))
     if source is None or record_id not in table_of(records, kind):
         raise UsageError(
-            f"no {kind} {record_id} in {root}",
-            "check the ID (hardship review list shows what waits)"
+            _(_NO_RECORD[kind]).format(id=record_id, root=root),
+            _("check the ID (hardship review list shows what waits)")
             if source is None
-            else "its file has problems: run hardship validate",
+            else _("its file has problems: run hardship validate"),
         )
     return source.path
 

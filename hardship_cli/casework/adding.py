@@ -31,11 +31,12 @@ from hardship_cli.casework.actions import (
     write_and_commit,
 )
 from hardship_cli.casework.grant_transitions import check_filed
-from hardship_cli.casework.outcome import Outcome, not_after_today
+from hardship_cli.casework.outcome import Outcome, not_after_today, register
 from hardship_cli.domain.kinds import KINDS, kind_of_id
 from hardship_cli.domain.model import Campaign, Case, Contribution, Grant, Role, Visit
 from hardship_cli.domain.policy import CASEWORK_ROLES, acting_as
 from hardship_cli.edit import atomic, roundtrip
+from hardship_cli.i18n import N_, _
 from hardship_cli.load import files, strict
 from hardship_cli.load.files import RECORD_MODELS
 from hardship_cli.load.records import Records, add_record
@@ -56,26 +57,33 @@ def add(
     """File a case, propose a grant, open a campaign or record a visit: a new file with the
     next ID of its kind and year."""
     model = RECORD_MODELS[kind]
-    not_after_today(f"{_ADD_ACTION[kind]} (new {kind})", day, today)
+    not_after_today(_(_ADD_DATED[kind]), day, today)
     data = intake.draft(kind, values, by, day)
     with lock(root):
         records = load_for_new(root, kind, data)
         assert records.config is not None
-        role = acting_as(records.config, by, CASEWORK_ROLES, _ADD_WHAT[kind])
+        role = acting_as(records.config, by, CASEWORK_ROLES, _(_ADD_WHAT[kind]))
         record_id = intake.next_id(root, kind, day.year)
         rel = intake.record_path(kind, record_id)
         # Check what was typed as validate would, with the lines of the file to be.
         draft_text = roundtrip.plain_text({"id": record_id, **data})
-        record, _ = typed(model, draft_text.encode("utf-8"), rel)
+        record, _source = typed(model, draft_text.encode("utf-8"), rel)
         # And as typed, before YAML: a line break YAML knows (\x85) would pass as a space.
         try:
             model.model_validate({"id": record_id, **data})
         except ValidationError as exc:
-            raise UsageError(f"{rel}: {typed_input_errors(exc)}", "nothing was written") from None
+            raise UsageError(
+                f"{rel}: {typed_input_errors(exc)}", _("nothing was written")
+            ) from None
         if isinstance(record, Grant):
             check_filed(records.config, records.cases.get(record.case), record)
         outcome = Outcome(
-            record, _ADD_ACTION[kind], by, role, _add_subject(record, by, role), on=day
+            record,
+            _ADD_ACTION[kind],
+            by,
+            role,
+            _add_subject(records.config, record, by, role),
+            on=day,
         )
         text = roundtrip.new_record_text(record, intake.schema_ref(kind, rel))
         source = verify(text, rel, model, record)
@@ -108,8 +116,10 @@ def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:
     if config is None:
         first = problems[0] if problems else None
         raise ConfigError(
-            "hardship.yaml has problems" + (f": {first.format()}" if first else ""),
-            "run hardship validate and correct hardship.yaml",
+            _("hardship.yaml has problems: {first}").format(first=first.format())
+            if first
+            else _("hardship.yaml has problems"),
+            _("run hardship validate and correct hardship.yaml"),
         )
     records = Records(root=root, config=config, config_source=config_source)
     named: list[Any] = []
@@ -142,34 +152,59 @@ def load_for_new(root: Path, kind: str, data: dict[str, Any]) -> Records:
 
 
 _ADD_WHAT = {
-    "case": "filing a case",
-    "grant": "proposing help",
-    "campaign": "opening a donation drive",
-    "visit": "recording a visit",
+    "case": N_("filing a case"),
+    "grant": N_("proposing help"),
+    "campaign": N_("opening a donation drive"),
+    "visit": N_("recording a visit"),
+}
+# What a new record's date is said as, when it is after today.
+_ADD_DATED = {
+    "case": N_("file (new case)"),
+    "grant": N_("propose (new grant)"),
+    "campaign": N_("open (new campaign)"),
+    "visit": N_("visit (new visit)"),
 }
 _ADD_ACTION = {"case": "file", "grant": "propose", "campaign": "open", "visit": "visit"}
 
 
-def _add_subject(record: Any, by: str, role: Role) -> str:
-    who = f"{by} ({role.value})"
+def _add_subject(config: Any, record: Any, by: str, role: Role) -> str:
+    """The commit subject of a new record, in the root's language."""
+    reg = register(config)
+    who = reg.who(by, role)
     if isinstance(record, Case):
-        causes = record.causes.primary.value
-        return f"case {record.id} filed by {who}: {record.level.value}, {causes}"
+        return reg(N_("case {id} filed by {who}: {level}, {cause}")).format(
+            id=record.id,
+            who=who,
+            level=reg.word("tier", record.level.value),
+            cause=reg.word("cause", record.causes.primary.value),
+        )
     if isinstance(record, Grant):
         from hardship_cli.domain.money import yuan
 
-        return (
-            f"grant {record.id} proposed by {who}: {record.kind.value} {yuan(record.amount)} "
-            f"for {record.case}"
+        return reg(N_("grant {id} proposed by {who}: {kind} {amount} for {case}")).format(
+            id=record.id,
+            who=who,
+            kind=reg.word("kind", record.kind.value),
+            amount=yuan(record.amount),
+            case=record.case,
         )
     if isinstance(record, Campaign):
-        target = f" for {record.beneficiary}" if record.beneficiary else ""
-        return f"campaign {record.id} opened by {who}{target}"
+        if record.beneficiary:
+            return reg(N_("campaign {id} opened by {who} for {case}")).format(
+                id=record.id, who=who, case=record.beneficiary
+            )
+        return reg(N_("campaign {id} opened by {who}")).format(id=record.id, who=who)
     if isinstance(record, Visit):
         n = len(record.cases)
-        return (
-            f"visit {record.id} recorded by {who}: {record.occasion.value}, {n} "
-            f"household{'s' if n != 1 else ''}"
+        from hardship_cli.i18n import translations
+
+        message = translations(reg.lang).ngettext(
+            "visit {id} recorded by {who}: {occasion}, {n} household",
+            "visit {id} recorded by {who}: {occasion}, {n} households",
+            n,
+        )
+        return message.format(
+            id=record.id, who=who, occasion=reg.word("occasion", record.occasion.value), n=n
         )
     raise TypeError(type(record).__name__)  # pragma: no cover
 
@@ -189,38 +224,49 @@ def donate(
     commit: bool = True,
 ) -> Done:
     if kind_of(campaign_id) != "campaign":
-        raise UsageError(f"{campaign_id} is not a campaign (DC-YYYY-NN)")
-    not_after_today(f"donation to {campaign_id}", day, today)
+        raise UsageError(_("{id} is not a campaign (DC-YYYY-NN)").format(id=campaign_id))
+    not_after_today(_("donation to {id}").format(id=campaign_id), day, today)
     data = intake.draft("donation", values, by, day)
     if anonymous:
         data["anonymous"] = "true"
 
     def decide(records: Records, campaign: Campaign) -> Outcome:
         assert records.config is not None
-        role = acting_as(records.config, by, ALL_ROLES, "recording a donation")
+        role = acting_as(records.config, by, ALL_ROLES, _("recording a donation"))
         if campaign.closed is not None and day > campaign.closed:
-            raise Refused(f"{campaign.id} closed on {campaign.closed}; it takes no donations")
+            raise Refused(
+                _("{id} closed on {closed}; it takes no donations").format(
+                    id=campaign.id, closed=campaign.closed
+                )
+            )
         if day < campaign.opened:
-            raise UsageError(f"{campaign.id} opened on {campaign.opened}, after {day}")
+            raise UsageError(
+                _("{id} opened on {opened}, after {day}").format(
+                    id=campaign.id, opened=campaign.opened, day=day
+                )
+            )
         rel = records.source(campaign.id).path
         plain = roundtrip.record_tree(campaign)
         plain["contributions"] = [*plain["contributions"], data]
         parsed = strict.ParseResult(_strip_none(plain), {}, [])
         typed_campaign, problems = files.to_record(Campaign, parsed, rel)
         if problems or not isinstance(typed_campaign, Campaign):
-            raise UsageError(problem_lines(problems), "nothing was written")
+            raise UsageError(problem_lines(problems), _("nothing was written"))
         added: Contribution = typed_campaign.contributions[-1]
         from hardship_cli.domain.money import yuan
 
         raised = typed_campaign.raised
+        reg = register(records.config)
+        subject = reg(N_("donation to {id} recorded by {who}: {amount}, raised {raised}")).format(
+            id=campaign.id, who=reg.who(by, role), amount=yuan(added.amount), raised=yuan(raised)
+        )
         return Outcome(
             typed_campaign,
             "donation",
             by,
             role,
-            f"donation to {campaign.id} recorded by {by} ({role.value}): {yuan(added.amount)}, "
-            f"raised {yuan(raised)}",
-            [f"{campaign.id} has raised {yuan(raised)}"],
+            subject,
+            [_("{id} has raised {raised}").format(id=campaign.id, raised=yuan(raised))],
             on=day,
         )
 

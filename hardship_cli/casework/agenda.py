@@ -24,6 +24,8 @@ from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import (
     review_due_on,
 )
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.i18n import _, ngettext
 from hardship_cli.load.records import Records
 
 REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up
@@ -107,11 +109,12 @@ def due(
         when = review_due_on(case, config.policy.review_cycle_days)
         if when is not None and when <= counted_from + timedelta(days=REVIEW_WINDOW_DAYS):
             late = (counted_from - when).days
-            note = (
-                f"overdue by {late} day{'s' if late != 1 else ''}"
-                if late > 0
-                else ("due today" if late == 0 else f"due in {-late} days")
-            )
+            if late > 0:
+                note = ngettext("overdue by {n} day", "overdue by {n} days", late).format(n=late)
+            elif late == 0:
+                note = _("due today")
+            else:
+                note = ngettext("due in {n} day", "due in {n} days", -late).format(n=-late)
             reviews.append(Item(case.id, when, note))
     reviews.sort(key=lambda i: (i.day or today, i.record))
 
@@ -127,7 +130,11 @@ def due(
             ]
             if not later:
                 follow_ups.append(
-                    Item(case_id, visit.follow_up, f"follow-up of {visit.id} ({visit.on})")
+                    Item(
+                        case_id,
+                        visit.follow_up,
+                        _("follow-up of {id} ({on})").format(id=visit.id, on=visit.on),
+                    )
                 )
 
     unchanged = []
@@ -136,7 +143,9 @@ def due(
             rel = records.source(case.id).path
             changed = last_changed.get(rel)
             if changed is not None and (today - changed).days >= STALE_DAYS:
-                unchanged.append(Item(case.id, changed, f"unchanged since {changed}"))
+                unchanged.append(
+                    Item(case.id, changed, _("unchanged since {on}").format(on=changed))
+                )
 
     helped = {
         g.case
@@ -144,7 +153,11 @@ def due(
         if g.status not in (GrantStatus.rejected, GrantStatus.cancelled)
     }
     never = [
-        Item(c.id, active_since(c), f"active since {active_since(c)}, no help given or proposed")
+        Item(
+            c.id,
+            active_since(c),
+            _("active since {on}, no help given or proposed").format(on=active_since(c)),
+        )
         for c in active
         if c.id not in helped
     ]
@@ -167,13 +180,19 @@ def tier_changes(records: Records, today: date) -> list[Item]:
     standard = records.config.standard_on(today)
     items = []
     for change in mismatches_today(records.config, list(records.cases.values()), today):
-        now = change.after.value if change.after else "above the relative line"
+        now = label("tier", change.after.value) if change.after else _("above the relative line")
         items.append(
             Item(
                 change.case.id,
                 standard.from_ if standard else None,
-                f"{change.case.level.value}, but per-capita {yuan(change.per_capita)} against "
-                f"today's standard {yuan(standard.monthly) if standard else '-'} is {now}",
+                _(
+                    "{level}, but per-capita {income} against today's standard {standard} is {now}"
+                ).format(
+                    level=label("tier", change.case.level.value),
+                    income=yuan(change.per_capita),
+                    standard=yuan(standard.monthly) if standard else "-",
+                    now=now,
+                ),
             )
         )
     return items
@@ -187,7 +206,9 @@ def unanswered_referrals(records: Records, today: date) -> list[Item]:
         Item(
             case.id,
             r.sent.on,
-            f"referral {number} to {r.body or r.to.value} unanswered since {r.sent.on}",
+            _("referral {n} to {where} unanswered since {on}").format(
+                n=number, where=r.body or label("referral_to", r.to.value), on=r.sent.on
+            ),
         )
         for case, number, r in waiting(list(records.cases.values()), today)
         if overdue(r, today)
@@ -216,26 +237,31 @@ def visit_candidates(
         )
         if recent_visit is not None:
             visited.append(
-                Item(case.id, recent_visit, f"visited for {occasion.value}", name=case.worker.name)
+                Item(
+                    case.id,
+                    recent_visit,
+                    _("visited for {occasion}").format(occasion=label("occasion", occasion.value)),
+                    name=case.worker.name,
+                )
             )
             continue
         reasons: list[str] = []
         score = 0
         if case.level == Level.deep:
-            reasons.append("deep hardship")
+            reasons.append(label("tier", "deep"))
             score += 3
         elif case.level == Level.accident:
-            reasons.append("hardship by accident")
+            reasons.append(label("tier", "accident"))
             score += 2
         alone = not case.household
         if case.worker.employment == Employment.retired and alone:
-            reasons.append("retired and living alone")
+            reasons.append(_("retired and living alone"))
             score += 3
         elif alone:
-            reasons.append("lives alone")
+            reasons.append(_("lives alone"))
             score += 1
         if case.worker.health == Health.elderly_frail:
-            reasons.append("elderly and frail")
+            reasons.append(label("health", "elderly_frail"))
             score += 1
         ill = _recently_ill(records, case, on)
         if ill:
@@ -244,7 +270,7 @@ def visit_candidates(
         if not reasons:
             continue
         first.append(
-            (score, Item(case.id, None, "; ".join(reasons), reasons, name=case.worker.name))
+            (score, Item(case.id, None, _("; ").join(reasons), reasons, name=case.worker.name))
         )
     first.sort(key=lambda pair: (-pair[0], pair[1].record))
     return [item for _score, item in first], visited
@@ -262,12 +288,12 @@ def _recently_ill(records: Records, case: Any, on: date) -> str | None:
         and since <= g.proposed.on <= on
     ]
     if medical:
-        return f"recently ill (medical help {max(medical)})"
+        return _("recently ill (medical help {on})").format(on=max(medical))
     causes = [case.causes.primary, *case.causes.secondary]
     if (
         Cause.serious_illness in causes
         or case.worker.health == Health.serious_illness
         or any(m.health == Health.serious_illness for m in case.household)
     ):
-        return "serious illness in the household"
+        return _("serious illness in the household")
     return None

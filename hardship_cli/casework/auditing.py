@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hardship_cli.domain.kinds import KINDS, PREFIX_TO_KIND
 from hardship_cli.edit import changes, commit_log, gitrepo, judging, signing
+from hardship_cli.i18n import N_, _
 from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.problems import ConfigError, UsageError, printable
 
@@ -45,7 +46,7 @@ class Finding:
         """`path: CODE message`, then the hint; control characters shown escaped."""
         text = printable(f"{self.path}: {self.code} {self.message}")
         if self.hint:
-            text += f"\n    hint: {printable(self.hint)}"
+            text += "\n    " + _("hint: {hint}").format(hint=printable(self.hint))
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -76,14 +77,14 @@ class Audit:
 
 
 _HINTS = {
-    "no-trailers": "ask who made it and why; if it was right, record it through hardship",
-    "other-record": "a hand edit was swept into another action's commit: check the change",
-    "author": "the commit claims an officer's action it was not made by: ask both",
-    "not-officer": "the By: name is not in hardship.yaml's officers",
-    "trailers": "the commit's trailers are incomplete: it was not made by hardship",
-    "action-change": "the change is not what the action does: check the record's history",
-    "dated-after-commit": "a step cannot be recorded before it happens: check the date",
-    "signature": "only the officer's own key signs their actions: ask them",
+    "no-trailers": N_("ask who made it and why; if it was right, record it through hardship"),
+    "other-record": N_("a hand edit was swept into another action's commit: check the change"),
+    "author": N_("the commit claims an officer's action it was not made by: ask both"),
+    "not-officer": N_("the By: name is not in hardship.yaml's officers"),
+    "trailers": N_("the commit's trailers are incomplete: it was not made by hardship"),
+    "action-change": N_("the change is not what the action does: check the record's history"),
+    "dated-after-commit": N_("a step cannot be recorded before it happens: check the date"),
+    "signature": N_("only the officer's own key signs their actions: ask them"),
 }
 
 
@@ -92,11 +93,13 @@ def audit(root: Path, config: Config, since: str | None = None) -> Audit:
     given: a point an auditor has already accepted)."""
     if not config.git.commit:
         raise ConfigError(
-            "this root runs without git (hardship.yaml: git: commit: false): it has no audit "
-            "trail to audit",
-            "to keep one, remove that setting, git init the root and commit it",
+            _(
+                "this root runs without git (hardship.yaml: git: commit: false): it has no "
+                "audit trail to audit"
+            ),
+            _("to keep one, remove that setting, git init the root and commit it"),
         )
-    top = gitrepo.require_repo(root, "there is no audit trail to audit")
+    top = gitrepo.require_repo(root, _("there is no audit trail to audit"))
     prefix = os.path.relpath(root.resolve(), top.resolve())
     folders = [kind.folder for kind in KINDS.values()]
     result = Audit(root, signing_required=config.git.sign == "required")
@@ -108,8 +111,10 @@ def audit(root: Path, config: Config, since: str | None = None) -> Audit:
     if since is not None:
         if gitrepo.run_git(["rev-parse", "--verify", "-q", f"{since}^{{commit}}"], top).returncode:
             raise UsageError(
-                f"--since {since!r} is not a commit of this repository",
-                "give a commit hash or tag, e.g. the last audited commit",
+                _("--since {value} is not a commit of this repository").format(
+                    value=printable(repr(since))
+                ),
+                _("give a commit hash or tag, e.g. the last audited commit"),
             )
         span = [f"{since}..HEAD"]
     with signing.signers(config) as checked:
@@ -155,16 +160,24 @@ def _record_id(path: str) -> str | None:
 
 def _finding(flag: judging.Flag, commit: commit_log.Commit, path: str, record_id: str) -> Finding:
     when = commit.committed[:10]
-    what = (
-        f"{commit.action} by {', '.join(commit.by) or '?'}"
-        if commit.has_trailers
-        else f"by {commit.author}"
-    )
+    if commit.has_trailers:
+        message = _("commit {sha} ({when}, {action} by {by}): {what}").format(
+            sha=commit.sha[:10],
+            when=when,
+            action=commit.action,
+            by=_(", ").join(commit.by) or "?",
+            what=flag.message,
+        )
+    else:
+        message = _("commit {sha} ({when}, by {author}): {what}").format(
+            sha=commit.sha[:10], when=when, author=commit.author, what=flag.message
+        )
+    hint = _HINTS.get(flag.code)
     return Finding(
         flag.code,
         path,
-        f"commit {commit.sha[:10]} ({when}, {what}): {flag.message}",
-        _HINTS.get(flag.code, ""),
+        message,
+        _(hint) if hint else "",
         commit.sha,
         record_id,
     )
@@ -180,16 +193,22 @@ def uncommitted(top: Path, prefix: str, names: list[str]) -> list[Finding]:
             continue
         shown = _shown(path, prefix)
         hint = (
-            f"commit it (git add {shown} && git commit), or move it out of the root"
+            _("commit it (git add {path} && git commit), or move it out of the root").format(
+                path=shown
+            )
             if code == "??"
-            else f"see what changed (git diff HEAD -- {shown}); record it through hardship, or "
-            f"restore it (git checkout HEAD -- {shown})"
+            else _(
+                "see what changed (git diff HEAD -- {path}); record it through hardship, or "
+                "restore it (git checkout HEAD -- {path})"
+            ).format(path=shown)
         )
         found.append(
             Finding(
                 "uncommitted",
                 shown,
-                f"{gitrepo.describe_status(code)} (differs from the last commit)",
+                _("{status} (differs from the last commit)").format(
+                    status=gitrepo.describe_status(code)
+                ),
                 hint,
                 None,
                 _record_id(path),

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from hardship_cli.casework.grant_transitions import cancel_grant
-from hardship_cli.casework.outcome import Outcome, not_before, rejection
+from hardship_cli.casework.outcome import OR, Outcome, not_before, register, rejection, word, words
 from hardship_cli.domain.case import open_objections
 from hardship_cli.domain.model import (
     Case,
@@ -41,64 +41,90 @@ from hardship_cli.domain.policy import (
     own_record,
     review_due_from,
 )
-from hardship_cli.problems import Refused, UsageError
+from hardship_cli.domain.vocabulary import code_of, label
+from hardship_cli.i18n import N_, _, ngettext
+from hardship_cli.problems import Refused, UsageError, printable
+
+
+def _status(case: Case) -> str:
+    """A case's status as the terminal says it."""
+    return label("case_status", case.status.value)
 
 
 def check_case(config: Config, case: Case, by: str, day: date, note: str | None) -> Outcome:
     """The first check with its home visit (applied -> checked), or the yearly review of an
     active file (动态管理), which also sets the next review date."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"checking {case.id}")
+    role = acting_as(config, by, CASEWORK_ROLES, _("checking {id}").format(id=case.id))
+    reg = register(config)
     new = case.model_copy(deep=True)
     if case.status == CaseStatus.applied:
-        not_before(day, case.filed.on, f"the check of {case.id}", "its filing")
+        not_before(day, case.filed.on, _("the check of {id}").format(id=case.id), _("its filing"))
         new.checks.append(Step(step=StepName.home_visit, by=by, role=role, on=day, note=note))
         new.status = CaseStatus.checked
-        return Outcome(
-            new, "check", by, role, f"case {case.id} checked by {by} ({role.value})", on=day
-        )
+        subject = reg(N_("case {id} checked by {who}")).format(id=case.id, who=reg.who(by, role))
+        return Outcome(new, "check", by, role, subject, on=day)
     if case.status == CaseStatus.active:
-        not_before(day, _last_step(case), f"the review of {case.id}", "its last step")
+        not_before(
+            day, _last_step(case), _("the review of {id}").format(id=case.id), _("its last step")
+        )
         new.checks.append(Step(step=StepName.review, by=by, role=role, on=day, note=note))
         new.review_due = review_due_from(day, config.policy.review_cycle_days)
-        return Outcome(
-            new,
-            "review",
-            by,
-            role,
-            f"case {case.id} reviewed by {by} ({role.value}), next review {new.review_due}",
-            on=day,
+        subject = reg(N_("case {id} reviewed by {who}, next review {due}")).format(
+            id=case.id, who=reg.who(by, role), due=new.review_due
         )
+        return Outcome(new, "review", by, role, subject, on=day)
     raise Refused(
-        f"{case.id} is {case.status.value}: only an applied case is checked, "
-        "or an active one reviewed"
+        _("{id} is {status}: only an applied case is checked, or an active one reviewed").format(
+            id=case.id, status=_status(case)
+        )
     )
 
 
 def start_notice(config: Config, case: Case, by: str, day: date) -> Outcome:
     """Put a checked case on public notice (公示) for policy.notice_days working days."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"putting {case.id} on notice")
+    role = acting_as(config, by, CASEWORK_ROLES, _("putting {id} on notice").format(id=case.id))
     if case.status != CaseStatus.checked:
         raise Refused(
-            f"{case.id} is {case.status.value}: a case goes on notice after its check",
-            f"check it first: hardship review check {case.id} --as NAME"
+            _("{id} is {status}: a case goes on notice after its check").format(
+                id=case.id, status=_status(case)
+            ),
+            _("check it first: hardship review check {id} --as NAME").format(id=case.id)
             if case.status == CaseStatus.applied
             else "",
         )
-    not_before(day, max(s.on for s in case.checks), f"the notice of {case.id}", "its check")
+    not_before(
+        day,
+        max(s.on for s in case.checks),
+        _("the notice of {id}").format(id=case.id),
+        _("its check"),
+    )
     until = notice_until(config, day)
     new = case.model_copy(deep=True)
     new.notice = Notice.model_validate({"from": day, "until": until})
     new.status = CaseStatus.on_notice
+    reg = register(config)
     return Outcome(
         new,
         "notice",
         by,
         role,
-        f"case {case.id} on notice by {by} ({role.value}): {day} to {until}",
+        reg(N_("case {id} on notice by {who}: {start} to {until}")).format(
+            id=case.id, who=reg.who(by, role), start=day, until=until
+        ),
         [
-            f"{case.id} is on public notice from {day} until {until} "
-            f"({config.policy.notice_days} working days); it can be approved from "
-            f"{until + timedelta(days=1)}"
+            ngettext(
+                "{id} is on public notice from {start} until {until} ({n} working day); it "
+                "can be approved from {first}",
+                "{id} is on public notice from {start} until {until} ({n} working days); it "
+                "can be approved from {first}",
+                config.policy.notice_days,
+            ).format(
+                id=case.id,
+                start=day,
+                until=until,
+                n=config.policy.notice_days,
+                first=until + timedelta(days=1),
+            )
         ],
         on=day,
     )
@@ -106,24 +132,40 @@ def start_notice(config: Config, case: Case, by: str, day: date) -> Outcome:
 
 def object_to_case(config: Config, case: Case, by: str, day: date, text: str | None) -> Outcome:
     """Record an objection raised during the notice; it blocks approval until settled."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"recording an objection to {case.id}")
+    role = acting_as(
+        config, by, CASEWORK_ROLES, _("recording an objection to {id}").format(id=case.id)
+    )
     if case.status != CaseStatus.on_notice or case.notice is None:
-        raise Refused(f"{case.id} is {case.status.value}: objections are taken while on notice")
+        raise Refused(
+            _("{id} is {status}: objections are taken while on notice").format(
+                id=case.id, status=_status(case)
+            )
+        )
     if not text or not text.strip():
-        raise UsageError("an objection needs its text: --note TEXT")
-    not_before(day, case.notice.from_, f"an objection to {case.id}", "the start of its notice")
+        raise UsageError(_("an objection needs its text: --note TEXT"))
+    not_before(
+        day,
+        case.notice.from_,
+        _("an objection to {id}").format(id=case.id),
+        _("the start of its notice"),
+    )
     new = case.model_copy(deep=True)
     assert new.notice is not None
     new.notice.objections.append(Objection(by=by, on=day, text=text.strip()))
+    reg = register(config)
     return Outcome(
         new,
         "object",
         by,
         role,
-        f"objection to case {case.id} recorded by {by} ({role.value})",
+        reg(N_("objection to case {id} recorded by {who}")).format(
+            id=case.id, who=reg.who(by, role)
+        ),
         [
-            f"{case.id} cannot be approved until the objection is settled: "
-            f"hardship review approve {case.id} --resolve-objection --note ..., or reject it"
+            _(
+                "{id} cannot be approved until the objection is settled: hardship review "
+                "approve {id} --resolve-objection --note ..., or reject it"
+            ).format(id=case.id)
         ],
         on=day,
     )
@@ -151,76 +193,102 @@ def approve_case(
     allowed = case_approvers(config)
     if own_record(case, by):
         raise Refused(
-            f"{by} filed {case.id} and cannot approve it (nobody approves what they filed)",
-            f"another officer with role {' or '.join(r.value for r in allowed)} approves it",
+            _("{by} filed {id} and cannot approve it (nobody approves what they filed)").format(
+                by=by, id=case.id
+            ),
+            _("another officer with role {roles} approves it").format(
+                roles=words("role", allowed, OR)
+            ),
         )
-    role = acting_as(config, by, allowed, f"approving {case.id}")
+    role = acting_as(config, by, allowed, _("approving {id}").format(id=case.id))
     if case.status != CaseStatus.on_notice or case.notice is None:
         hint = {
-            CaseStatus.applied: f"check it first: hardship review check {case.id}",
-            CaseStatus.checked: f"put it on notice first: hardship review notice {case.id}",
+            CaseStatus.applied: _("check it first: hardship review check {id}"),
+            CaseStatus.checked: _("put it on notice first: hardship review notice {id}"),
         }.get(case.status, "")
-        raise Refused(f"{case.id} is {case.status.value}: only a case on notice is approved", hint)
+        raise Refused(
+            _("{id} is {status}: only a case on notice is approved").format(
+                id=case.id, status=_status(case)
+            ),
+            hint.format(id=case.id),
+        )
     new = case.model_copy(deep=True)
     settled = 0
     if resolve_objection:
         if not open_objections(case):
-            raise Refused(f"{case.id} has no open objection to resolve")
+            raise Refused(_("{id} has no open objection to resolve").format(id=case.id))
         if not note or not note.strip():
-            raise UsageError("settling an objection needs the finding: --note TEXT")
+            raise UsageError(_("settling an objection needs the finding: --note TEXT"))
         not_before(
             day,
             max(o.on for o in open_objections(case)),
-            f"settling the objection to {case.id}",
-            "the objection",
+            _("settling the objection to {id}").format(id=case.id),
+            _("the objection"),
         )
         settled = _resolve_objections(new, by, day, note.strip())
     still_open = open_objections(new)
     if still_open:
         first = still_open[0]
         raise Refused(
-            f"{case.id} has {len(still_open)} open objection(s) (the first raised on "
-            f"{first.on}); it cannot be approved while one is open",
-            f"look into it, then: hardship review approve {case.id} --as {by} "
-            "--resolve-objection --note FINDING, or hardship review reject",
+            _(
+                "{id} has {n} open objection(s) (the first raised on {first}); it cannot be "
+                "approved while one is open"
+            ).format(id=case.id, n=len(still_open), first=first.on),
+            _(
+                "look into it, then: hardship review approve {id} --as {by} "
+                "--resolve-objection --note FINDING, or hardship review reject"
+            ).format(id=case.id, by=by),
         )
     if not notice_ended(case, day):
         until = case.notice.until
         raise Refused(
-            f"{case.id} is on public notice until {until}; it can be approved from "
-            f"{until + timedelta(days=1)}",
-            "a case is approved only after its notice has ended",
+            _("{id} is on public notice until {until}; it can be approved from {first}").format(
+                id=case.id, until=until, first=until + timedelta(days=1)
+            ),
+            _("a case is approved only after its notice has ended"),
         )
     new.approvals.append(
         Step(step=StepName.approve, by=by, role=role, on=day, decision=Decision.approved, note=note)
     )
     new.status = CaseStatus.active
     new.review_due = review_due_from(day, config.policy.review_cycle_days)
-    says = [f"{case.id} is active; next review due {new.review_due}"]
+    says = [_("{id} is active; next review due {due}").format(id=case.id, due=new.review_due)]
     if settled:
-        says.insert(0, f"{settled} objection(s) settled")
-    return Outcome(
-        new, "approve", by, role, f"case {case.id} approved by {by} ({role.value})", says, on=day
-    )
+        says.insert(
+            0,
+            _("{n} objection(s) settled").format(n=settled),
+        )
+    reg = register(config)
+    subject = reg(N_("case {id} approved by {who}")).format(id=case.id, who=reg.who(by, role))
+    return Outcome(new, "approve", by, role, subject, says, on=day)
 
 
 def reject_case(config: Config, case: Case, by: str, day: date, reason: str | None) -> Outcome:
     """Refuse a case during intake, with the reason; open objections are settled by it."""
     if not reason or not reason.strip():
-        raise UsageError("a rejection needs its reason: --note TEXT")
+        raise UsageError(_("a rejection needs its reason: --note TEXT"))
     if own_record(case, by):
-        raise Refused(f"{by} filed {case.id} and cannot decide on it")
-    role = acting_as(config, by, case_approvers(config), f"rejecting {case.id}")
+        raise Refused(_("{by} filed {id} and cannot decide on it").format(by=by, id=case.id))
+    role = acting_as(config, by, case_approvers(config), _("rejecting {id}").format(id=case.id))
     if case.status not in (CaseStatus.applied, CaseStatus.checked, CaseStatus.on_notice):
-        raise Refused(f"{case.id} is {case.status.value}: only a case in intake is rejected")
-    not_before(day, _last_step(case), f"the rejection of {case.id}", "its last step")
+        raise Refused(
+            _("{id} is {status}: only a case in intake is rejected").format(
+                id=case.id, status=_status(case)
+            )
+        )
+    not_before(
+        day, _last_step(case), _("the rejection of {id}").format(id=case.id), _("its last step")
+    )
+    reg = register(config)
     new = case.model_copy(deep=True)
-    _resolve_objections(new, by, day, f"case rejected: {reason.strip()}")
+    # The resolution is written in the record: in the root's language, as its subjects.
+    _resolve_objections(
+        new, by, day, reg(N_("case rejected: {reason}")).format(reason=reason.strip())
+    )
     new.approvals.append(rejection(by, role, day, reason))
     new.status = CaseStatus.rejected
-    return Outcome(
-        new, "reject", by, role, f"case {case.id} rejected by {by} ({role.value})", on=day
-    )
+    subject = reg(N_("case {id} rejected by {who}")).format(id=case.id, who=reg.who(by, role))
+    return Outcome(new, "reject", by, role, subject, on=day)
 
 
 def _last_step(case: Case) -> date:
@@ -261,36 +329,41 @@ def close_case(
     (`cancel_pending`: the cancellations come first, each its own commit), or kept payable
     with the reason on the case's closing record (`keep_payable`), so that finance may
     still pay it. Without a choice, the closing is refused with the grants listed."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"closing {case.id}")
-    try:
-        why = CloseReason(reason)
-    except ValueError:
-        choices = ", ".join(r.value for r in CloseReason)
-        raise UsageError(
-            f"--reason {reason!r} is not a reason to close", f"use one of: {choices}"
-        ) from None
+    role = acting_as(config, by, CASEWORK_ROLES, _("closing {id}").format(id=case.id))
+    why = read_close_reason(reason)
     if cancel_pending and keep_payable is not None:
         raise UsageError(
-            "choose one: cancel the unpaid grants (--cancel-pending) or keep them payable "
-            "(--keep-payable REASON)"
+            _(
+                "choose one: cancel the unpaid grants (--cancel-pending) or keep them payable "
+                "(--keep-payable REASON)"
+            )
         )
     if keep_payable is not None and not keep_payable.strip():
-        raise UsageError("keeping grants payable needs the reason: --keep-payable REASON")
+        raise UsageError(_("keeping grants payable needs the reason: --keep-payable REASON"))
     if case.status != CaseStatus.active:
         hint = (
-            "a case in intake is rejected, not closed"
+            _("a case in intake is rejected, not closed")
             if case.status in (CaseStatus.applied, CaseStatus.checked, CaseStatus.on_notice)
             else ""
         )
-        raise Refused(f"{case.id} is {case.status.value}: only an active file is closed", hint)
-    not_before(day, _last_step(case), f"closing {case.id}", "its last step")
+        raise Refused(
+            _("{id} is {status}: only an active file is closed").format(
+                id=case.id, status=_status(case)
+            ),
+            hint,
+        )
+    not_before(day, _last_step(case), _("closing {id}").format(id=case.id), _("its last step"))
     pending = unpaid_grants(case.id, grants)
     if pending and not cancel_pending and keep_payable is None:
         listing = "\n".join(f"  - {_unpaid(g)}" for g in pending)
         raise Refused(
-            f"{case.id} has {len(pending)} approved grant(s) not yet paid:\n{listing}",
-            "close it with --cancel-pending (they are cancelled) or --keep-payable REASON "
-            "(finance may still pay them)",
+            _("{id} has {n} approved grant(s) not yet paid:\n{listing}").format(
+                id=case.id, n=len(pending), listing=listing
+            ),
+            _(
+                "close it with --cancel-pending (they are cancelled) or --keep-payable REASON "
+                "(finance may still pay them)"
+            ),
         )
     new = case.model_copy(deep=True)
     kept = None
@@ -300,24 +373,54 @@ def close_case(
     new.status = CaseStatus.closed
     first: tuple[Outcome, ...] = ()
     says: list[str] = []
+    reg = register(config)
     if pending and cancel_pending:
-        ended = f"case {case.id} closed ({why.value})"
+        # The reason written on each grant's `ended`: in the root's language.
+        ended = reg(N_("case {id} closed ({reason})")).format(
+            id=case.id, reason=reg.word("close_reason", why.value)
+        )
         first = tuple(cancel_grant(config, g, by, day, ended) for g in pending)
-        says.append(f"cancelled with the case: {', '.join(g.id for g in pending)}")
+        says.append(
+            _("cancelled with the case: {ids}").format(ids=", ".join(g.id for g in pending))
+        )
     elif kept is not None:
-        says.append(f"kept payable after the closing: {', '.join(kept.grants)}")
+        says.append(_("kept payable after the closing: {ids}").format(ids=", ".join(kept.grants)))
     return Outcome(
         new,
         "close",
         by,
         role,
-        f"case {case.id} closed by {by} ({role.value}): {why.value}",
+        reg(N_("case {id} closed by {who}: {reason}")).format(
+            id=case.id, who=reg.who(by, role), reason=reg.word("close_reason", why.value)
+        ),
         says,
         on=day,
         first=first,
     )
 
 
+def read_close_reason(reason: str) -> CloseReason:
+    """The reason to close a file, as typed: its code or its word in either language
+    (`out_of_hardship`, `已脱困`, `out of hardship`); anything else is refused with the
+    reasons, in the terminal's language."""
+    found = code_of("close_reason", reason.strip(" \u3000"))
+    if found is not None:
+        return CloseReason(found)
+    from hardship_cli.casework.intake import choice_list
+
+    choices = choice_list("close_reason")
+    raise UsageError(
+        _("--reason {value} is not a reason to close").format(value=printable(repr(reason))),
+        _("use one of: {choices}").format(choices=choices),
+    )
+
+
 def _unpaid(grant: Grant) -> str:
     approved = max((s.on for s in grant.approvals if s.decision == Decision.approved), default=None)
-    return f"{grant.id} {grant.kind.value} {yuan(grant.amount)} ({grant.fund}), approved {approved}"
+    return _("{id} {kind} {amount} ({fund}), approved {on}").format(
+        id=grant.id,
+        kind=word("kind", grant.kind.value),
+        amount=yuan(grant.amount),
+        fund=grant.fund,
+        on=approved,
+    )

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from hardship_cli.casework.outcome import Outcome, not_before, rejection
+from hardship_cli.casework.outcome import (
+    AND,
+    COMMA,
+    OR,
+    Outcome,
+    not_before,
+    register,
+    rejection,
+    word,
+    words,
+)
 from hardship_cli.domain.case import kept_payable
 from hardship_cli.domain.model import (
     Budget,
@@ -37,29 +47,51 @@ from hardship_cli.domain.policy import (
     roles_missing,
     top_role,
 )
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import Refused, UsageError
+
+
+def _status(grant: Grant) -> str:
+    """A grant's status as the terminal says it."""
+    return word("grant_status", grant.status.value)
+
+
+def _subject_of(config: Config, message: str, grant: Grant, by: str, role: Role) -> str:
+    """A grant's commit subject, `message` (with {id} {who} {kind} {amount} {case}) in the
+    root's language."""
+    reg = register(config)
+    return reg(message).format(
+        id=grant.id,
+        who=reg.who(by, role),
+        kind=reg.word("kind", grant.kind.value),
+        amount=yuan(grant.amount),
+        case=grant.case,
+    )
 
 
 def check_filed(config: Config, case: Case | None, grant: Grant, day: date | None = None) -> None:
     """Refuse help to a household whose file is not active (emergency relief excepted)."""
     if case is None:
         raise UsageError(
-            f"{grant.id} is for case {grant.case}, which does not exist",
-            "file the household first: hardship add case",
+            _("{id} is for case {case}, which does not exist").format(id=grant.id, case=grant.case),
+            _("file the household first: hardship add case"),
         )
     when = filing_problem(config, case, grant.kind, grant.proposed.on)
     if when is not None:
         raise Refused(
-            f"{grant.id} ({grant.kind.value}) is for {case.id}, but {when}; help goes only "
-            "to an approved (active) file",
-            "use kind emergency for urgent relief during intake",
+            _(
+                "{id} ({kind}) is for {case}, but {when}; help goes only to an approved "
+                "(active) file"
+            ).format(id=grant.id, kind=word("kind", grant.kind.value), case=case.id, when=when),
+            _("use kind emergency for urgent relief during intake"),
         )
     if day is not None and case.status in (CaseStatus.closed, CaseStatus.rejected):
         emergency = grant.kind == GrantKind.emergency and config.policy.emergency_before_active
         if case.status == CaseStatus.closed or not emergency:
             raise Refused(
-                f"{grant.id} is for {case.id}, which is {case.status.value}; help goes only "
-                "to an open file"
+                _("{id} is for {case}, which is {status}; help goes only to an open file").format(
+                    id=grant.id, case=case.id, status=word("case_status", case.status.value)
+                )
             )
 
 
@@ -103,7 +135,7 @@ def approve_grant(
         )
     if not still:
         new.status = GrantStatus.approved
-    subject, says = _approval_told(grant, new, by, role, still, soft, overriding)
+    subject, says = _approval_told(config, grant, new, by, role, still, soft, overriding)
     return Outcome(new, "approve", by, role, subject, says, override=overriding, on=day)
 
 
@@ -116,15 +148,24 @@ def _check_may_approve(
     if own_record(grant, by):
         required = config.roles_required(grant.amount)
         raise Refused(
-            f"{by} proposed {grant.id} and cannot approve it (nobody approves what they proposed)",
-            f"at {yuan(grant.amount)} the policy needs the approval of "
-            f"{' and '.join(r.value for r in required)}",
+            _(
+                "{by} proposed {id} and cannot approve it (nobody approves what they proposed)"
+            ).format(by=by, id=grant.id),
+            _("at {amount} the policy needs the approval of {roles}").format(
+                amount=yuan(grant.amount), roles=words("role", required, AND)
+            ),
         )
     if grant.status != GrantStatus.proposed:
-        raise Refused(f"{grant.id} is {grant.status.value}: only a proposed grant is approved")
+        raise Refused(
+            _("{id} is {status}: only a proposed grant is approved").format(
+                id=grant.id, status=_status(grant)
+            )
+        )
     if any(s.by == by and s.decision == Decision.approved for s in grant.approvals):
-        raise Refused(f"{by} has already approved {grant.id}")
-    not_before(day, grant.proposed.on, f"the approval of {grant.id}", "its proposal")
+        raise Refused(_("{by} has already approved {id}").format(by=by, id=grant.id))
+    not_before(
+        day, grant.proposed.on, _("the approval of {id}").format(id=grant.id), _("its proposal")
+    )
     check_filed(config, case, grant, day)
 
 
@@ -133,12 +174,13 @@ def _check_may_override(
 ) -> None:
     """An override of the budget guard needs a written reason and the policy's top role."""
     if not override_reason or not override_reason.strip():
-        raise UsageError("an override needs a written reason: --override --reason TEXT")
+        raise UsageError(_("an override needs a written reason: --override --reason TEXT"))
     top = top_role(config)
     if top not in roles:
-        has = ", ".join(sorted(r.value for r in roles))
         raise Refused(
-            f"only an approver with role {top.value} may override the budget guard; {by} is {has}"
+            _(
+                "only an approver with role {top} may override the budget guard; {by} is {has}"
+            ).format(top=word("role", top.value), by=by, has=words("role", sorted(roles), COMMA))
         )
 
 
@@ -152,16 +194,21 @@ def _approving_role(
     usable = [r for r in missing if r in roles]
     if not usable and not overriding:
         if any(r in roles for r in required):
-            done = ", ".join(r.value for r in required if r not in missing)
+            done = words("role", [r for r in required if r not in missing])
             raise Refused(
-                f"{grant.id} already has the approval of {done}; it waits for "
-                f"{', '.join(r.value for r in missing) or 'nobody'}"
+                _("{id} already has the approval of {done}; it waits for {waits}").format(
+                    id=grant.id, done=done, waits=words("role", missing) or _("nobody")
+                )
             )
-        has = ", ".join(sorted(r.value for r in roles))
         raise Refused(
-            f"{grant.id} ({yuan(grant.amount)}) needs the approval of "
-            f"{' and '.join(r.value for r in required)}; {by} is {has}",
-            "the policy in hardship.yaml says which roles approve at which amount",
+            _("{id} ({amount}) needs the approval of {roles}; {by} is {has}").format(
+                id=grant.id,
+                amount=yuan(grant.amount),
+                roles=words("role", required, AND),
+                by=by,
+                has=words("role", sorted(roles)),
+            ),
+            _("the policy in hardship.yaml says which roles approve at which amount"),
         )
     return usable[0] if usable else top_role(config)
 
@@ -182,22 +229,27 @@ def _budget_guard(
     hard = [b for b in breaches if not b.overridable]
     soft = [b for b in breaches if b.overridable]
     if hard:
-        raise Refused(_refusal(grant, hard), "money raised by a drive is spent only as raised")
+        raise Refused(_refusal(grant, hard), _("money raised by a drive is spent only as raised"))
     if overriding and not soft:
         raise Refused(
-            f"{grant.id} is within its budget line and caps: there is nothing to override",
-            "approve it without --override",
+            _("{id} is within its budget line and caps: there is nothing to override").format(
+                id=grant.id
+            ),
+            _("approve it without --override"),
         )
     if not overriding and soft and grant.override is None:
         raise Refused(
             _refusal(grant, soft),
-            f"an approver with role {top_role(config).value} may pass it: hardship review "
-            f"approve {grant.id} --as NAME --override --reason TEXT",
+            _(
+                "an approver with role {top} may pass it: hardship review approve {id} --as "
+                "NAME --override --reason TEXT"
+            ).format(top=word("role", top_role(config).value), id=grant.id),
         )
     return soft
 
 
 def _approval_told(
+    config: Config,
     grant: Grant,
     new: Grant,
     by: str,
@@ -208,68 +260,100 @@ def _approval_told(
 ) -> tuple[str, list[str]]:
     """The commit's subject and the lines for the terminal: who approved, what the grant
     still waits for, and the override that passed it, if any."""
-    what = (
-        f"grant {grant.id} approved by {by} ({role.value}): {grant.kind.value} "
-        f"{yuan(grant.amount)} for {grant.case}"
+    reg = register(config)
+    if still and overriding:
+        message = N_(
+            "grant {id} approved by {who}: {kind} {amount} for {case}, waiting for {waits} "
+            "(override)"
+        )
+    elif still:
+        message = N_(
+            "grant {id} approved by {who}: {kind} {amount} for {case}, waiting for {waits}"
+        )
+    elif overriding:
+        message = N_("grant {id} approved by {who}: {kind} {amount} for {case} (override)")
+    else:
+        message = N_("grant {id} approved by {who}: {kind} {amount} for {case}")
+    subject = reg(message).format(
+        id=grant.id,
+        who=reg.who(by, role),
+        kind=reg.word("kind", grant.kind.value),
+        amount=yuan(grant.amount),
+        case=grant.case,
+        waits=reg.words("role", still),
     )
     if still:
-        waits = ", ".join(r.value for r in still)
-        subject = f"{what}, waiting for {waits}"
-        says = [f"{grant.id} now waits for {waits}"]
+        says = [_("{id} now waits for {waits}").format(id=grant.id, waits=words("role", still))]
     else:
-        subject = what
-        says = [f"{grant.id} is approved; finance pays it: hardship pay {grant.id}"]
+        says = [_("{id} is approved; finance pays it: hardship pay {id}").format(id=grant.id)]
     if overriding:
-        subject += " (override)"
-        says.insert(0, f"override recorded: {new.override.rule if new.override else ''}")
+        says.insert(
+            0,
+            _("override recorded: {rule}").format(rule=new.override.rule if new.override else ""),
+        )
     elif soft:
-        says.insert(0, f"passed by the override of {grant.override.by if grant.override else ''}")
+        says.insert(
+            0,
+            _("passed by the override of {by}").format(
+                by=grant.override.by if grant.override else ""
+            ),
+        )
     return subject, says
 
 
 def _refusal(grant: Grant, breaches: list[Breach]) -> str:
     if len(breaches) == 1:
-        return f"{grant.id} cannot be approved: {breaches[0].message}"
+        return _("{id} cannot be approved: {why}").format(id=grant.id, why=breaches[0].message)
     lines = "\n".join(f"  - {b.message}" for b in breaches)
-    return f"{grant.id} cannot be approved:\n{lines}"
+    return _("{id} cannot be approved:\n{lines}").format(id=grant.id, lines=lines)
 
 
 def reject_grant(config: Config, grant: Grant, by: str, day: date, reason: str | None) -> Outcome:
     """An approver refuses a proposed grant, with the reason."""
     if not reason or not reason.strip():
-        raise UsageError("a rejection needs its reason: --note TEXT")
+        raise UsageError(_("a rejection needs its reason: --note TEXT"))
     roles = acting_roles(config, by)
     if own_record(grant, by):
         raise Refused(
-            f"{by} proposed {grant.id} and cannot decide on it",
-            f"to withdraw it: hardship review cancel {grant.id} --as {by} --note REASON",
+            _("{by} proposed {id} and cannot decide on it").format(by=by, id=grant.id),
+            _("to withdraw it: hardship review cancel {id} --as {by} --note REASON").format(
+                id=grant.id, by=by
+            ),
         )
     required = config.roles_required(grant.amount)
     usable = [r for r in required if r in roles] or (
         [top_role(config)] if top_role(config) in roles else []
     )
     if not usable:
-        has = ", ".join(sorted(r.value for r in roles))
         raise Refused(
-            f"{grant.id} is decided by {' and '.join(r.value for r in required)}; {by} is {has}"
+            _("{id} is decided by {roles}; {by} is {has}").format(
+                id=grant.id,
+                roles=words("role", required, AND),
+                by=by,
+                has=words("role", sorted(roles)),
+            )
         )
     if grant.status != GrantStatus.proposed:
-        raise Refused(f"{grant.id} is {grant.status.value}: only a proposed grant is rejected")
-    not_before(day, _grant_last_step(grant), f"the rejection of {grant.id}", "its last step")
+        raise Refused(
+            _("{id} is {status}: only a proposed grant is rejected").format(
+                id=grant.id, status=_status(grant)
+            )
+        )
+    not_before(
+        day,
+        _grant_last_step(grant),
+        _("the rejection of {id}").format(id=grant.id),
+        _("its last step"),
+    )
     role = usable[0]
     new = grant.model_copy(deep=True)
     new.approvals.append(rejection(by, role, day, reason))
     new.status = GrantStatus.rejected
     new.ended = Ended(by=by, on=day, reason=reason.strip())
-    return Outcome(
-        new,
-        "reject",
-        by,
-        role,
-        f"grant {grant.id} rejected by {by} ({role.value}): {grant.kind.value} "
-        f"{yuan(grant.amount)} for {grant.case}",
-        on=day,
+    subject = _subject_of(
+        config, N_("grant {id} rejected by {who}: {kind} {amount} for {case}"), grant, by, role
     )
+    return Outcome(new, "reject", by, role, subject, on=day)
 
 
 def _grant_last_step(grant: Grant) -> date:
@@ -280,17 +364,27 @@ def _grant_last_step(grant: Grant) -> date:
 def cancel_grant(config: Config, grant: Grant, by: str, day: date, reason: str | None) -> Outcome:
     """Withdraw a grant not yet paid: by who proposed it, or by an approver of its amount."""
     if not reason or not reason.strip():
-        raise UsageError("a cancellation needs its reason: --note TEXT")
+        raise UsageError(_("a cancellation needs its reason: --note TEXT"))
     roles = acting_roles(config, by)
     required = config.roles_required(grant.amount)
     if not own_record(grant, by) and not any(r in roles for r in (*required, top_role(config))):
         raise Refused(
-            f"{grant.id} is cancelled by who proposed it ({grant.proposed.by}) or by "
-            f"{' or '.join(r.value for r in required)}"
+            _("{id} is cancelled by who proposed it ({by}) or by {roles}").format(
+                id=grant.id, by=grant.proposed.by, roles=words("role", required, OR)
+            )
         )
     if grant.status not in (GrantStatus.proposed, GrantStatus.approved):
-        raise Refused(f"{grant.id} is {grant.status.value}: only an unpaid grant is cancelled")
-    not_before(day, _grant_last_step(grant), f"the cancellation of {grant.id}", "its last step")
+        raise Refused(
+            _("{id} is {status}: only an unpaid grant is cancelled").format(
+                id=grant.id, status=_status(grant)
+            )
+        )
+    not_before(
+        day,
+        _grant_last_step(grant),
+        _("the cancellation of {id}").format(id=grant.id),
+        _("its last step"),
+    )
     role = next(iter(sorted(roles, key=lambda r: r.value)))
     for r in (*required, top_role(config)):
         if r in roles:
@@ -299,15 +393,10 @@ def cancel_grant(config: Config, grant: Grant, by: str, day: date, reason: str |
     new = grant.model_copy(deep=True)
     new.status = GrantStatus.cancelled
     new.ended = Ended(by=by, on=day, reason=reason.strip())
-    return Outcome(
-        new,
-        "cancel",
-        by,
-        role,
-        f"grant {grant.id} cancelled by {by} ({role.value}): {grant.kind.value} "
-        f"{yuan(grant.amount)} for {grant.case}",
-        on=day,
+    subject = _subject_of(
+        config, N_("grant {id} cancelled by {who}: {kind} {amount} for {case}"), grant, by, role
     )
+    return Outcome(new, "cancel", by, role, subject, on=day)
 
 
 def pay_grant(
@@ -317,42 +406,59 @@ def pay_grant(
     closed file is paid only when its closing kept it payable (closed.keep_payable)."""
     roles = acting_roles(config, by)
     if Role.finance not in roles:
-        has = ", ".join(sorted(r.value for r in roles))
-        raise Refused(f"only a finance officer marks a grant paid; {by} is {has}")
+        raise Refused(
+            _("only a finance officer marks a grant paid; {by} is {has}").format(
+                by=by, has=words("role", sorted(roles))
+            )
+        )
     if voucher is None or not voucher.strip():
         raise UsageError(
-            f"paying {grant.id} needs the voucher reference: --voucher REF",
-            "the number of the payment voucher (记账凭证) in the books",
+            _("paying {id} needs the voucher reference: --voucher REF").format(id=grant.id),
+            _("the number of the payment voucher (记账凭证) in the books"),
+        )
+    if grant.status == GrantStatus.proposed:
+        # A plain read of the policy: the roles not yet covered.
+        raise Refused(
+            _("{id} is {status} (it waits for {waits}): only an approved grant is paid").format(
+                id=grant.id,
+                status=_status(grant),
+                waits=words("role", roles_missing(config, grant)),
+            )
         )
     if grant.status != GrantStatus.approved:
-        waiting = ""
-        if grant.status == GrantStatus.proposed:
-            # A plain read of the policy: the roles not yet covered.
-            waiting = f" (it waits for {', '.join(r.value for r in roles_missing(config, grant))})"
         raise Refused(
-            f"{grant.id} is {grant.status.value}{waiting}: only an approved grant is paid"
+            _("{id} is {status}: only an approved grant is paid").format(
+                id=grant.id, status=_status(grant)
+            )
         )
     last = max((s.on for s in grant.approvals if s.decision == Decision.approved), default=None)
     if last is not None:
-        not_before(day, last, f"the payment of {grant.id}", "its approval")
+        not_before(day, last, _("the payment of {id}").format(id=grant.id), _("its approval"))
     if case is not None and case.status == CaseStatus.closed and case.closed is not None:
         if grant.id not in kept_payable(case):
             raise Refused(
-                f"{grant.id} is for {case.id}, whose file was closed on {case.closed.on} "
-                "without keeping this grant payable",
-                f"cancel it (hardship review cancel {grant.id} --as NAME --note REASON), or "
-                f"record the choice in {case.id}'s file: closed.keep_payable: "
-                f"{{grants: [{grant.id}], reason: WHY}}",
+                _(
+                    "{id} is for {case}, whose file was closed on {on} without keeping this "
+                    "grant payable"
+                ).format(id=grant.id, case=case.id, on=case.closed.on),
+                _(
+                    "cancel it (hardship review cancel {id} --as NAME --note REASON), or record "
+                    "the choice in {case}'s file: closed.keep_payable: "
+                    "{{grants: [{id}], reason: WHY}}"
+                ).format(id=grant.id, case=case.id),
             )
     new = grant.model_copy(deep=True)
     new.paid = Payment(by=by, on=day, voucher=voucher.strip())
     new.status = GrantStatus.paid
-    return Outcome(
-        new,
-        "pay",
-        by,
-        Role.finance,
-        f"grant {grant.id} paid by {by} (finance): {grant.kind.value} {yuan(grant.amount)} "
-        f"for {grant.case}, voucher {voucher.strip()}",
-        on=day,
+    reg = register(config)
+    subject = reg(
+        N_("grant {id} paid by {who}: {kind} {amount} for {case}, voucher {voucher}")
+    ).format(
+        id=grant.id,
+        who=reg.who(by, Role.finance),
+        kind=reg.word("kind", grant.kind.value),
+        amount=yuan(grant.amount),
+        case=grant.case,
+        voucher=voucher.strip(),
     )
+    return Outcome(new, "pay", by, Role.finance, subject, on=day)

@@ -5,10 +5,11 @@ household income from then on (see `Case.per_capita_monthly`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hardship_cli.casework.outcome import Outcome
+from hardship_cli.casework.outcome import Outcome, register, word
 from hardship_cli.domain.model import (
     OPEN_CASE_STATUSES,
     Answer,
@@ -21,6 +22,7 @@ from hardship_cli.domain.model import (
 )
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import CASEWORK_ROLES, acting_as
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import Refused, UsageError
 
 OPEN = (ReferralStatus.sent, ReferralStatus.answered)
@@ -37,31 +39,42 @@ def refer(
     body: str | None = None,
 ) -> Outcome:
     """Send a case to another body for help the unit cannot give itself."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"referring {case.id}")
+    role = acting_as(config, by, CASEWORK_ROLES, _("referring {id}").format(id=case.id))
     if case.status not in OPEN_CASE_STATUSES:
         raise Refused(
-            f"{case.id} is {case.status.value}: only an open file is referred",
-            "reopen the file first, or file the household again",
+            _("{id} is {status}: only an open file is referred").format(
+                id=case.id, status=word("case_status", case.status.value)
+            ),
+            _("reopen the file first, or file the household again"),
         )
     if not purpose.strip():
-        raise UsageError("a referral needs its purpose (--purpose)")
+        raise UsageError(_("a referral needs its purpose (--purpose)"))
     if day < case.filed.on:
         raise UsageError(
-            f"the referral on {day} would come before the filing of {case.id} on {case.filed.on}"
+            _("the referral on {day} would come before the filing of {id} on {filed}").format(
+                day=day, id=case.id, filed=case.filed.on
+            )
         )
     referral = Referral(
         to=to, body=body, purpose=purpose, sent=Signed(by=by, on=day), status=ReferralStatus.sent
     )
     updated = case.model_copy(update={"referrals": [*case.referrals, referral]})
     number = len(updated.referrals)
-    where = body or to.value
+    reg = register(config)
+    subject = reg(N_("case {id} referred to {where} by {who}: referral {n}")).format(
+        id=case.id, where=body or reg.word("referral_to", to.value), who=reg.who(by, role), n=number
+    )
     return Outcome(
         updated,
         "refer",
         by,
         role,
-        f"case {case.id} referred to {where} by {by} ({role.value}): referral {number}",
-        [f"referral {number} of {case.id} sent to {where}"],
+        subject,
+        [
+            _("referral {n} of {id} sent to {where}").format(
+                n=number, id=case.id, where=body or word("referral_to", to.value)
+            )
+        ],
         on=day,
     )
 
@@ -79,26 +92,42 @@ def record_answer(
 ) -> Outcome:
     """What came back from a referral: an answer, help received (a one-off amount and/or a
     recurring monthly amount), or a refusal."""
-    role = acting_as(config, by, CASEWORK_ROLES, f"recording the answer to a referral of {case.id}")
+    role = acting_as(
+        config,
+        by,
+        CASEWORK_ROLES,
+        _("recording the answer to a referral of {id}").format(id=case.id),
+    )
     if not 1 <= number <= len(case.referrals):
         raise UsageError(
-            f"{case.id} has {len(case.referrals)} referral(s); there is no referral {number}",
-            "number referrals from 1 in the order they were sent (hardship report case shows them)",
+            _("{id} has {count} referral(s); there is no referral {n}").format(
+                id=case.id, count=len(case.referrals), n=number
+            ),
+            _(
+                "number referrals from 1 in the order they were sent (hardship report case "
+                "shows them)"
+            ),
         )
     if status == ReferralStatus.sent:
-        raise UsageError("a referral is answered, helped or declined; it was already sent")
+        raise UsageError(_("a referral is answered, helped or declined; it was already sent"))
     referral = case.referrals[number - 1]
     if referral.status in (ReferralStatus.helped, ReferralStatus.declined):
-        raise Refused(f"referral {number} of {case.id} is already {referral.status.value}")
+        raise Refused(
+            _("referral {n} of {id} is already {status}").format(
+                n=number, id=case.id, status=word("referral_status", referral.status.value)
+            )
+        )
     if day < referral.sent.on:
         raise UsageError(
-            f"the answer on {day} is before the referral was sent ({referral.sent.on})"
+            _("the answer on {day} is before the referral was sent ({sent})").format(
+                day=day, sent=referral.sent.on
+            )
         )
     if (amount is not None or monthly_income is not None) and status != ReferralStatus.helped:
-        raise UsageError("amounts received go with --status helped")
+        raise UsageError(_("amounts received go with --status helped"))
     if status == ReferralStatus.helped and amount is None and monthly_income is None:
         raise UsageError(
-            "help received needs --amount (one-off) or --monthly-income (recurring), or both"
+            _("help received needs --amount (one-off) or --monthly-income (recurring), or both")
         )
     changed = referral.model_copy(
         update={
@@ -113,29 +142,43 @@ def record_answer(
     referrals = list(case.referrals)
     referrals[number - 1] = changed
     updated = case.model_copy(update={"referrals": referrals})
-    got = []
-    if amount is not None:
-        got.append(f"{yuan(amount)} once")
-    if monthly_income is not None:
-        got.append(f"{yuan(monthly_income)} a month")
-    what = status.value + (f" ({', '.join(got)})" if got else "")
-    says = [f"referral {number} of {case.id}: {what}"]
+    reg = register(config)
+    got: list[str] = []
+    got_root: list[str] = []
+    lang_of: Callable[[str], str]
+    for lang_of, into in ((_, got), (reg, got_root)):
+        if amount is not None:
+            into.append(lang_of(N_("{amount} once")).format(amount=yuan(amount)))
+        if monthly_income is not None:
+            into.append(lang_of(N_("{amount} a month")).format(amount=yuan(monthly_income)))
+    said = word("referral_status", status.value)
+    says = [
+        _("referral {n} of {id}: {status} ({got})").format(
+            n=number, id=case.id, status=said, got=_(", ").join(got)
+        )
+        if got
+        else _("referral {n} of {id}: {status}").format(n=number, id=case.id, status=said)
+    ]
     if monthly_income is not None:
         says.append(
-            f"per-capita income is now {yuan(updated.per_capita_monthly)} a month "
-            f"(was {yuan(case.per_capita_monthly)}); hardship validate tells if the tier still "
-            "fits"
+            _(
+                "per-capita income is now {now} a month (was {was}); hardship validate tells "
+                "if the tier still fits"
+            ).format(now=yuan(updated.per_capita_monthly), was=yuan(case.per_capita_monthly))
         )
-    return Outcome(
-        updated,
-        "referral",
-        by,
-        role,
-        f"referral {number} of {case.id} {status.value}, recorded by {by} ({role.value})"
-        + (f": {', '.join(got)}" if got else ""),
-        says,
-        on=day,
+    values = {
+        "n": number,
+        "id": case.id,
+        "status": reg.word("referral_status", status.value),
+        "who": reg.who(by, role),
+        "got": reg(", ").join(got_root),
+    }
+    subject = (
+        reg(N_("referral {n} of {id} {status}, recorded by {who}: {got}")).format(**values)
+        if got_root
+        else reg(N_("referral {n} of {id} {status}, recorded by {who}")).format(**values)
     )
+    return Outcome(updated, "referral", by, role, subject, says, on=day)
 
 
 def waiting(cases: list[Case], today: date) -> list[tuple[Case, int, Referral]]:

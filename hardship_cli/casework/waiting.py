@@ -17,6 +17,8 @@ from hardship_cli.domain.policy import (
     own_record,
     roles_missing,
 )
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,13 @@ def _case_waits(config: Config, case: Case, today: date) -> Waiting | None:
         since = case.filed.on
         return Waiting(
             case.id, "case", "applied", casework, since, (today - since).days,
-            "review check", "home visit and first check",
+            "review check", _("home visit and first check"),
         )  # fmt: skip
     if case.status == CaseStatus.checked:
         since = max((s.on for s in case.checks), default=case.filed.on)
         return Waiting(
             case.id, "case", "checked", casework, since, (today - since).days,
-            "review notice", "put it on public notice",
+            "review notice", _("put it on public notice"),
         )  # fmt: skip
     if case.status == CaseStatus.on_notice and case.notice is not None:
         note, blocked = _notice_state(case, today)
@@ -101,27 +103,48 @@ def _notice_state(case: Case, today: date) -> tuple[str, str]:
     assert case.notice is not None
     objections = open_objections(case)
     ends = case.notice.until
-    note = f"notice until {ends}"
-    blocked = ""
-    if not notice_ended(case, today):
-        left = (ends - today).days
-        note += f" (ends in {left} day{'s' if left != 1 else ''})"
-        blocked = f"notice runs until {ends}"
-    if objections:
-        note += f"; {len(objections)} objection(s) open"
-        blocked = "objection open" if not blocked else blocked + "; objection open"
+    running = not notice_ended(case, today)
+    left = (ends - today).days
+    n = len(objections)
+    if running and objections:
+        note = ngettext(
+            "notice until {until} (ends in {left} day); {n} objection(s) open",
+            "notice until {until} (ends in {left} days); {n} objection(s) open",
+            left,
+        ).format(until=ends, left=left, n=n)
+        blocked = _("notice runs until {until}; objection open").format(until=ends)
+    elif running:
+        note = ngettext(
+            "notice until {until} (ends in {left} day)",
+            "notice until {until} (ends in {left} days)",
+            left,
+        ).format(until=ends, left=left)
+        blocked = _("notice runs until {until}").format(until=ends)
+    elif objections:
+        note = _("notice until {until}; {n} objection(s) open").format(until=ends, n=n)
+        blocked = _("objection open")
+    else:
+        note = _("notice until {until}").format(until=ends)
+        blocked = ""
     return note, blocked
 
 
 def _grant_waits(config: Config, grant: Grant, today: date) -> Waiting | None:
     """What a grant waits for: the approvals the policy still needs, or its payment."""
-    what = f"{grant.kind.value} {yuan(grant.amount)} for {grant.case}"
+    what = _("{kind} {amount} for {case}").format(
+        kind=label("kind", grant.kind.value), amount=yuan(grant.amount), case=grant.case
+    )
     last = max((s.on for s in grant.approvals), default=grant.proposed.on)
     days = (today - last).days
     if grant.status == GrantStatus.proposed:
         missing = [r.value for r in roles_missing(config, grant)]
         if grant.override is not None:
-            what += f"; override by {grant.override.by}"
+            what = _("{kind} {amount} for {case}; override by {by}").format(
+                kind=label("kind", grant.kind.value),
+                amount=yuan(grant.amount),
+                case=grant.case,
+                by=grant.override.by,
+            )
         return Waiting(grant.id, "grant", "proposed", missing, last, days, "review approve", what)
     if grant.status == GrantStatus.approved:
         finance = [Role.finance.value]
