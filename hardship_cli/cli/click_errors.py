@@ -17,15 +17,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import typer
-
 from hardship_cli.cli.choices import joined, refusal
 from hardship_cli.cli.language import USAGE_PREFIX
 from hardship_cli.i18n import N_, _, ngettext
 from hardship_cli.problems import EXIT_USAGE, printable
-
-# The vendored click's base exception, reached through typer's public ones.
-ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 
 
 def show(exc: Any, file: Any = None) -> int:
@@ -54,8 +49,9 @@ def show(exc: Any, file: Any = None) -> int:
 
 def message(exc: Any) -> str:
     """The message of a click exception, in the terminal's language."""
-    for name, say in _SAYERS:
-        if type(exc).__name__ == name or any(c.__name__ == name for c in type(exc).__mro__):
+    classes = {c.__name__ for c in type(exc).__mro__}
+    for name, say in _SAYERS:  # matched by name: typer's vendored click has no public path
+        if name in classes:
             return without_value_error(say(exc))
     return without_value_error(_known(str(getattr(exc, "message", exc))))
 
