@@ -108,7 +108,25 @@ def metavar(param: Any) -> str | None:
     while get_args(annotation) and get_origin(annotation) is not None:
         annotation = next(a for a in get_args(annotation) if a is not type(None))
     name = getattr(annotation, "__name__", "str").lower()
+    if name == "str":
+        # A date or a name typed as text: said by the option's own name (--today DATE).
+        for option in getattr(param, "opts", ()):
+            if option in _BY_OPTION:
+                return _(_BY_OPTION[option])
     return _(_METAVARS.get(name, _METAVARS["text"]))
+
+
+# Options that several commands give as plain text, and what they hold.
+_BY_OPTION = {
+    "--today": N_("DATE"),
+    "--on": N_("DATE"),
+    "--from": N_("DATE"),
+    "--until": N_("DATE"),
+    "--since": N_("DATE"),
+    "--as": N_("NAME"),
+    "--by": N_("NAME"),
+    "--note": N_("TEXT"),
+}
 
 
 def localize(command: Any) -> Any:
