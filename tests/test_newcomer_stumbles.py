@@ -80,7 +80,7 @@ def test_format_lists_only_what_the_report_accepts(demo_copy: Path):
     case = hardship("--root", demo_copy, "report", "case", "HS-2026-0005", "--format", "csv")
     assert case.code == 2 and "xlsx" not in case.err
     annual = hardship("--root", demo_copy, "report", "annual", "--format", "htm")
-    assert annual.code == 2 and "csv, xlsx" in annual.err
+    assert annual.code == 2 and "md, html, pdf, csv, xlsx" in annual.err
 
 
 def test_init_demo_writes_the_schema_line_as_plain_init_does(tmp_path: Path):

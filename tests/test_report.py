@@ -158,7 +158,7 @@ def test_usage_errors(small):
         (["case", "HS-2026-9999"], "no case HS-2026-9999"),
         (["monthly", "--month", "2026-1"], "not a month"),
         # --format lists only the notice's own formats (issue 14); a suffix is refused later
-        (["notice", "--format", "xlsx"], "'xlsx' is not one of 'md', 'html'"),
+        (["notice", "--format", "xlsx"], "xlsx is not one of: md, html, pdf"),
         (["notice", "-o", "notice.xlsx"], "--format xlsx is for the annual report"),
         (["monthly", "--today", "yesterday"], "--today 'yesterday' is not a date"),
     ):
