@@ -42,10 +42,10 @@ def usage_error(*args: str) -> Result:
 
 def test_missing_argument_in_chinese_and_english() -> None:
     assert usage_error("--lang", "zh", "close").err == (
-        "用法：hardship close [选项] 档案\n"
+        "用法：hardship close [选项] 档案编号\n"
         "运行 'hardship close -h' 查看帮助。\n"
         "\n"
-        "错误：缺少参数 '档案'。\n"
+        "错误：缺少参数 '档案编号'。\n"
     )
     assert usage_error("--lang", "en", "close").err == (
         "Usage: hardship close [OPTIONS] CASE\n"
