@@ -3,9 +3,10 @@
 A heuristic reader (`english_sentences`) looks for a run of three or more English words
 of two letters or more, separated by single spaces, after setting aside what is meant to
 stay as written: problem codes and other words with a hyphen or an underscore
-(`E-MONEY`, `review-overdue`, `out_of_hardship`), IDs (`HS-2026-0001`), flags (`--as`),
-paths and file names, commands in backquotes, URLs, choices (`md|html|pdf`), numbers, and
-the words `hardship`, `git`, `YAML`, `JSON`. A list of codes (`md, html, pdf`) is not a
+(`E-MONEY`, `review-overdue`, `out_of_hardship`), IDs (`HS-2026-0001`), flags and their
+values (`--as 王芳`, `--root records`), paths and file names, commands in backquotes,
+URLs, choices (`md|html|pdf`), numbers, the words `hardship`, `git`, `YAML`, `JSON`, and
+the example line of a help (a command). A list of codes (`md, html, pdf`) is not a
 sentence: its words are separated by commas.
 """
 
@@ -28,6 +29,8 @@ KEPT = {"hardship", "git", "yaml", "json", "hs", "gr", "vs", "dc", "id", "pdf", 
 
 _SET_ASIDE = (
     re.compile(r"`[^`\n]*`"),  # a command in backquotes
+    re.compile(r"(?:示例：|Example: )[^\n]*"),  # the example line of a help: a command
+    re.compile(r"(?<!\S)--?[A-Za-z][\w-]*[ =][^\s-]\S*"),  # a flag and its value
     re.compile(r"\bhttps?://\S+"),  # a URL
     re.compile(r"\x1b\[[0-9;]*[A-Za-z]"),  # a colour
 )
@@ -64,6 +67,9 @@ def test_the_checker_finds_a_planted_english_sentence() -> None:
     assert english_sentences("hardship: no case HS-2026-0009 in this root") == ["in this root"]
     assert english_sentences("错误：Missing option '--as' for this command") == ["for this command"]
     assert english_sentences("中文the case is closed") == ["the case is closed"]
+    assert english_sentences("--keep-payable REASON (finance may still pay them)") == [
+        "finance may still pay them"
+    ]
 
 
 def test_the_checker_lets_codes_ids_flags_paths_and_commands_pass() -> None:
@@ -77,6 +83,8 @@ def test_the_checker_lets_codes_ids_flags_paths_and_commands_pass() -> None:
         "│ HS-2025-0003 │ 金文斌 │ relative_to_deep │",
         "示例：hardship report annual --year 2026 -o build/report.pdf",
         "--format md|html|pdf",
+        " 示例：hardship --root records cache clear",
+        "请用 --root records summary 查看",
     ):
         assert english_sentences(kept) == [], kept
 
