@@ -55,26 +55,39 @@ class Problem:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def format(self) -> str:
-        """`path:line: CODE message`, then the hint on the next line."""
-        label = "" if self.severity == ERROR else "warning "
-        text = f"{self.location()}: {self.code} {label}{self.message}".replace("  ", " ")
+        """`path:line: CODE message` (`CODE warning message` for a warning), then the hint on
+        the next line, in the terminal's language (the code stays as it is)."""
+        line = _(PROBLEM_LINE) if self.severity == ERROR else _(WARNING_LINE)
+        text = line.format(where=self.location(), code=self.code, message=self.message)
         # Escaped line by line: a value with a line break cannot forge a line of its own.
-        text = printable(text)
+        text = printable(text.replace("  ", " "))
         if self.hint:
-            text += f"\n    hint: {printable(self.hint)}"
+            text += "\n    " + _(HINT).format(hint=printable(self.hint))
         return text
 
     def to_json(self) -> dict[str, Any]:
+        """The problem for a program: English keys, the stable `code` (E-MONEY...) and
+        `severity` (error, warning); `message` and `hint` in the terminal's language."""
         return asdict(self)
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line or 0, self.code, self.message)
 
 
+# How a problem or an error is written on the terminal (the words around the message).
+PROBLEM_LINE = N_("{where}: {code} {message}")
+WARNING_LINE = N_("{where}: {code} warning {message}")
+HINT = N_("hint: {hint}")
+
+
 class HardshipError(Exception):
-    """A domain error with its exit code; the CLI prints the message, never a traceback."""
+    """A domain error with its exit code; the CLI prints the message, never a traceback.
+
+    `code` names the kind of error for a program (stable, English), as a problem's code
+    does; `to_json` gives it with the message in the terminal's language."""
 
     exit_code = EXIT_UNEXPECTED
+    code = "error"
 
     def __init__(self, message: str, hint: str = "", exit_code: int | None = None) -> None:
         super().__init__(message)
@@ -83,23 +96,39 @@ class HardshipError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def to_json(self) -> dict[str, Any]:
+        """The error for a program: English keys, a stable `code`, the exit code; the
+        `message` and `hint` in the terminal's language."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "exit_code": self.exit_code,
+        }
+
 
 class UsageError(HardshipError):
     exit_code = EXIT_USAGE
+    code = "usage"
 
 
 class ConfigError(HardshipError):
     exit_code = EXIT_USAGE
+    code = "config"
 
 
 class Refused(HardshipError):
     """A rule refused an action (a check that found problems): exit 1."""
 
     exit_code = EXIT_PROBLEMS
+    code = "refused"
 
     def __init__(self, message: str, hint: str = "", problems: list[Problem] | None = None):
         super().__init__(message, hint)
         self.problems = problems or []
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "problems": [p.to_json() for p in self.problems]}
 
 
 # What an operating-system error means, in the words of someone who keeps the records:

@@ -12,7 +12,9 @@ choices that have no word of the vocabulary use `choice_parser`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import Any, TypeVar
 
 import typer
 
@@ -20,8 +22,16 @@ from hardship_cli.domain.vocabulary import code_of, codes, label
 from hardship_cli.i18n import _
 from hardship_cli.problems import printable
 
+E = TypeVar("E", bound=Enum)
+
 
 def _refuse(value: str, shown: list[str], candidates: Iterable[str]) -> typer.BadParameter:
+    return typer.BadParameter(refusal(value, shown, candidates))
+
+
+def refusal(value: str, shown: Sequence[str], candidates: Iterable[str]) -> str:
+    """"VALUE is not one of: CHOICES", and "(did you mean X?)" when one is close: the
+    message of every refused choice (typer's own enum options too, see click_errors)."""
     message = _("{value} is not one of: {choices}").format(
         value=printable(value), choices=", ".join(shown)
     )
@@ -30,8 +40,17 @@ def _refuse(value: str, shown: list[str], candidates: Iterable[str]) -> typer.Ba
     close = [c for c in every if folded and folded in c.casefold()][:1]
     close = close or difflib.get_close_matches(value, every, n=1, cutoff=0.6)
     if close:
-        message += " " + _("(did you mean {suggestion}?)").format(suggestion=close[0])
-    return typer.BadParameter(message)
+        message = joined(message, _("(did you mean {suggestion}?)").format(suggestion=close[0]))
+    return message
+
+
+def joined(first: str, then: str) -> str:
+    """Two sentences of one message: a space between them after a Latin letter or
+    stop, none after Chinese punctuation (``缺少选项 '--as'。可选：...``)."""
+    if not first or not then:
+        return first + then
+    space = " " if first[-1].isascii() and then[0].isascii() else ""
+    return first + space + then
 
 
 def vocabulary_parser(group: str) -> Callable[[str], str]:
@@ -51,15 +70,33 @@ def vocabulary_parser(group: str) -> Callable[[str], str]:
     return parse
 
 
-def choice_parser(choices: Iterable[str]) -> Callable[[str], str]:
+def choice_parser(choices: Iterable[str] | type[E]) -> Callable[[str], Any]:
     """A parser for an option with fixed codes of its own (a format: md, html, pdf...),
-    compared without case; the code comes back as written in `choices`."""
-    known = {choice.casefold(): choice for choice in choices}
+    compared without case; the code comes back as written in `choices`. Given a StrEnum
+    class, the member comes back:
 
-    def parse(value: str) -> str:
-        found = known.get(value.strip().casefold())
+        format: Annotated[TableOrJson, typer.Option("--format", parser=choice_parser(TableOrJson),
+                                                    metavar="table|json", help=N_("..."))]
+    """
+    if isinstance(choices, type) and issubclass(choices, Enum):
+        members: dict[str, Any] = {str(m.value): m for m in choices}
+    else:
+        members = {str(c): c for c in choices}
+    known = {code.casefold(): code for code in members}
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, Enum):
+            return value  # a default, already a member
+        found = known.get(str(value).strip().casefold())
         if found is not None:
-            return found
-        raise _refuse(value, list(known.values()), known.values())
+            return members[found]
+        raise _refuse(str(value), list(known.values()), known.values())
 
     return parse
+
+
+def choices_metavar(choices: Iterable[str] | type[Enum]) -> str:
+    """What the help shows for a choice option: ``md|html|pdf``."""
+    if isinstance(choices, type) and issubclass(choices, Enum):
+        return "|".join(str(m.value) for m in choices)
+    return "|".join(choices)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError, printable
 
 if TYPE_CHECKING:
@@ -36,9 +37,10 @@ class State:
 
             if len(self.root_options) > 1:
                 raise UsageError(
-                    "this command works on one records root; --root was given "
-                    f"{len(self.root_options)} times",
-                    "several roots are for roll-ups: stats, budget and report annual",
+                    _(
+                        "this command works on one records root; --root was given {n} times"
+                    ).format(n=len(self.root_options)),
+                    _("several roots are for roll-ups: stats, budget and report annual"),
                 )
             self._root = find_root(self.root_options[0] if self.root_options else None)
         return self._root
@@ -67,7 +69,7 @@ class State:
         if self.verbose and records.loading is not None:
             from hardship_cli.load.fastyaml import describe
 
-            self.say(f"{root}: parser: {describe()}")
+            self.say(_("{root}: parser: {parser}").format(root=root, parser=describe()))
             self.say(f"{root}: {records.loading.describe()}")
         return records
 
@@ -95,10 +97,20 @@ def parse_today(value: str | None) -> date:
     """--today DATE fixes "now" so that output is reproducible."""
     if value is None:
         return date.today()
+    return _date_of(value, "--today")
+
+
+NOT_A_DATE = N_("{flag} {value} is not a date")
+WRITE_A_DATE = N_("write it as YYYY-MM-DD")
+
+
+def _date_of(value: str, flag: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--today {value!r} is not a date", "write it as YYYY-MM-DD") from None
+        raise UsageError(
+            _(NOT_A_DATE).format(flag=flag, value=printable(repr(value))), _(WRITE_A_DATE)
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,28 +118,44 @@ def parse_today(value: str | None) -> date:
 
 TodayOption = Annotated[
     str | None,
-    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.", show_default=False),
+    typer.Option(
+        "--today",
+        help=N_("Take this date (YYYY-MM-DD) as today."),
+        metavar=N_("DATE"),
+        show_default=False,
+    ),
 ]
 AsOption = Annotated[
     str | None,
-    typer.Option("--as", help="Who acts: an officer named in hardship.yaml.", show_default=False),
+    typer.Option(
+        "--as",
+        help=N_("Who acts: an officer named in hardship.yaml."),
+        metavar=N_("NAME"),
+        show_default=False,
+    ),
 ]
 OnOption = Annotated[
     str | None,
     typer.Option(
         "--on",
-        help="Date of the action (YYYY-MM-DD): today or earlier, not before the step it "
-        "follows; default: today.",
+        help=N_(
+            "Date of the action (YYYY-MM-DD): today or earlier, not before the step it "
+            "follows; default: today."
+        ),
+        metavar=N_("DATE"),
         show_default=False,
     ),
 ]
 NoCommitOption = Annotated[
-    bool, typer.Option("--no-commit", help="Write the change but do not commit it to git.")
+    bool, typer.Option("--no-commit", help=N_("Write the change but do not commit it to git."))
 ]
 NoteOption = Annotated[
     str | None,
     typer.Option(
-        "--note", help="A note for the record (the reason, the finding).", show_default=False
+        "--note",
+        help=N_("A note for the record (the reason, the finding)."),
+        metavar=N_("TEXT"),
+        show_default=False,
     ),
 ]
 
@@ -145,10 +173,7 @@ def parse_date(value: str | None, flag: str) -> date | None:
     """The date given with `flag`, or None when it was not given."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{flag} {value!r} is not a date", "write it as YYYY-MM-DD") from None
+    return _date_of(value, flag)
 
 
 def action_days(on: str | None, today: str | None) -> tuple[date, date]:
@@ -165,8 +190,8 @@ def who_acts(as_name: str | None) -> str:
     if as_name and as_name.strip(SPACES):
         return as_name.strip(SPACES)
     if interactive():
-        return str(typer.prompt("who acts (--as, an officer in hardship.yaml)")).strip(SPACES)
-    raise UsageError("missing --as NAME: who acts", "name an officer from hardship.yaml")
+        return str(typer.prompt(_("who acts (--as, an officer in hardship.yaml)"))).strip(SPACES)
+    raise UsageError(_("missing --as NAME: who acts"), _("name an officer from hardship.yaml"))
 
 
 def say_done(done: Done, stdout_line: str | None = None) -> None:
@@ -180,7 +205,7 @@ def say_notes(done: Done) -> None:
     for note in done.notes:
         print(printable(note, lines=True), file=sys.stderr)
     if done.commit:
-        print(f"committed {done.commit}", file=sys.stderr)
+        print(_("committed {commit}").format(commit=done.commit), file=sys.stderr)
 
 
 Decide = Callable[[Any, Any, str, date], Any]
@@ -209,10 +234,13 @@ def act(
     elif kind == "grant" and decide_grant is not None:
         step = decide_grant
     else:
-        what = "a case (HS-...)" if decide_grant is None else "a case or a grant"
-        if decide_case is None:
-            what = "a grant (GR-...)"
-        raise UsageError(f"{record_id} is a {kind}; this step is for {what}")
+        if decide_grant is None:
+            wrong = _("{id} is not a case; this step is for a case (HS-...)")
+        elif decide_case is None:
+            wrong = _("{id} is not a grant; this step is for a grant (GR-...)")
+        else:
+            wrong = _("{id} is neither a case nor a grant; this step is for a case or a grant")
+        raise UsageError(wrong.format(id=printable(record_id)))
 
     def decide(records: Any, record: Any) -> Any:
         return step(records, record, by, day)

@@ -108,7 +108,25 @@ def metavar(param: Any) -> str | None:
     while get_args(annotation) and get_origin(annotation) is not None:
         annotation = next(a for a in get_args(annotation) if a is not type(None))
     name = getattr(annotation, "__name__", "str").lower()
+    if name == "str":
+        # A date or a name typed as text: said by the option's own name (--today DATE).
+        for option in getattr(param, "opts", ()):
+            if option in _BY_OPTION:
+                return _(_BY_OPTION[option])
     return _(_METAVARS.get(name, _METAVARS["text"]))
+
+
+# Options that several commands give as plain text, and what they hold.
+_BY_OPTION = {
+    "--today": N_("DATE"),
+    "--on": N_("DATE"),
+    "--from": N_("DATE"),
+    "--until": N_("DATE"),
+    "--since": N_("DATE"),
+    "--as": N_("NAME"),
+    "--by": N_("NAME"),
+    "--note": N_("TEXT"),
+}
 
 
 def localize(command: Any) -> Any:
@@ -120,6 +138,7 @@ def localize(command: Any) -> Any:
 
 def _localize(command: Any) -> None:
     _localize_help_option(command)
+    _localize_usage(command)
     command.help = help_text(command.help)
     command.short_help = help_text(command.short_help)
     if getattr(command, "epilog", None):
@@ -127,11 +146,70 @@ def _localize(command: Any) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             param.help = help_text(param.help)
+        if param.param_type_name == "argument":
+            _localize_argument(param)
+            continue
         shown = metavar(param)
         # typer shows what display_type_rich returns (its own `<type>` by default).
         param.display_type_rich = lambda ctx=None, shown=shown: shown
     for sub in getattr(command, "commands", {}).values():
         _localize(sub)
+
+
+# The word an argument is shown as (usage line, help, "Missing argument 'CASE'"), by
+# its name in the code, where it gives no metavar of its own.
+_ARGUMENTS = {
+    "case": N_("CASE"),
+    "case_id": N_("CASE"),
+    "grant": N_("GRANT"),
+    "record": N_("RECORD"),
+    "campaign": N_("CAMPAIGN"),
+    "number": N_("N"),
+    "sheet": N_("FILE"),
+    "path": N_("PATH"),
+}
+
+
+def argument_word(param: Any) -> str:
+    """An argument as the usage line shows it: its metavar, else a word for its name
+    (``CASE``), else its name in capitals."""
+    if param.metavar:
+        return _(param.metavar)
+    word = _ARGUMENTS.get(param.name or "")
+    return _(word) if word else (param.name or "").upper()
+
+
+def _localize_argument(param: Any) -> None:
+    """``CASE`` in the usage line (typer writes ``{case}``), ``[CASE]`` when it may be
+    left out, ``...`` after one that takes several; the same word in the help, once."""
+    param.metavar = argument_word(param)
+
+    def usage_name() -> str:
+        name = param.metavar if param.required else f"[{param.metavar}]"
+        return name + ("..." if param.nargs != 1 else "")
+
+    param._usage_display_name = usage_name
+    param.display_type_rich = lambda ctx=None: None
+
+
+def _localize_usage(command: Any) -> None:
+    """The usage line in the terminal's language: its prefix and the placeholders of the
+    options and the subcommand."""
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":
+        command.options_metavar = _(OPTIONS_METAVAR)
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = _(SUBCOMMAND_METAVAR)
+
+    def format_usage(ctx: Any, formatter: Any) -> None:
+        pieces = command.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_(USAGE_PREFIX))
+
+    command.format_usage = format_usage
+
+
+USAGE_PREFIX = N_("Usage: ")
+OPTIONS_METAVAR = N_("[OPTIONS]")
+SUBCOMMAND_METAVAR = N_("COMMAND [ARGS]...")
 
 
 def _localize_help_option(command: Any) -> None:
@@ -172,3 +250,24 @@ def _localize_typer_words() -> None:
     for name, text in _TYPER_WORDS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, _(text))
+    if not getattr(rich_utils._get_rich_console, "folds", False):
+        rich_utils._get_rich_console = _folding(rich_utils._get_rich_console)
+
+
+def _folding(make: Any) -> Any:
+    """typer's help console, made to fold a help text too long for its column instead
+    of cutting it to ``…``: a Chinese sentence has no space to wrap at."""
+    from hardship_cli.cli.console import no_ellipsis
+
+    def get_rich_console(stderr: bool = False) -> Any:
+        console = make(stderr=stderr)
+        show = console.print
+
+        def print_folded(*objects: Any, **options: Any) -> None:
+            show(*(no_ellipsis(o) for o in objects), **options)
+
+        console.print = print_folded
+        return console
+
+    get_rich_console.folds = True  # type: ignore[attr-defined]
+    return get_rich_console

@@ -12,6 +12,7 @@ from hardship_cli.cli import (
     audit,
     budget,
     cache_cmd,
+    click_errors,
     cron_cmd,
     filing,
     overview,
@@ -38,7 +39,7 @@ from hardship_cli.problems import (
 
 app = typer.Typer(
     name="hardship",
-    help=(
+    help=N_(
         "Run a trade union's hardship-assistance fund from the terminal: the household "
         "files, the help given, the money behind it, and the reports.\n\n"
         "Example: hardship --root records validate"
@@ -58,17 +59,22 @@ def main(
         list[str] | None,
         typer.Option(
             "--root",
-            help="Records root (else $HARDSHIP_ROOT, else the nearest hardship.yaml upward, "
-            "else ./records). Give it several times to roll up units (stats, budget, "
-            "report annual).",
+            help=N_(
+                "Records root (else $HARDSHIP_ROOT, else the nearest hardship.yaml upward, "
+                "else ./records). Give it several times to roll up units (stats, budget, "
+                "report annual)."
+            ),
+            metavar=N_("PATH"),
             show_default=False,
         ),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Read every file; neither use nor write the cache.")
+        bool, typer.Option(
+            "--no-cache", help=N_("Read every file; neither use nor write the cache.")
+        )
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Say what is being done.")
+        bool, typer.Option("--verbose", "-v", help=N_("Say what is being done."))
     ] = False,
     lang: Annotated[
         str | None,
@@ -142,8 +148,11 @@ def _say(exc: HardshipError) -> int:
     sequence, a value from a file) are shown escaped, never sent to the terminal."""
     print(f"hardship: {printable(exc.message, lines=True)}", file=sys.stderr)
     if exc.hint:
-        print(f"    hint: {printable(exc.hint)}", file=sys.stderr)
+        print("    " + _("hint: {hint}").format(hint=printable(exc.hint)), file=sys.stderr)
     return exc.exit_code
+
+
+INTERRUPTED = N_("interrupted; nothing half-written (writes are atomic)")
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -166,10 +175,11 @@ def run(argv: list[str] | None = None) -> None:
         code = _say(exc)
         interrupted_said = True  # an interrupted command that says what it undid
     except click_exception as exc:
-        exc.show()  # type: ignore[attr-defined]
-        code = getattr(exc, "exit_code", EXIT_USAGE)
+        # Click's own words (usage line, help hint, "Missing option ...") said again in
+        # the terminal's language; its exit code (2) kept.
+        code = click_errors.show(exc) if hasattr(exc, "format_message") else EXIT_USAGE
     except (KeyboardInterrupt, abort):
-        print("hardship: interrupted; nothing half-written (writes are atomic)", file=sys.stderr)
+        print(f"hardship: {_(INTERRUPTED)}", file=sys.stderr)
         code = EXIT_INTERRUPTED
         interrupted_said = True
     except BrokenPipeError:
@@ -187,16 +197,15 @@ def run(argv: list[str] | None = None) -> None:
         if os.environ.get("HARDSHIP_DEBUG"):
             raise
         # Never print the exception's text: it may hold a sensitive value.
-        print(
-            f"hardship: unexpected failure ({type(exc).__name__}); nothing was written.\n"
-            "    hint: run again with HARDSHIP_DEBUG=1 for the details, and report it",
-            file=sys.stderr,
-        )
+        unexpected = _("unexpected failure ({error}); nothing was written.")
+        hint = _("run again with HARDSHIP_DEBUG=1 for the details, and report it")
+        print(f"hardship: {unexpected.format(error=type(exc).__name__)}", file=sys.stderr)
+        print("    " + _("hint: {hint}").format(hint=hint), file=sys.stderr)
         code = EXIT_UNEXPECTED
     _load_defaults(True, checks=False)  # for whatever runs next in this process (tests)
     if code is None:
         code = 0
     if code == EXIT_INTERRUPTED and not interrupted_said:
         # typer turns Ctrl-C inside a command into a silent exit 130: say so.
-        print("hardship: interrupted; nothing half-written (writes are atomic)", file=sys.stderr)
+        print(f"hardship: {_(INTERRUPTED)}", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from hardship_cli.i18n import N_, _
+
+# What the loader says it is doing (load/bulk.py), looked up when the bar is drawn.
+LABELS = (N_("reading records"),)
+
 
 class RichProgress:
     """Implements ``bulk.Progress``; rich is imported only when a bar is really drawn."""
@@ -17,6 +22,7 @@ class RichProgress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+        label = _(label)
         self._progress = Progress(
             f"[bold]{label}",
             BarColumn(),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from hardship_cli.cli.console import console
+from hardship_cli.i18n import _, ngettext
 from hardship_cli.problems import ConfigError, printable
 
 if TYPE_CHECKING:
@@ -38,11 +40,11 @@ def load_for_reading(st: State) -> Records:
     records = st.load()
     if records.config is None:
         first = next((p for p in records.problems if p.is_error), None)
-        detail = f": {first.format()}" if first else ""
-        raise ConfigError(
-            f"hardship.yaml cannot be used{detail}",
-            "run `hardship validate` and correct it",
-        )
+        if first is None:
+            message = _("hardship.yaml cannot be used")
+        else:
+            message = _("hardship.yaml cannot be used: {problem}").format(problem=first.format())
+        raise ConfigError(message, _("run `hardship validate` and correct it"))
     _warn_broken(records)
     return records
 
@@ -50,37 +52,22 @@ def load_for_reading(st: State) -> Records:
 def _warn_broken(records: Records, where: str = "") -> None:
     broken = sorted({p.path for p in records.problems if p.is_error})
     if broken:
-        print(
-            printable(
-                f"warning: {where}{len(broken)} file(s) have errors (first: {broken[0]}); "
-                "records that do not load are left out of the figures; run `hardship validate`"
-            ),
-            file=sys.stderr,
+        said = ngettext(
+            "warning: {where}{n} file has errors (first: {first}); records that do not load "
+            "are left out of the figures; run `hardship validate`",
+            "warning: {where}{n} files have errors (first: {first}); records that do not load "
+            "are left out of the figures; run `hardship validate`",
+            len(broken),
         )
+        print(printable(said.format(where=where, n=len(broken), first=broken[0])), file=sys.stderr)
 
 
 def wide_console() -> Any:
-    """A rich console; when the output is not a terminal, wide enough not to cut figures."""
-    console = safe_console()
-    if not console.is_terminal:
-        console = safe_console(width=140)
-    return console
+    """A rich console for tables (see cli/console.py: never cuts a name on a pipe)."""
+    return console()
 
 
 def safe_console(**options: Any) -> Any:
-    """A rich console for tables of what the records hold: text is shown as written, never
-    acted on. Control characters come out escaped (``\\x1b``; see problems.printable), and
-    neither markup (`[link=...]`) nor emoji codes in a name are interpreted."""
-    global _SafeConsole
-    if _SafeConsole is None:
-        from rich.console import Console
-
-        class SafeConsole(Console):
-            def render_str(self, text: str, **kwargs: Any) -> Any:
-                return super().render_str(printable(text, lines=True), **kwargs)
-
-        _SafeConsole = SafeConsole
-    return _SafeConsole(highlight=False, markup=False, emoji=False, **options)
-
-
-_SafeConsole: Any = None
+    """A rich console for tables of what the records hold (see cli/console.py: text is
+    shown as written, never acted on, and never cut to ``…`` on a pipe)."""
+    return console(**options)
