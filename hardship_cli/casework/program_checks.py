@@ -47,8 +47,8 @@ def check_programs(
                     "P-CAP",
                     program.id,
                     _(
-                        "program {id} gives up to {amount}, above the cap of {cap} a grant "
-                        "of {kind}"
+                        "program {id} gives up to {amount}, above the cap of {kind}: {cap} a "
+                        "grant"
                     ).format(
                         id=program.id,
                         amount=yuan(most),
