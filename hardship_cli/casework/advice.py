@@ -140,8 +140,6 @@ def judge(
         if per_year is not None:
             used = case_year_total(grants, case.id, program.kind, day.year)
             verdict.cap_left = max(per_year - used, Decimal("0"))
-    else:
-        verdict.refer = referral_line(program, case)
     got = received(program, case, grants, day)
     if got is not None:
         verdict.status = RECEIVED
@@ -156,10 +154,12 @@ def judge(
     if window is not None and not window.contains(day):
         verdict.status = NOT_OPEN
         verdict.opens = window.opens_after(day)
-        return verdict
-    verdict.status = QUALIFIES
-    if window is not None:
-        verdict.closes = window.closes_on(day)
+    else:
+        verdict.status = QUALIFIES
+        if window is not None:
+            verdict.closes = window.closes_on(day)
+    if program.runner not in UNION_RUNNERS:
+        verdict.refer = referral_line(program, case)
     return verdict
 
 
@@ -218,5 +218,12 @@ def received(
             continue
         on = r.answered.on if r.answered is not None else r.sent.on
         if on <= day and (start <= on <= end or r.monthly_income):
-            return _("referral {n}").format(n=n), on
+            return f"referral {n}", on  # stable (JSON); shown with received_text
     return None
+
+
+def received_text(what: str) -> str:
+    """A grant's id as it is; `referral N` in the terminal's language."""
+    if what.startswith("referral "):
+        return _("referral {n}").format(n=what.removeprefix("referral "))
+    return what

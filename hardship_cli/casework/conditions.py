@@ -4,14 +4,14 @@ codes (`hardship advise`, casework/advice.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from hardship_cli.domain.case import Case, Referral
 from hardship_cli.domain.config import Config
-from hardship_cli.domain.enums import GrantKind, GrantStatus, ReferralStatus, ReferralTo
+from hardship_cli.domain.enums import Cause, GrantKind, GrantStatus, ReferralStatus, ReferralTo
 from hardship_cli.domain.grant import GrantFacts
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.programs import Program, Runner
@@ -34,12 +34,17 @@ REFER_TO: Mapping[Runner, ReferralTo] = {
 @dataclass(frozen=True, slots=True)
 class Failed:
     """A condition that fails: its name, the household's figure and the threshold (as
-    stable text for JSON: codes, yuan with two decimals, dates) and the sentence."""
+    stable text for JSON: codes, yuan with two decimals, dates) and the sentence, in the
+    terminal's language, made when it is read (`advise --all` reads none)."""
 
     condition: str
     figure: str
     threshold: str
-    message: str
+    say: Callable[[], str] = field(compare=False, repr=False)
+
+    @property
+    def message(self) -> str:
+        return self.say()
 
 
 def is_for(program: Program, purpose: str) -> bool:
@@ -48,6 +53,8 @@ def is_for(program: Program, purpose: str) -> bool:
 
 
 def program_referrals(program: Program, case: Case) -> list[tuple[int, Referral]]:
+    if not case.referrals:
+        return []
     target = REFER_TO.get(program.runner)
     return [
         (n, r)
@@ -86,16 +93,7 @@ def failures(
     if c.any_cause is not None:
         causes = [case.causes.primary, *case.causes.secondary]
         if not set(causes) & set(c.any_cause):
-            failed.append(
-                Failed(
-                    "any_cause",
-                    ",".join(causes),
-                    ",".join(c.any_cause),
-                    _("causes are {figure}; the program asks for one of {threshold}").format(
-                        figure=_words("cause", causes), threshold=_words("cause", c.any_cause)
-                    ),
-                )
-            )
+            failed.append(_any_cause(causes, c.any_cause))
     if c.employment is not None and case.worker.employment not in c.employment:
         failed.append(
             _one_of(
@@ -113,35 +111,46 @@ def failures(
     if c.medical_expense_above is not None:
         spent = case.income.rigid_expenses_monthly
         if not spent > c.medical_expense_above:
-            failed.append(
-                Failed(
-                    "medical_expense_above",
-                    f"{spent:.2f}",
-                    f"{c.medical_expense_above:.2f}",
-                    _(
-                        "medical and other rigid expenses {figure} a month are not above "
-                        "{threshold}"
-                    ).format(figure=yuan(spent), threshold=yuan(c.medical_expense_above)),
-                )
-            )
+            failed.append(_medical(spent, c.medical_expense_above))
     if c.not_received is not None:
         failed.extend(_not_received(c.not_received.kind, c.not_received.months, grants, day))
     if c.no_open_referral:
         for n, r in program_referrals(program, case):
             if r.status in OPEN_REFERRAL:
-                sent = r.sent.on
-                failed.append(
-                    Failed(
-                        "no_open_referral",
-                        f"referral {n}",
-                        str(sent),
-                        _("referral {n} for this program, sent {day}, is still open").format(
-                            n=n, day=sent
-                        ),
-                    )
-                )
+                failed.append(_open_referral(n, r.sent.on))
                 break
     return failed
+
+
+def _any_cause(causes: list[Cause], wanted: list[Cause]) -> Failed:
+    return Failed(
+        "any_cause",
+        ",".join(causes),
+        ",".join(wanted),
+        lambda: _("causes are {figure}; the program asks for one of {threshold}").format(
+            figure=_words("cause", causes), threshold=_words("cause", wanted)
+        ),
+    )
+
+
+def _medical(spent: Decimal, above: Decimal) -> Failed:
+    return Failed(
+        "medical_expense_above",
+        f"{spent:.2f}",
+        f"{above:.2f}",
+        lambda: _(
+            "medical and other rigid expenses {figure} a month are not above {threshold}"
+        ).format(figure=yuan(spent), threshold=yuan(above)),
+    )
+
+
+def _open_referral(n: int, sent: date) -> Failed:
+    return Failed(
+        "no_open_referral",
+        f"referral {n}",
+        str(sent),
+        lambda: _("referral {n} for this program, sent {day}, is still open").format(n=n, day=sent),
+    )
 
 
 def _words(group: str, codes: Iterable[str]) -> str:
@@ -153,7 +162,9 @@ def _one_of(condition: str, group: str, figure: str, allowed: list, template: st
         condition,
         str(figure),
         ",".join(str(a) for a in allowed),
-        _(template).format(figure=label(group, str(figure)), threshold=_words(group, allowed)),
+        lambda: _(template).format(
+            figure=label(group, str(figure)), threshold=_words(group, allowed)
+        ),
     )
 
 
@@ -166,7 +177,7 @@ def _income(config: Config, case: Case, multiple: Decimal, day: date) -> list[Fa
                 "income_below",
                 f"{per_capita:.2f}",
                 "",
-                _("no minimum living standard is in force on {day}").format(day=day),
+                lambda: _("no minimum living standard is in force on {day}").format(day=day),
             )
         ]
     line = (standard.monthly * multiple).quantize(Decimal("0.01"))
@@ -177,7 +188,7 @@ def _income(config: Config, case: Case, multiple: Decimal, day: date) -> list[Fa
             "income_below",
             f"{per_capita:.2f}",
             f"{line:.2f}",
-            _(
+            lambda: _(
                 "per-capita income {figure} a month is not below {threshold} ({multiple} x the "
                 "standard {standard})"
             ).format(
@@ -225,7 +236,7 @@ def _member(program: Program, case: Case, day: date) -> list[Failed]:
             "member",
             "0",
             member_wanted(program, stable=True),
-            ngettext(
+            lambda: ngettext(
                 "0 of the household's {count} member matches ({threshold})",
                 "0 of the household's {count} members match ({threshold})",
                 len(case.household),
@@ -283,7 +294,7 @@ def _not_received(
             "not_received",
             str(last.proposed_on),
             str(months),
-            _("received {kind} on {day} ({grant}), within the last {months} months").format(
+            lambda: _("received {kind} on {day} ({grant}), within the last {months} months").format(
                 kind=label("kind", kind), day=last.proposed_on, grant=last.id, months=months
             ),
         )

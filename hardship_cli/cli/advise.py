@@ -263,7 +263,10 @@ def _print_one(a: Advice) -> None:
             )
         elif v.status == adv.RECEIVED:
             lines.append(
-                "  " + _("received: {what} on {day}").format(what=v.received, day=v.received_on)
+                "  "
+                + _("received: {what} on {day}").format(
+                    what=adv.received_text(v.received or ""), day=v.received_on
+                )
             )
             if v.opens is not None:
                 lines.append("  " + _("the window opens again on {day}").format(day=v.opens))
