@@ -185,3 +185,15 @@ def test_programs_check_findings(demo_copy: Path):
         "3,000.00 a grant\n" in text_out
     )
     assert "P-TWICE jinqiu: programs jinqiu and zhuxue both pay" in text_out
+
+
+def test_chinese_all_and_referral_received():
+    text = hardship("--root", DEMO, "--lang", "zh", "advise", "--all", "--today", "2026-12-03").out
+    assert text.startswith("26户家庭符合条件但尚未获得帮扶（2026-12-03）")
+    # HS-2025-0024: 低保 granted through its first referral (helped, recurring income).
+    doc = advise_json(DEMO, "HS-2025-0024", "2026-12-03")
+    assert verdict(doc, "dibao")["received"] == {"what": "referral 1", "on": "2026-01-14"}
+    text = hardship(
+        "--root", DEMO, "--lang", "zh", "advise", "HS-2025-0024", "--today", "2026-12-03"
+    ).out
+    assert "低保（民政部门，生活救助）\n  已获得：第1次转介（2026-01-14）\n" in text
