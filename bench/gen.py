@@ -157,6 +157,41 @@ standards:
     role: finance
 holidays: []
 workdays: []
+programs:
+  - id: living
+    name: 生活救助
+    runner: union
+    kind: living
+    from: 2025-01-01
+    amount: {{up_to: 3000.00}}
+    conditions: {{tier: [deep, relative], not_received: {{kind: living, months: 6}}}}
+  - id: songwennuan
+    name: 春节送温暖
+    runner: union
+    kind: holiday
+    from: 2025-01-01
+    window: {{from: 12-15, until: 02-15}}
+    amount: {{fixed: 1000.00}}
+  - id: jinqiu
+    name: 金秋助学
+    runner: higher_union
+    kind: schooling
+    from: 2025-01-01
+    window: {{from: 07-01, until: 09-30}}
+    conditions: {{tier: [deep, relative], member: {{relation: [child], schooling: [大学, 学院]}}}}
+  - id: dibao
+    name: 低保
+    runner: civil_affairs
+    kind: living
+    from: 2025-01-01
+    conditions: {{income_below: 1, no_open_referral: true}}
+  - id: yiliao
+    name: 医疗救助
+    runner: civil_affairs
+    kind: medical
+    from: 2025-01-01
+    amount: {{share: 0.70, up_to: 20000.00}}
+    conditions: {{any_cause: [serious_illness], medical_expense_above: 800.00}}
 """
 
 

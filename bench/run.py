@@ -299,6 +299,11 @@ def main() -> int:
     extra = [
         ("budget", [HARDSHIP, "--root", str(city), "budget", "--year", "2026", "--today", TODAY]),
         (
+            "advise --all",
+            [HARDSHIP, "--root", str(city), "advise", "--all", "--today", TODAY, "--format"]
+            + ["json"],
+        ),
+        (
             "report monthly",
             [
                 HARDSHIP,

@@ -214,11 +214,115 @@ workdays:
 POLICY_CHANGED = {"caps.living.per_case_year": "9120.00"}  # 12 x the county's 760.00
 _POLICY = template_policy(change=POLICY_CHANGED)
 _THRESHOLDS = policy_yaml({"policy": {"thresholds": _POLICY["policy"]["thresholds"]}})
-CONFIG_YAML = _CONFIG_LAYOUT.format(
-    tiers=_POLICY["tiers"],
-    caps=_POLICY["caps"],
-    policy=_POLICY["policy"],
-    thresholds=_THRESHOLDS.split("\n", 1)[1],  # without its `policy:` line
+# The programs of help `hardship advise` judges each household by (domain/programs.py):
+# demo data, a realistic set; local, so not part of the template's policy.
+_PROGRAMS = """
+# Programs of help (demo data: a realistic set for a county, not any real county's
+# rules). `hardship advise CASE` judges a household by each program in force: who runs
+# it, the kind of help, the yearly window, the amount and the conditions (all must hold).
+# Conditions: tier, primary_cause, any_cause, employment, income_below (a multiple of the
+# standard in force), member (relation, age_from, age_to, health, schooling),
+# medical_expense_above (the monthly rigid expenses), not_received ({kind, months}),
+# no_open_referral. Programs of others are asked for with `hardship add referral`.
+programs:
+  # The union's own help (本单位工会), within the caps above.
+  - id: living
+    name: 生活救助
+    runner: union
+    kind: living
+    from: 2025-01-01
+    amount:
+      up_to: 3000.00
+    conditions:
+      tier: [deep, relative]
+      not_received: {kind: living, months: 6}
+  - id: medical
+    name: 工会医疗救助
+    runner: union
+    kind: medical
+    from: 2025-01-01
+    amount:
+      share: 0.50
+      up_to: 10000.00
+    conditions:
+      any_cause: [serious_illness, accident]
+      medical_expense_above: 500.00
+  - id: emergency
+    name: 工会临时救助
+    runner: union
+    kind: emergency
+    from: 2025-01-01
+    amount:
+      up_to: 5000.00
+    conditions:
+      tier: [accident]
+  - id: songwennuan
+    name: 春节送温暖
+    runner: union
+    kind: holiday
+    from: 2025-01-01
+    window: {from: 12-15, until: 02-15}   # across the new year
+    amount:
+      fixed: 1000.00
+    conditions:
+      tier: [deep, relative, accident]
+  # The higher union's 金秋助学 (某市烟草系统工会): children admitted to or in college.
+  - id: jinqiu
+    name: 金秋助学
+    runner: higher_union
+    kind: schooling
+    from: 2025-01-01
+    window: {from: 07-01, until: 09-30}
+    amount:
+      up_to: 3000.00
+    conditions:
+      tier: [deep, relative]
+      member: {relation: [child], schooling: [大学, 学院, 高等专科]}
+  # The civil-affairs bureau's relief (某县民政局): the union refers the household.
+  - id: dibao
+    name: 低保
+    runner: civil_affairs
+    body: 某县民政局
+    kind: living
+    from: 2025-01-01
+    conditions:
+      income_below: 1
+      no_open_referral: true
+  - id: linshi
+    name: 临时救助
+    runner: civil_affairs
+    body: 某县民政局
+    kind: emergency
+    from: 2025-01-01
+    amount:
+      up_to: 3000.00
+    conditions:
+      any_cause: [accident, disaster, serious_illness]
+      income_below: 2
+      no_open_referral: true
+  - id: yiliao
+    name: 医疗救助
+    runner: civil_affairs
+    body: 某县民政局
+    kind: medical
+    from: 2025-01-01
+    amount:
+      share: 0.70
+      up_to: 20000.00
+    conditions:
+      tier: [deep, relative]
+      any_cause: [serious_illness]
+      medical_expense_above: 800.00
+      no_open_referral: true
+"""
+CONFIG_YAML = (
+    _CONFIG_LAYOUT.format(
+        tiers=_POLICY["tiers"],
+        caps=_POLICY["caps"],
+        policy=_POLICY["policy"],
+        thresholds=_THRESHOLDS.split("\n", 1)[1],  # without its `policy:` line
+    )
+    + _PROGRAMS
 )
 
 # =======================================================================================

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from hardship_cli.cli import (
+    advise,
     audit,
     budget,
     cache_cmd,
@@ -116,6 +117,7 @@ COMMANDS = (
     setup,
     overview,
     standards_cmd,
+    advise,
     filing,
     review,
     pay_close,

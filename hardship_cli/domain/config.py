@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from hardship_cli.domain.enums import GrantKind, Level, Locale, Role
 from hardship_cli.domain.parts import Record
+from hardship_cli.domain.programs import Programs
 from hardship_cli.domain.values import Bool, Int, IsoDate, Money, Name, Text, parse_text
 from hardship_cli.i18n import _
 
@@ -122,6 +123,7 @@ class Config(Record):
     workdays: list[IsoDate] = Field(default_factory=list)  # weekend days worked (调休)
     imports: ImportLimits = Field(default_factory=ImportLimits)
     git: GitPolicy = Field(default_factory=GitPolicy)
+    programs: Programs = Field(default_factory=list)  # domain/programs.py
 
     def standard_on(self, day: date) -> Standard | None:
         """The standard in force on a day: the latest whose `from` is not after it."""
