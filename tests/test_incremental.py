@@ -38,6 +38,7 @@ from hardship_cli.rules import (
     duties,
     earmarks,
     households,
+    id_numbers,
     references,
     reviews,
     tiers,
@@ -204,7 +205,7 @@ def other_household(root: Root) -> None:
         root,
         **{
             'employee_id: "0371"': 'employee_id: "0999"',
-            '"99910119680412123X"': '"99910119700101002X"',
+            '"999101196804121235"': '"999101197001010026"',
         },
     )
 
@@ -386,7 +387,7 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "unknown-officers": ((references.people_are_officers,), plant_unknown_officers),
     "duplicate-household": (
         (households.one_household_one_file,),
-        lambda r: second_case(r, **{'"99910119680412123X"': '"99910119700101002X"'}),
+        lambda r: second_case(r, **{'"999101196804121235"': '"999101197001010026"'}),
     ),
     "case-status": (
         (status_rules.case_status_consistent,),
@@ -403,6 +404,10 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "tier": (
         (tiers.level_matches_income,),
         lambda r: r.replace(CASE, "household_monthly: 2100.00", "household_monthly: 3600.00"),
+    ),
+    "id-number": (
+        (id_numbers.id_numbers_check_themselves,),
+        lambda r: r.replace(CASE, "sex: male", "sex: female"),
     ),
     "earmark": ((earmarks.campaign_money_to_beneficiary,), plant_earmark),
     "overspent": ((earmarks.campaign_not_overspent,), plant_overspent),
@@ -478,7 +483,7 @@ def kit(tmp_path: Path) -> Root:
 
 
 def test_every_rule_of_the_catalogue_is_planted() -> None:
-    """The planted roots between them trip each of the 19 rules (checked below)."""
+    """The planted roots between them trip each of the 20 rules (checked below)."""
     planted = {rule for rules_tripped, _ in PLANTED.values() for rule in rules_tripped}
     assert planted == set(rules.RULES)
 
@@ -494,7 +499,7 @@ def test_each_planted_defect_trips_its_rules(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ROOTS)
 def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None:
-    """rules.check (facts and kept own problems) == loading's problems + the 19 RULES,
+    """rules.check (facts and kept own problems) == loading's problems + the 20 RULES,
     cold, warm, and through the workers, before and after the grants are read."""
     root = make_root(tmp_path, name)
     expected = catalogue(load_checked(root, cache=False))
