@@ -183,7 +183,8 @@ def _id_number(number: int, birth: date, sex: str) -> str:
     sequence = (number % 500) * 2 + (sex == "male")
     first17 = f"{110000 + number // 500:06d}{birth:%Y%m%d}{sequence:03d}"
     weights = [pow(2, 17 - i, 11) for i in range(17)]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
