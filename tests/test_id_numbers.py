@@ -123,3 +123,19 @@ def test_in_chinese(root: Root) -> None:
                       "--today", "2026-11-29")
     assert result.code == 1
     assert ("HS-2026-0001：职工身份证号的性别位（第17位）表示男，但性别填写为女" in result.out)
+
+
+def test_import_refuses_a_row_whose_number_fails(root: Root, tmp_path) -> None:
+    sheet = tmp_path / "cases.csv"
+    done = hardship("--root", root.path, "export", "cases", "-o", sheet, "--full",
+                    "--today", "2026-11-29")
+    assert done.code == 0, done.err
+    sheet.write_text(sheet.read_text(encoding="utf-8-sig").replace(GOOD, "999101196804211235"),
+                     encoding="utf-8")
+    result = hardship("--root", root.path, "import", "cases", sheet, "--as", "李明", "--dry-run")
+    assert ("refused HS-2026-0001: 身份证号: the worker's ID number fails its check digit "
+            "(the 18th character)") in result.out + result.err
+    assert "999101196804211235" not in result.out + result.err
+    zh = hardship("--lang", "zh", "--root", root.path, "import", "cases", sheet, "--as", "李明",
+                  "--dry-run")
+    assert "refused HS-2026-0001: 身份证号：职工身份证号的校验码（第18位）不符" in zh.out + zh.err

@@ -35,14 +35,15 @@ def case_id_numbers(case: Case, src: Source, config: Config | None = None) -> li
         if number:
             line = src.line(*path, "id_number")
             found.extend(
-                Problem(src.path, line, code, message, hint)
-                for code, message, hint in id_number_findings(case.id, whose, number, born, sex)
+                Problem(src.path, line, code, _("{case}: {problem}").format(
+                    case=case.id, problem=message), hint)
+                for code, message, hint in id_number_findings(whose, number, born, sex)
             )
     return found
 
 
 def id_number_findings(
-    case_id: str, whose: str, number: str, born: date | None, sex: str | None
+    whose: str, number: str, born: date | None, sex: str | None
 ) -> Iterator[tuple[str, str, str]]:
     """(code, message, hint) of what a well-shaped ID number gets wrong; nothing when it
     is right. A number whose check digit fails says only that: its other digits cannot
@@ -50,9 +51,7 @@ def id_number_findings(
     if not check_digit_ok(number):
         yield (
             "id-check-digit",
-            _("{case}: {whose} ID number fails its check digit (the 18th character)").format(
-                case=case_id, whose=whose
-            ),
+            _("{whose} ID number fails its check digit (the 18th character)").format(whose=whose),
             _("a digit was mistyped: compare the number with the ID card, digit by digit"),
         )
         return
@@ -60,27 +59,23 @@ def id_number_findings(
     if in_number is None:
         yield (
             "id-birth-date",
-            _("{case}: {whose} ID number holds no real birth date (digits 7 to 14)").format(
-                case=case_id, whose=whose
-            ),
+            _("{whose} ID number holds no real birth date (digits 7 to 14)").format(whose=whose),
             _("digits 7 to 14 are the birth date, YYYYMMDD: check them against the ID card"),
         )
     elif born is not None and in_number != born:
         yield (
             "id-birth-date",
             _(
-                "{case}: the birth date in {whose} ID number (digits 7 to 14) is not "
-                "birth_date {born}"
-            ).format(case=case_id, whose=whose, born=born),
+                "the birth date in {whose} ID number (digits 7 to 14) is not birth_date {born}"
+            ).format(whose=whose, born=born),
             _("the ID number and birth_date name different days: check both against the ID card"),
         )
     said = sex_of(number)
     if sex is not None and said is not None and said != sex:
         yield (
             "id-sex",
-            _(
-                "{case}: the sex digit of {whose} ID number (digit 17) says {said}, but sex "
-                "is {sex}"
-            ).format(case=case_id, whose=whose, said=label("sex", said), sex=label("sex", sex)),
+            _("the sex digit of {whose} ID number (digit 17) says {said}, but sex is {sex}").format(
+                whose=whose, said=label("sex", said), sex=label("sex", sex)
+            ),
             _("digit 17 is odd for a man and even for a woman: check the number and sex"),
         )
