@@ -34,6 +34,7 @@ from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
+    calendar_known,
     dates,
     duties,
     earmarks,
@@ -371,6 +372,14 @@ def plant_many(root: Root) -> None:
 
 
 # name -> (rules of the catalogue it must trip, how the defect is planted)
+def plant_notice_into_2027(root: Root) -> None:
+    """A case on notice until a year whose holidays nobody knows (the calendar package
+    knows up to 2026)."""
+    root.replace(CASE, "notice: {from: 2026-01-12, until: 2026-01-16}",
+                 "notice: {from: 2026-11-27, until: 2027-01-04}")
+    root.replace(CASE, "status: active", "status: on_notice")
+
+
 PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Root], None]]] = {
     "unknown-case": (
         (references.grant_case_exists,),
@@ -404,6 +413,10 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "tier": (
         (tiers.level_matches_income,),
         lambda r: r.replace(CASE, "household_monthly: 2100.00", "household_monthly: 3600.00"),
+    ),
+    "holidays-unknown": (
+        (calendar_known.holidays_known,),
+        plant_notice_into_2027,
     ),
     "id-number": (
         (id_numbers.id_numbers_check_themselves,),
@@ -483,7 +496,7 @@ def kit(tmp_path: Path) -> Root:
 
 
 def test_every_rule_of_the_catalogue_is_planted() -> None:
-    """The planted roots between them trip each of the 20 rules (checked below)."""
+    """The planted roots between them trip each of the 21 rules (checked below)."""
     planted = {rule for rules_tripped, _ in PLANTED.values() for rule in rules_tripped}
     assert planted == set(rules.RULES)
 
@@ -499,7 +512,7 @@ def test_each_planted_defect_trips_its_rules(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ROOTS)
 def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None:
-    """rules.check (facts and kept own problems) == loading's problems + the 20 RULES,
+    """rules.check (facts and kept own problems) == loading's problems + the 21 RULES,
     cold, warm, and through the workers, before and after the grants are read."""
     root = make_root(tmp_path, name)
     expected = catalogue(load_checked(root, cache=False))

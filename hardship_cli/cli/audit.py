@@ -193,6 +193,8 @@ def due(
         ("tier no longer fits the standard in force", result.tiers),
         ("referrals unanswered for a month", result.referrals),
     ]
+    if result.holidays:
+        sections.append(("holidays unknown", result.holidays))
     for title, items in sections:
         print(f"{title} ({len(items)})")
         for item in items:

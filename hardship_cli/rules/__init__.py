@@ -17,6 +17,7 @@ from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
+    calendar_known,
     dates,
     duties,
     earmarks,
@@ -52,6 +53,7 @@ RULES: list[Rule] = [
     budgets.caps_respected,
     dates.steps_not_after_today,
     reviews.reviews_not_overdue,
+    calendar_known.holidays_known,
 ]
 
 
@@ -74,6 +76,7 @@ ACROSS: list[Rule] = [
     budgets.caps_per_case_year,
     dates.steps_not_after_today,
     reviews.reviews_not_overdue,
+    calendar_known.holidays_known,
 ]
 
 
