@@ -214,6 +214,7 @@ def _id_number_refusals(case: Case) -> list[str]:
     """What the ID numbers of the row get wrong (check digit, birth date, sex), under
     their column's heading, as `validate` would find it after the import."""
     worker = case.worker
+    people: list[tuple[tuple[str | int, ...], str, str | None, date | None, str | None]]
     people = [(("worker", "id_number"), _("the worker's"), worker.id_number, worker.birth_date,
                worker.sex.value)]
     people += [
