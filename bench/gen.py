@@ -212,6 +212,16 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
 
 
+def _id_number(number: int, birth: date, sex: str) -> str:
+    """A GB 11643 ID number, unique by `number`: its sequence digit's parity says the sex
+    (odd for a man), its last character is the check digit."""
+    sequence = (number % 500) * 2 + (sex == "male")
+    first17 = f"{110000 + number // 500:06d}{birth:%Y%m%d}{sequence:03d}"
+    weights = [pow(2, 17 - i, 11) for i in range(17)]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
 def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
@@ -244,6 +254,7 @@ def _case_yaml(
         per_capita = rng.randint(standard // 2, 3 * standard)
     household_monthly = per_capita * size
     birth = _day(rng, date(1962, 1, 1), date(1995, 12, 31))
+    sex = rng.choice(["male", "female"])
     lines = [
         f"id: {case_id}",
         f"status: {'applied' if intake else 'active'}",
@@ -251,12 +262,12 @@ def _case_yaml(
         f"  name: {_name(rng)}",
         f'  employee_id: "{number:06d}"',  # unique: one household, one file
         f"  unit: {rng.choice(UNITS)}",
-        f"  sex: {rng.choice(['male', 'female'])}",
+        f"  sex: {sex}",
         f"  birth_date: {birth.isoformat()}",
         f"  employment: {rng.choice(EMPLOYMENT)}",
         f"  health: {rng.choice(HEALTH)}",
         f"  phone: '1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}'",
-        f"  id_number: '{110000 + number // 1000:06d}{birth:%Y%m%d}{number % 1000:03d}X'",
+        f"  id_number: '{_id_number(number, birth, sex)}'",
         f"  address: {rng.choice(['东城区', '西城区', '高新区', '开发区'])}"
         f"{rng.choice(['幸福路', '建设街', '人民路', '工农巷'])}{rng.randint(1, 300)}号",
     ]

@@ -66,7 +66,7 @@ worker:
   health: serious_illness
   diagnosis: 肺癌术后化疗
   phone: "13800000001"
-  id_number: "99910119680412123X"
+  id_number: "999101196804121235"
 household:
   - name: 王秀英
     relation: spouse

@@ -45,7 +45,7 @@ def test_add_grant_still_refuses_an_unknown_case(root: Root, no_full_load):
 def test_add_grant_still_refuses_drive_money_for_someone_else(root: Root, no_full_load):
     other = root.read("cases/HS-2026-0001.yaml").replace("HS-2026-0001", "HS-2026-0002")
     other = other.replace('employee_id: "0371"', 'employee_id: "0999"').replace(
-        '"99910119680412123X"', '"99910119700101002X"')
+        '"999101196804121235"', '"999101197001010026"')
     root.write("cases/HS-2026-0002.yaml", other)
     result = hardship("--root", root.path, "add", "grant", "--as", "李明", "--case",
                       "HS-2026-0002", "--kind", "medical", "--amount", "800", "--fund",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from hardship_cli import portable
 from hardship_cli.load import cache, cache_folder, store
 from tests.clirun import hardship, hardship_process
 from tests.conftest import DEMO
@@ -212,8 +213,8 @@ def test_a_shard_not_the_users_own_is_a_miss(demo: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     store.load(demo)
     assert store.load(demo).loading.cached > 0
-    uid = os.getuid()
-    monkeypatch.setattr(cache_folder.os, "getuid", lambda: uid + 1)
+    uid = os.geteuid()
+    monkeypatch.setattr(portable, "uid", lambda: uid + 1)
     assert store.load(demo).loading.cached == 0
 
 

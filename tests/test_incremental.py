@@ -34,10 +34,12 @@ from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
+    calendar_known,
     dates,
     duties,
     earmarks,
     households,
+    id_numbers,
     references,
     reviews,
     tiers,
@@ -204,7 +206,7 @@ def other_household(root: Root) -> None:
         root,
         **{
             'employee_id: "0371"': 'employee_id: "0999"',
-            '"99910119680412123X"': '"99910119700101002X"',
+            '"999101196804121235"': '"999101197001010026"',
         },
     )
 
@@ -370,6 +372,14 @@ def plant_many(root: Root) -> None:
 
 
 # name -> (rules of the catalogue it must trip, how the defect is planted)
+def plant_notice_into_2027(root: Root) -> None:
+    """A case on notice until a year whose holidays nobody knows (the calendar package
+    knows up to 2026)."""
+    root.replace(CASE, "notice: {from: 2026-01-12, until: 2026-01-16}",
+                 "notice: {from: 2026-11-27, until: 2027-01-04}")
+    root.replace(CASE, "status: active", "status: on_notice")
+
+
 PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Root], None]]] = {
     "unknown-case": (
         (references.grant_case_exists,),
@@ -386,7 +396,7 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "unknown-officers": ((references.people_are_officers,), plant_unknown_officers),
     "duplicate-household": (
         (households.one_household_one_file,),
-        lambda r: second_case(r, **{'"99910119680412123X"': '"99910119700101002X"'}),
+        lambda r: second_case(r, **{'"999101196804121235"': '"999101197001010026"'}),
     ),
     "case-status": (
         (status_rules.case_status_consistent,),
@@ -403,6 +413,14 @@ PLANTED: dict[str, tuple[tuple[Callable[..., list[Problem]], ...], Callable[[Roo
     "tier": (
         (tiers.level_matches_income,),
         lambda r: r.replace(CASE, "household_monthly: 2100.00", "household_monthly: 3600.00"),
+    ),
+    "holidays-unknown": (
+        (calendar_known.holidays_known,),
+        plant_notice_into_2027,
+    ),
+    "id-number": (
+        (id_numbers.id_numbers_check_themselves,),
+        lambda r: r.replace(CASE, "sex: male", "sex: female"),
     ),
     "earmark": ((earmarks.campaign_money_to_beneficiary,), plant_earmark),
     "overspent": ((earmarks.campaign_not_overspent,), plant_overspent),
@@ -478,7 +496,7 @@ def kit(tmp_path: Path) -> Root:
 
 
 def test_every_rule_of_the_catalogue_is_planted() -> None:
-    """The planted roots between them trip each of the 19 rules (checked below)."""
+    """The planted roots between them trip each of the 21 rules (checked below)."""
     planted = {rule for rules_tripped, _ in PLANTED.values() for rule in rules_tripped}
     assert planted == set(rules.RULES)
 
@@ -494,7 +512,7 @@ def test_each_planted_defect_trips_its_rules(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ROOTS)
 def test_check_finds_what_the_catalogue_finds(tmp_path: Path, name: str) -> None:
-    """rules.check (facts and kept own problems) == loading's problems + the 19 RULES,
+    """rules.check (facts and kept own problems) == loading's problems + the 21 RULES,
     cold, warm, and through the workers, before and after the grants are read."""
     root = make_root(tmp_path, name)
     expected = catalogue(load_checked(root, cache=False))

@@ -53,7 +53,7 @@ def grant(root: Root, number: str, **changes: str) -> str:
 
 
 def test_registry_holds_every_rule():
-    assert len(rules.RULES) == len(set(rules.RULES)) == 19
+    assert len(rules.RULES) == len(set(rules.RULES)) == 21
 
 
 def test_clean_root_passes_every_rule(root: Root):
@@ -115,7 +115,7 @@ def test_paid_by_someone_not_finance(root: Root):
 
 
 def test_same_employee_filed_twice(root: Root):
-    second_case(root, **{'"99910119680412123X"': '"99910119700101002X"'})
+    second_case(root, **{'"999101196804121235"': '"999101197001010026"'})
     assert run(households.one_household_one_file, root) == [
         ("cases/HS-2026-0002.yaml", 5, "duplicate-household", "error",
          "HS-2026-0002 and HS-2026-0001 are both open for employee 0371")
@@ -299,7 +299,7 @@ def test_standard_in_force_on_the_filing_date(root: Root):
 
 def test_campaign_money_to_someone_else(root: Root):
     second_case(root, **{'employee_id: "0371"': 'employee_id: "0999"',
-                         '"99910119680412123X"': '"99910119700101002X"'})
+                         '"999101196804121235"': '"999101197001010026"'})
     grant(root, "0002", **{"case: HS-2026-0001": "case: HS-2026-0002",
                            "fund: union": "fund: campaign:DC-2026-01",
                            "on: 2026-02-01": "on: 2026-03-05", "on: 2026-02-02": "on: 2026-03-06",

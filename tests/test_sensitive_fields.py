@@ -52,6 +52,7 @@ DECLARED = {
         ("worker", "address"),
         ("worker", "diagnosis"),
         ("household", "diagnosis"),
+        ("household", "id_number"),
         ("bank", "name"),
         ("bank", "account"),
         ("notes",),
@@ -176,8 +177,8 @@ def test_history_shows_the_value_of_no_key_declared_sensitive_anywhere() -> None
 
 
 def test_the_household_file_shows_the_declared_fields_only_with_full(root: Root) -> None:
-    root.replace(CASE_FILE, '  id_number: "99910119680412123X"\n',
-                 '  id_number: "99910119680412123X"\n  address: 幸福路8号\n')  # fmt: skip
+    root.replace(CASE_FILE, '  id_number: "999101196804121235"\n',
+                 '  id_number: "999101196804121235"\n  address: 幸福路8号\n')  # fmt: skip
     case = store.load(root.path).cases["HS-2026-0001"]
     secrets = [value for path in sensitive_paths(Case) for value in values_at(case, path)]
     assert len(secrets) >= 7  # ID number, phone, diagnosis, address, bank, account, a note

@@ -37,16 +37,16 @@ def collection_sheet(path: Path) -> Path:
     ws.append([None] * 9 + ["家庭月收入（元）", "月刚性支出"] + [None] * 3)
     for col in "ABCDEFGHILMN":
         ws.merge_cells(f"{col}2:{col}3")
-    ws.append([1, "0371", "刘建华", "男", "1968-04-12", "99910119680412123X", "物流中心",
+    ws.append([1, "0371", "刘建华", "男", "1968-04-12", "999101196804121235", "物流中心",
                "在岗", "大病", 2100, 600, "深度困难", "因病、因学", "化疗中"])
-    ws.append([2, "0588", "陈秀兰", "女", "1975/3/8", "99910119750308002X", "营销部", "在岗",
+    ws.append([2, "0588", "陈秀兰", "女", "1975/3/8", "999101197503080024", "营销部", "在岗",
                "慢性病", 3000.5, 0, "相对困难", "因学", None])
     ws.append([None] * 14)  # a blank row
-    ws.append([3, "0588", "陈秀兰", "女", "1975-03-08", "99910119750308002X", "营销部", "在岗",
+    ws.append([3, "0588", "陈秀兰", "女", "1975-03-08", "999101197503080024", "营销部", "在岗",
                "慢性病", 3000.5, 0, "相对困难", "因学", "重复填报"])
-    ws.append([4, "0612", "周志强", "男", "1980-11-02", "99910119801102003X", "专卖管理科",
+    ws.append([4, "0612", "周志强", "男", "1980-11-02", "999101198011020038", "专卖管理科",
                "在岗", "健康", "一千二", 0, "深度困难", "因灾", None])
-    ws.append([5, "0733", "孙丽", "女", "1982-06-30", "99910119820630004X", "办公室", "病休",
+    ws.append([5, "0733", "孙丽", "女", "1982-06-30", "999101198206300048", "办公室", "病休",
                "重病", "1,800.00元", 500, "深度困难", "因病", None])
     members = book.create_sheet("家庭成员")
     members.append(["工号", "姓名", "关系", "出生日期", "健康状况", "月收入", "职业"])
@@ -108,7 +108,7 @@ def test_export_without_full_leaves_sensitive_columns_out(root: Root, tmp_path: 
     headings = [c.value for c in book["困难职工"][1]]
     assert "身份证号" not in headings and "银行账号" not in headings
     cells = [str(c.value) for row in book["困难职工"].iter_rows() for c in row]
-    assert "99910119680412123X" not in cells
+    assert "999101196804121235" not in cells
     amount = book["困难职工"].cell(row=2, column=headings.index("家庭月收入") + 1).value
     assert isinstance(amount, (int, float)) and amount == 2100
     # Without the ID numbers the same sheet still matches by employee number.
@@ -146,7 +146,7 @@ def test_id_number_stored_as_a_number_is_refused(root: Root, tmp_path: Path):
     ws = book.active
     ws.append(["工号", "姓名", "身份证号", "单位", "性别", "出生日期", "就业状态", "家庭月收入",
                "困难类别", "致困原因"])
-    ws.append(["0950", "郑云", 999101196804121234, "物流中心", "男", "1968-04-12", "在岗", 900,
+    ws.append(["0950", "郑云", 999101196804121235, "物流中心", "男", "1968-04-12", "在岗", 900,
                "深度困难", "因病"])
     target = tmp_path / "n.xlsx"
     book.save(target)

@@ -33,7 +33,7 @@ def plant(root: Root) -> None:
     for number, (per_capita, level) in HOUSEHOLDS.items():
         text = root.read(CASE).replace("HS-2026-0001", f"HS-2026-{number}")
         text = text.replace('employee_id: "0371"', f'employee_id: "9{number}"')
-        text = text.replace('id_number: "99910119680412123X"', "")
+        text = text.replace('id_number: "999101196804121235"', "")
         text = text.replace("household_monthly: 2100.00",
                             f"household_monthly: {Decimal(per_capita) * 3:.2f}")
         text = text.replace("rigid_expenses_monthly: 600.00", "rigid_expenses_monthly: 0.00")

@@ -30,6 +30,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+import chinese_calendar
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -128,84 +129,12 @@ officers:
     role: finance
     email: zhaoli@example.org
 
-# Public holidays (法定节假日, every day off) and the weekend days worked instead (调休),
-# from the State Council's notices; they count the working days of a public notice.
-holidays:
-  # 2025
-  - 2025-01-01   # 元旦
-  - 2025-01-28   # 春节 1月28日至2月4日
-  - 2025-01-29
-  - 2025-01-30
-  - 2025-01-31
-  - 2025-02-01
-  - 2025-02-02
-  - 2025-02-03
-  - 2025-02-04
-  - 2025-04-04   # 清明节 4月4日至6日
-  - 2025-04-05
-  - 2025-04-06
-  - 2025-05-01   # 劳动节 5月1日至5日
-  - 2025-05-02
-  - 2025-05-03
-  - 2025-05-04
-  - 2025-05-05
-  - 2025-05-31   # 端午节 5月31日至6月2日
-  - 2025-06-01
-  - 2025-06-02
-  - 2025-10-01   # 国庆节、中秋节 10月1日至8日
-  - 2025-10-02
-  - 2025-10-03
-  - 2025-10-04
-  - 2025-10-05
-  - 2025-10-06
-  - 2025-10-07
-  - 2025-10-08
-  # 2026
-  - 2026-01-01   # 元旦 1月1日至3日
-  - 2026-01-02
-  - 2026-01-03
-  - 2026-02-15   # 春节 2月15日至23日
-  - 2026-02-16
-  - 2026-02-17
-  - 2026-02-18
-  - 2026-02-19
-  - 2026-02-20
-  - 2026-02-21
-  - 2026-02-22
-  - 2026-02-23
-  - 2026-04-04   # 清明节 4月4日至6日
-  - 2026-04-05
-  - 2026-04-06
-  - 2026-05-01   # 劳动节 5月1日至5日
-  - 2026-05-02
-  - 2026-05-03
-  - 2026-05-04
-  - 2026-05-05
-  - 2026-06-19   # 端午节 6月19日至21日
-  - 2026-06-20
-  - 2026-06-21
-  - 2026-09-25   # 中秋节 9月25日至27日
-  - 2026-09-26
-  - 2026-09-27
-  - 2026-10-01   # 国庆节 10月1日至7日
-  - 2026-10-02
-  - 2026-10-03
-  - 2026-10-04
-  - 2026-10-05
-  - 2026-10-06
-  - 2026-10-07
-workdays:
-  - 2025-01-26   # 春节调休
-  - 2025-02-08
-  - 2025-04-27   # 劳动节调休
-  - 2025-09-28   # 国庆节调休
-  - 2025-10-11
-  - 2026-01-04   # 元旦调休
-  - 2026-02-14   # 春节调休
-  - 2026-02-28
-  - 2026-05-09   # 劳动节调休
-  - 2026-09-20   # 国庆节调休
-  - 2026-10-10
+# Public holidays (法定节假日) and the weekend days worked instead (调休) come from the
+# official calendar (the chinese-calendar package, updated every year with the State
+# Council's notice); list here only what it lacks: a year it does not know yet, a day
+# the unit closes. They count the working days of a public notice.
+holidays: []
+workdays: []
 """
 
 # The policy (tiers, caps, approvals) is the shipped template's (tools/policy_template.py),
@@ -929,7 +858,10 @@ def d(text: str) -> date:
 
 
 def is_workday(day: date) -> bool:
-    return day in WORKDAYS or (day.weekday() < 5 and day not in HOLIDAYS)
+    """hardship.yaml's days first, then the official calendar (as the tool counts them)."""
+    if day in WORKDAYS or day in HOLIDAYS:
+        return day in WORKDAYS
+    return bool(chinese_calendar.is_workday(day))
 
 
 def workday_from(day: date) -> date:

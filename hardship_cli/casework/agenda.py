@@ -25,7 +25,9 @@ from hardship_cli.domain.policy import (
     review_due_on,
 )
 from hardship_cli.domain.vocabulary import label
+from hardship_cli.domain.workdays import unknown_years
 from hardship_cli.i18n import _, ngettext
+from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.load.records import Records
 
 REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up
@@ -68,6 +70,7 @@ class Due:
     visited: list[Item] = field(default_factory=list)
     tiers: list[Item] = field(default_factory=list)  # level no longer fits today's standard
     referrals: list[Item] = field(default_factory=list)  # sent a month ago, no answer yet
+    holidays: list[Item] = field(default_factory=list)  # years ahead whose holidays are unknown
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -78,6 +81,7 @@ class Due:
             "never_helped": [i.to_json() for i in self.never_helped],
             "tier_no_longer_fits": [i.to_json() for i in self.tiers],
             "referrals_unanswered": [i.to_json() for i in self.referrals],
+            "holidays_unknown": [i.to_json() for i in self.holidays],
         }
         if self.occasion is not None and self.on is not None:
             out["visit_first"] = {
@@ -165,11 +169,27 @@ def due(
     result = Due(today, reviews, follow_ups, unchanged, never)
     result.tiers = tier_changes(records, today)
     result.referrals = unanswered_referrals(records, today)
+    result.holidays = unknown_holidays(config, today)
     if occasion is not None:
         result.occasion = occasion
         result.on = on or today
         result.visit_first, result.visited = visit_candidates(records, config, occasion, result.on)
     return result
+
+
+def unknown_holidays(config: Any, today: date) -> list[Item]:
+    """The years from today to a month ahead (a notice begun now ends in them) whose
+    holidays nobody knows: the calendar package lacks them and hardship.yaml lists none."""
+    ahead = today + timedelta(days=REVIEW_WINDOW_DAYS)
+    return [
+        Item(
+            CONFIG_FILE,
+            None,
+            _("{year}'s holidays unknown: update the calendar package or list them in "
+              "hardship.yaml").format(year=year),
+        )
+        for year in unknown_years(config, today, ahead)
+    ]
 
 
 def tier_changes(records: Records, today: date) -> list[Item]:

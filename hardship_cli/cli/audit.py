@@ -247,6 +247,8 @@ def due(
         (_("tier no longer fits the standard in force ({n})"), result.tiers),
         (_("referrals unanswered for a month ({n})"), result.referrals),
     ]
+    if result.holidays:
+        sections.append(("holidays unknown", result.holidays))
     for title, items in sections:
         print(title.format(n=len(items)))
         for item in items:

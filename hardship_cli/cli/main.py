@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Annotated, Any
@@ -157,12 +158,24 @@ def _say(exc: HardshipError) -> int:
 INTERRUPTED = N_("interrupted; nothing half-written (writes are atomic)")
 
 
+def _never_die_on_encoding() -> None:
+    """A console or a redirected file that cannot show a character (a Windows console's
+    code page, PYTHONIOENCODING=ascii) gets a replacement for it, never a failure: the
+    command's exit code is its own."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                reconfigure(errors="replace")
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console entry point: one place turns every error into a message and an exit code."""
     click_exception, abort = _click_exceptions()
     code: Any
     interrupted_said = False
     args = list(sys.argv[1:] if argv is None else argv)
+    _never_die_on_encoding()
     choose_for(args)
     try:
         command = localize(typer.main.get_command(app))

@@ -48,10 +48,15 @@ class Worker(Record):
     @field_validator("id_number")
     @classmethod
     def _id_number_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-            # Never echo the value: it is sensitive.
-            raise ValueError(_("an ID number has 18 characters: 17 digits and a digit or X"))
-        return value
+        return id_number_shape(value)
+
+
+def id_number_shape(value: str | None) -> str | None:
+    """An ID number keeps its shape (what it says is checked by rules/id_numbers.py)."""
+    if value is not None and not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+        # Never echo the value: it is sensitive.
+        raise ValueError(_("an ID number has 18 characters: 17 digits and a digit or X"))
+    return value
 
 
 class Member(Record):
@@ -62,6 +67,12 @@ class Member(Record):
     monthly_income: Money = Decimal("0")
     occupation: Text | None = None
     diagnosis: Annotated[Text | None, SENSITIVE] = None
+    id_number: Annotated[Text | None, SENSITIVE] = None  # a member's own, when known
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number_shape(cls, value: str | None) -> str | None:
+        return id_number_shape(value)
 
 
 class Income(Record):

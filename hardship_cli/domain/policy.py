@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hardship_cli.domain import workdays
 from hardship_cli.domain.case import active_since, was_active_on
 from hardship_cli.domain.model import (
     Case,
@@ -137,15 +138,14 @@ def notice_ended(case: Case, day: date) -> bool:
 
 
 def is_working_day(config: Config, day: date) -> bool:
-    """Monday to Friday, except config.holidays; and the weekend days in config.workdays."""
-    if day in config.workdays:
-        return True
-    return day.weekday() < 5 and day not in config.holidays
+    """A working day: hardship.yaml's workdays and holidays, then the official calendar
+    (domain/workdays.py), then Monday to Friday."""
+    return workdays.is_working_day(config, day)
 
 
 def notice_until(config: Config, start: date, days: int | None = None) -> date:
     """The last day of a notice that starts on `start` and lasts `days` working days
-    (policy.notice_days): weekends and config.holidays do not count, config.workdays do."""
+    (policy.notice_days): weekends and holidays do not count, adjusted workdays do."""
     count = config.policy.notice_days if days is None else days
     day = start
     counted = 0

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from hardship_cli import portable
 from hardship_cli.edit.roundtrip import apply_change, dump_tree, load_tree, record_tree
 from hardship_cli.i18n import _
 from hardship_cli.load.odd_files import OddFile, check_place, open_regular, read_open
@@ -70,15 +71,14 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def locked(lock_path: Path, timeout: float = 10.0, ignore: str | None = None) -> Iterator[None]:
-    """An exclusive lock between processes (fcntl), for ID allocation and edits.
+    """An exclusive lock between processes (portable.lock_exclusive), for ID allocation
+    and edits.
 
     The lock's folder and the lock are not followed when they are links: either is
     refused, never written through (a link committed to the records could point
     anywhere). With `ignore`, a ``.gitignore`` of that text is made beside the lock when
     there is none (so that git never shows the lock, whatever the repository's own ignore
     files say). Another user's lock is opened for reading: flock needs no more."""
-    import fcntl
-
     folder = lock_path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -91,7 +91,9 @@ def locked(lock_path: Path, timeout: float = 10.0, ignore: str | None = None) ->
         raise _linked(folder, lock_path)
     if ignore is not None:
         _create_beside(folder / ".gitignore", ignore)
-    flags = os.O_NOFOLLOW | os.O_CLOEXEC
+    if not portable.NOFOLLOW and lock_path.is_symlink():
+        raise _linked(lock_path, lock_path)
+    flags = portable.O_NOFOLLOW | portable.O_CLOEXEC
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | flags, 0o644)
     except OSError as exc:
@@ -106,20 +108,14 @@ def locked(lock_path: Path, timeout: float = 10.0, ignore: str | None = None) ->
     deadline = time.monotonic() + timeout
     try:
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if portable.lock_exclusive(fd):
                 break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() > deadline:
-                    raise UsageError(
-                        _("another hardship command holds the lock {path}").format(
-                            path=lock_path
-                        ),
-                        _("wait for it to finish, then run the command again"),
-                    ) from None
-                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                raise UsageError(
+                    _("another hardship command holds the lock {path}").format(path=lock_path),
+                    _("wait for it to finish, then run the command again"),
+                ) from None
+            time.sleep(0.05)
         yield
     finally:
         os.close(fd)
@@ -130,8 +126,8 @@ def _create_beside(path: Path, text: str) -> None:
     alone, never followed). Not an error when it cannot be made: another user's root, a
     read-only one (where the lock itself then says what is wrong)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                     0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | portable.O_NOFOLLOW | portable.O_CLOEXEC
+        fd = os.open(path, flags, 0o644)
     except OSError:
         return
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -193,6 +189,10 @@ def _atomic_create(path: Path, data: bytes | str) -> None:
 
 
 def fsync_dir(folder: Path) -> None:
+    """Make a rename durable: the folder's entry synced (POSIX; Windows opens no folder,
+    and its renames are durable with the file)."""
+    if portable.WINDOWS:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -215,6 +215,17 @@ class Snapshot:
     @classmethod
     def of(cls, raw: bytes, stat: os.stat_result) -> Snapshot:
         return cls(stat.st_mtime_ns, stat.st_size, hashlib.sha256(raw).hexdigest())
+
+
+def keep_form(raw: bytes, text: str) -> str:
+    """`text` (LF line endings, no BOM: how the YAML library writes) in the form of the
+    file it came from: its byte-order mark and its CRLF line endings kept (a file made on
+    a Windows PC stays one, and its diff shows only what changed)."""
+    if raw.count(b"\r\n") * 2 > raw.count(b"\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if raw.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff"):
+        text = "\ufeff" + text
+    return text
 
 
 class RecordFile:
@@ -250,7 +261,7 @@ class RecordFile:
                 _("{path}: {reason}; nothing was written").format(path=self.rel, reason=exc),
                 _("run hardship validate and correct the file by hand"),
             ) from None
-        return dump_tree(tree)
+        return keep_form(self.raw, dump_tree(tree))
 
     def changed_on_disk(self) -> bool:
         try:

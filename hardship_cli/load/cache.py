@@ -69,6 +69,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hardship_cli import portable
 from hardship_cli.load.cache_folder import is_own, open_cache, shard_name
 
 FORMAT = 4
@@ -224,7 +225,9 @@ def read_shard(root: Path, folder: str) -> dict[str, Any]:
         dir_fd, key = found
         try:
             fd = os.open(
-                shard_name(folder), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd
+                shard_name(folder),
+                os.O_RDONLY | portable.O_NOFOLLOW | portable.O_CLOEXEC,
+                dir_fd=dir_fd,
             )
         except OSError:
             return {}
@@ -267,7 +270,7 @@ def write_shard(root: Path, folder: str, entries: dict[str, Any]) -> None:
             tmp = f".{name}.{os.getpid()}.tmp"
             fd = os.open(
                 tmp,
-                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | portable.O_NOFOLLOW | portable.O_CLOEXEC,
                 0o600,
                 dir_fd=dir_fd,
             )

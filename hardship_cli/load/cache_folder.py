@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from hardship_cli import portable
 from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
@@ -75,7 +76,7 @@ def _where(root: Path) -> tuple[str, str] | None:
     return base, _name_of(real_root)
 
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_DIR_FLAGS = os.O_RDONLY | portable.O_DIRECTORY | portable.O_NOFOLLOW | portable.O_CLOEXEC
 
 
 def is_own(fd: int, kind: int, private: bool = False) -> bool:
@@ -84,7 +85,7 @@ def is_own(fd: int, kind: int, private: bool = False) -> bool:
     info = os.fstat(fd)
     return (
         stat.S_IFMT(info.st_mode) == kind
-        and info.st_uid == os.getuid()
+        and info.st_uid == portable.uid()
         and not info.st_mode & (0o077 if private else 0o022)
     )
 
@@ -108,8 +109,10 @@ def _open_dir(name: str | Path, dir_fd: int | None = None, create: bool = False)
 @contextlib.contextmanager
 def open_cache(root: Path, create: bool) -> Iterator[tuple[int, bytes] | None]:
     """This root's cache folder (open) and the user's key; None when there is no cache to
-    trust (no folder, no key, a link, someone else's)."""
-    place = _where(root)
+    trust (no folder, no key, a link, someone else's). Where the OS cannot open a file
+    relative to a folder without following a link (Windows), there is no cache: every
+    run reads the files."""
+    place = _where(root) if portable.SAFE_FOLDERS else None
     if place is None:
         yield None
         return
@@ -153,7 +156,8 @@ def _key(base_fd: int, create: bool) -> bytes | None:
 
 def _read_key(base_fd: int) -> bytes | None:
     try:
-        fd = os.open(KEY_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=base_fd)
+        flags = os.O_RDONLY | portable.O_NOFOLLOW | portable.O_CLOEXEC
+        fd = os.open(KEY_FILE, flags, dir_fd=base_fd)
     except OSError:
         return None
     try:
@@ -174,7 +178,7 @@ def _make_key(base_fd: int) -> None:
     try:
         fd = os.open(
             tmp,
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | portable.O_NOFOLLOW | portable.O_CLOEXEC,
             0o600,
             dir_fd=base_fd,
         )

@@ -9,6 +9,7 @@ import os
 from stat import S_ISREG
 from typing import Any
 
+from hardship_cli import portable
 from hardship_cli.load import cache
 from hardship_cli.load.files import Folder
 from hardship_cli.load.odd_files import OddFile, odd_kind
@@ -43,7 +44,7 @@ def read_keys(folder: Folder, plan: FolderPlan, errors: dict[str, Problem]) -> N
     """Each file's key into `plan` (its names and keys); the problem of each file that
     cannot be stat-ed, or is a link, pipe, device or socket, into `errors` (its key None)."""
     try:
-        fd: int | None = os.open(folder.path, os.O_RDONLY | os.O_DIRECTORY)
+        fd: int | None = os.open(folder.path, os.O_RDONLY | portable.O_DIRECTORY)
     except OSError:
         fd = None
     try:

@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from hardship_cli import portable
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import Problem, Refused, os_error
 
@@ -71,7 +72,10 @@ A_DEVICE = N_("a device")
 NOT_REGULAR = N_("not a regular file")
 # Whatever the file is, opening it neither waits (a pipe with no writer), nor follows a
 # link, nor makes a terminal ours.
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+_OPEN_FLAGS = (
+    os.O_RDONLY | portable.O_NOFOLLOW | portable.O_NONBLOCK | portable.O_NOCTTY
+    | portable.O_CLOEXEC | portable.O_BINARY
+)
 
 
 def odd_kind(mode: int) -> tuple[str, str] | None:
@@ -95,6 +99,8 @@ def open_regular(path: Path | str) -> tuple[int, os.stat_result]:
     for a symbolic link, pipe, device or socket, ``IsADirectoryError`` for a folder, and
     OSError when it cannot be opened."""
     try:
+        if not portable.NOFOLLOW and os.path.islink(path):
+            raise OSError(errno.ELOOP, "a symbolic link", os.fspath(path))
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link

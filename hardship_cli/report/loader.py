@@ -26,6 +26,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
 
+from hardship_cli import portable
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import ConfigError
 
@@ -94,9 +95,11 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
     """The text of folder/parts (with its inode and mtime) if it exists, None if it does
     not; a ConfigError if anything on the way is a link, not a folder or not a file."""
     shown = "/".join([FOLDER, *parts])
-    nofollow = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    if not portable.SAFE_FOLDERS:
+        return _read_by_path(folder, parts, name)
+    nofollow = os.O_RDONLY | portable.O_NOFOLLOW | portable.O_CLOEXEC
     try:
-        fd = os.open(folder, nofollow | os.O_DIRECTORY)
+        fd = os.open(folder, nofollow | portable.O_DIRECTORY)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -115,7 +118,7 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
             last = i == len(parts) - 1
             walked = os.path.join(walked, part)
             # O_NONBLOCK: a named pipe is opened (then refused), not waited on.
-            flags = nofollow | os.O_NONBLOCK if last else nofollow | os.O_DIRECTORY
+            flags = nofollow | portable.O_NONBLOCK if last else nofollow | portable.O_DIRECTORY
             try:
                 step = os.open(part, flags, dir_fd=fd)
             except FileNotFoundError:
@@ -160,6 +163,40 @@ def read_confined(folder: Path, parts: list[str], name: str) -> tuple[str, int, 
         os.close(fd)
     try:
         text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse(name, _("{path} is not UTF-8 text").format(path=shown)) from None
+    return text, info.st_ino, info.st_mtime_ns
+
+
+def _read_by_path(folder: Path, parts: list[str], name: str) -> tuple[str, int, int] | None:
+    """read_confined where the OS opens no file relative to a folder (Windows): each step
+    looked at with lstat (no link, a folder on the way, a regular file at the end), then
+    the file read by its path."""
+    shown = "/".join([FOLDER, *parts])
+    steps = [str(folder), *(os.path.join(folder, *parts[: i + 1]) for i in range(len(parts)))]
+    for i, step in enumerate(steps):
+        where = "/".join([FOLDER, *parts[:i]])
+        try:
+            mode = os.lstat(step).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _refuse(
+                name, _("{path} cannot be read ({reason})").format(path=where, reason=exc.strerror)
+            ) from None
+        last = i == len(steps) - 1
+        if stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            raise _refuse(name, _what(step, where))
+    info = os.stat(steps[-1])
+    if info.st_size > MAX_TEMPLATE_BYTES:
+        raise _refuse(
+            name,
+            _("{path} has {size} bytes, more than {limit}").format(
+                path=shown, size=f"{info.st_size:,}", limit=f"{MAX_TEMPLATE_BYTES:,}"
+            ),
+        )
+    try:
+        text = Path(steps[-1]).read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise _refuse(name, _("{path} is not UTF-8 text").format(path=shown)) from None
     return text, info.st_ino, info.st_mtime_ns

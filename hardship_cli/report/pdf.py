@@ -18,6 +18,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from hardship_cli import portable
 from hardship_cli.i18n import _
 from hardship_cli.problems import UsageError
 
@@ -105,7 +106,7 @@ def _print(browser: str, page: Path, out: Path, profile: Path) -> None:
         f"--print-to-pdf={out}",
         page.as_uri(),
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if portable.uid() == 0:
         command.insert(2, "--no-sandbox")  # Chromium refuses to run as root with it
     try:
         done = subprocess.run(

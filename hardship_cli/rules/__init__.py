@@ -17,10 +17,12 @@ from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules import (
     budgets,
+    calendar_known,
     dates,
     duties,
     earmarks,
     households,
+    id_numbers,
     per_record,
     references,
     reviews,
@@ -42,6 +44,7 @@ RULES: list[Rule] = [
     duties.separation_of_duties,
     duties.grant_approvals_cover_policy,
     tiers.level_matches_income,
+    id_numbers.id_numbers_check_themselves,
     earmarks.campaign_money_to_beneficiary,
     earmarks.campaign_not_overspent,
     status.unpaid_help_settled_at_closing,
@@ -50,6 +53,7 @@ RULES: list[Rule] = [
     budgets.caps_respected,
     dates.steps_not_after_today,
     reviews.reviews_not_overdue,
+    calendar_known.holidays_known,
 ]
 
 
@@ -72,6 +76,7 @@ ACROSS: list[Rule] = [
     budgets.caps_per_case_year,
     dates.steps_not_after_today,
     reviews.reviews_not_overdue,
+    calendar_known.holidays_known,
 ]
 
 

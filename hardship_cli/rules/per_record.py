@@ -31,6 +31,7 @@ from hardship_cli.load.store import load
 from hardship_cli.problems import Problem
 from hardship_cli.rules.budgets import grant_cap
 from hardship_cli.rules.duties import grant_policy, self_approvals
+from hardship_cli.rules.id_numbers import case_id_numbers
 from hardship_cli.rules.one_by_one import check_one_by_one
 from hardship_cli.rules.references import CheckContext, case_signatures, grant_signatures
 from hardship_cli.rules.status import case_status_problems, grant_status_problems
@@ -53,12 +54,13 @@ def grant_problems(grant: Grant, src: Source, config: Config) -> list[Problem]:
 def case_problems(case: Case, src: Source, config: Config) -> list[Problem]:
     """Every problem one case has on its own; the same as the whole-root rules find in it
     (people_are_officers, case_status_consistent, separation_of_duties,
-    level_matches_income)."""
+    level_matches_income, id_numbers_check_themselves)."""
     return [
         *case_signatures(case, src, CheckContext.of(config)),
         *case_status_problems(case, src),
         *self_approvals(case, src),
         *case_level(case, src, config),
+        *case_id_numbers(case, src, config),
     ]
 
 

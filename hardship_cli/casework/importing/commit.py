@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hardship_cli import portable
 from hardship_cli.casework.importing.drafts import Write
 from hardship_cli.casework.importing.plan import Action
 from hardship_cli.edit import atomic, commits, gitrepo
@@ -234,7 +235,7 @@ def _stage(path: Path, write: Write) -> Path:
     """The file's new text in a temporary file beside it (with the mode of the file it
     replaces); flushed to disk with the others (a flush a file: a minute for 10,000 rows)."""
     mode = os.stat(path).st_mode & 0o7777 if write.file is not None else 0o666  # less umask
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | portable.O_NOFOLLOW | portable.O_CLOEXEC
     for attempt in itertools.count():
         temp = path.with_name(f".{path.name}.{os.getpid()}-{attempt}.tmp")
         try:

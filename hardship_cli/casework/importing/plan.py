@@ -15,6 +15,7 @@ from hardship_cli.casework.sheets.columns import CASE_COLUMNS
 from hardship_cli.casework.sheets.reading import Row
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case
 from hardship_cli.i18n import _
+from hardship_cli.rules.id_numbers import id_number_findings
 
 
 @dataclass
@@ -197,7 +198,7 @@ def _norm(value: Any) -> Any:
 
 def _validate_case(record: dict[str, Any]) -> list[str]:
     try:
-        Case.model_validate(record)
+        case = Case.model_validate(record)
     except ValidationError as exc:
         messages = []
         for err in exc.errors(include_url=False, include_input=False):
@@ -208,7 +209,28 @@ def _validate_case(record: dict[str, Any]) -> list[str]:
             else:  # pydantic's own words, in English
                 messages.append(f"{heading or loc} {err['msg'].lower()}")
         return messages
-    return []
+    return _id_number_refusals(case)
+
+
+def _id_number_refusals(case: Case) -> list[str]:
+    """What the ID numbers of the row get wrong (check digit, birth date, sex), under
+    their column's heading, as `validate` would find it after the import."""
+    worker = case.worker
+    people: list[tuple[tuple[str | int, ...], str, str | None, date | None, str | None]]
+    people = [(("worker", "id_number"), _("the worker's"), worker.id_number, worker.birth_date,
+               worker.sex.value)]
+    people += [
+        (("household", i, "id_number"), _("member {n}'s ({name})").format(n=i + 1, name=m.name),
+         m.id_number, m.birth_date, None)
+        for i, m in enumerate(case.household)
+    ]
+    return [
+        _("{heading}: {problem}").format(
+            heading=_heading_for(path) or ".".join(map(str, path)), problem=message
+        )
+        for path, whose, number, born, sex in people if number
+        for _code, message, _hint in id_number_findings(whose, number, born, sex)
+    ]
 
 
 def _heading_for(loc: tuple[Any, ...]) -> str | None:
