@@ -159,7 +159,7 @@ def test_the_crontab_line_runs_with_crons_path(work: Path):
                           check=False)
     assert done.returncode == 0, done.stderr
     assert list((records / "reports").glob("*.md"))
-    assert git(records, "log", "-1", "--format=%s").startswith("report: monthly ")
+    assert git(records, "log", "-1", "--format=%s").startswith("报表：monthly ")
 
 
 def test_the_readme_crontab_line_is_not_a_bare_hardship():

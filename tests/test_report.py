@@ -123,7 +123,7 @@ def test_cron_line_writes_and_commits(small):
     log = subprocess.run(
         [*git, "log", "-1", "--format=%s%n%b"], capture_output=True, text=True
     ).stdout
-    assert log.startswith("report: monthly 2026-10 (zh, md)") and "Action: report" in log
+    assert log.startswith("报表：monthly 2026-10（zh，md）") and "Action: report" in log
     status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""
     again = hardship(*args)  # same records, same day: the same bytes, nothing to commit

@@ -248,7 +248,7 @@ def due(
         (_("referrals unanswered for a month ({n})"), result.referrals),
     ]
     if result.holidays:
-        sections.append(("holidays unknown", result.holidays))
+        sections.append((_("holidays unknown ({n})"), result.holidays))
     for title, items in sections:
         print(title.format(n=len(items)))
         for item in items:

@@ -29,7 +29,8 @@ from hardship_cli.cli import (
 )
 from hardship_cli.cli.common import State, per_record_checks
 from hardship_cli.cli.language import choose_for, localize
-from hardship_cli.i18n import N_, _, normalize
+from hardship_cli.i18n import DEFAULT as DEFAULT_LANGUAGE
+from hardship_cli.i18n import N_, _, normalize, set_language
 from hardship_cli.problems import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
@@ -218,6 +219,7 @@ def run(argv: list[str] | None = None) -> None:
         print("    " + _("hint: {hint}").format(hint=hint), file=sys.stderr)
         code = EXIT_UNEXPECTED
     _load_defaults(True, checks=False)  # for whatever runs next in this process (tests)
+    set_language(DEFAULT_LANGUAGE)  # and in its default language: a run's --lang is its own
     if code is None:
         code = 0
     if code == EXIT_INTERRUPTED and not interrupted_said:

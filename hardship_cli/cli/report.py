@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -180,7 +180,7 @@ def _produce(
     path = _output_path(output, request, day)
     _write(path, result, chosen, request.sensitive)
     if commit:
-        _commit(path, request, day)
+        _commit(path, request, day, records)
 
 
 def _report_name(kind: str) -> str:
@@ -264,17 +264,12 @@ def _write(path: Path, result: str | bytes, chosen: str, sensitive: bool) -> Non
     print(_("wrote {file}").format(file=printable(str(path))), file=sys.stderr)
 
 
-def _commit(path: Path, request: Request, day: date) -> None:
-    """--commit: the written report in its git repository, with a subject that names it."""
-    from hardship_cli.report import commit_file
+def _commit(path: Path, request: Request, day: date, records: Any) -> None:
+    """--commit: the written report in its git repository, with a subject that names it
+    in the records root's language (the trailers stay English: programs read them)."""
+    from hardship_cli.report import commit_report
 
-    kind, case_id, year = request.kind, request.case_id, request.year
-    subject = (
-        f"report: {kind} {case_id or request.month or year or day.year} "
-        f"({request.lang}, {request.fmt})"
-    )
-    record = case_id or request.month or str(year or day.year)
-    done = commit_file(path, subject, record, kind)
+    done = commit_report(path, request, day, records)
     said = (
         _("committed {file} ({commit})").format(file=path, commit=done)
         if done
