@@ -20,12 +20,13 @@ from hardship_cli.domain.money import (
     per_grant_breach,
     yuan,
 )
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.domain.wording import listed
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import ERROR, WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
-from hardship_cli.rules.wording import label, listed
 
 
 def budget_lines_not_overdrawn(records: Records, config: Config, today: date) -> list[Problem]:

@@ -6,12 +6,13 @@ from datetime import date
 
 from hardship_cli.domain.model import Case, Config, Decision, Grant, GrantStatus
 from hardship_cli.domain.policy import own_record, roles_missing
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.domain.wording import both, labels, listed
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
-from hardship_cli.rules.wording import both, label, labels, listed
 
 
 def separation_of_duties(records: Records, config: Config, today: date) -> list[Problem]:

@@ -6,12 +6,13 @@ import functools
 from datetime import date
 
 from hardship_cli.domain.model import Case, Config, Grant
+from hardship_cli.domain.vocabulary import label
+from hardship_cli.domain.wording import labels, listed
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
-from hardship_cli.rules.wording import label, labels, listed
 
 
 def grant_case_exists(records: Records, config: Config, today: date) -> list[Problem]:

@@ -17,12 +17,12 @@ from hardship_cli.domain.model import (
     StepName,
 )
 from hardship_cli.domain.policy import filing_problem, notice_ended
+from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
-from hardship_cli.rules.wording import label
 
 
 def case_status_consistent(records: Records, config: Config, today: date) -> list[Problem]:

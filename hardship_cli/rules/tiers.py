@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case, Config, Level
+from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem
 from hardship_cli.rules.one_by_one import check_one_by_one
-from hardship_cli.rules.wording import label
 
 
 def level_matches_income(records: Records, config: Config, today: date) -> list[Problem]:
