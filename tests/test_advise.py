@@ -197,3 +197,44 @@ def test_chinese_all_and_referral_received():
         "--root", DEMO, "--lang", "zh", "advise", "HS-2025-0024", "--today", "2026-12-03"
     ).out
     assert "低保（民政部门，生活救助）\n  已获得：第1次转介（2026-01-14）\n" in text
+
+
+# ---------------------------------------------------------------------------------------
+# Advice where officers already look: due, the monthly report (golden), add case, approve
+
+
+def test_due_lists_who_qualifies_and_was_not_helped(demo_copy: Path) -> None:
+    result = hardship("--root", demo_copy, "due", "--today", "2026-11-29", "--format", "json")
+    assert result.code == 0, result.err
+    items = json.loads(result.out)["qualifies_not_helped"]
+    first = items[0]
+    assert first["record"] == "HS-2025-0001" and first["date"] == "2026-11-16"
+    assert first["reasons"] == ["dibao", "linshi", "yiliao"]
+    assert first["note"] == (
+        "deep hardship; qualifies for 低保、临时救助、医疗救助; last helped or filed 13 days ago"
+    )
+    zh = hardship("--lang", "zh", "--root", demo_copy, "due", "--today", "2026-11-29")
+    assert "符合帮扶项目条件、尚未帮扶（" in zh.out
+    assert ("  HS-2025-0001  2026-11-16  深度困难；符合 低保、临时救助、医疗救助 的条件；"
+            "距上次帮扶或建档 13 天") in zh.out
+
+
+def test_due_says_nothing_of_programs_where_there_are_none(root) -> None:
+    result = hardship("--root", root.path, "due", "--today", "2026-11-29", "--format", "json")
+    assert json.loads(result.out)["qualifies_not_helped"] == []
+
+
+def test_add_case_ends_with_the_programs_it_qualifies_for(demo_copy: Path) -> None:
+    result = hardship(
+        "--lang", "zh", "--root", demo_copy, "add", "case", "--as", "李明", "--name", "张伟",
+        "--employee-id", "0999", "--unit", "烟叶站", "--sex", "男", "--birth-date", "1975-04-02",
+        "--employment", "on_job", "--household-income", "1200", "--level", "深度困难",
+        "--cause", "因病", "--member", "name=李梅,relation=spouse", "--today", "2026-11-29",
+        "--no-commit",
+    )
+    assert result.code == 0, result.err
+    case = result.out.strip()
+    assert f"{case} 符合以下帮扶项目的条件：\n  生活救助\n  低保\n" in result.err
+    assert (f"    申请方式：hardship add referral {case} --to civil_affairs --purpose 低保 "
+            "--body 某县民政局") in result.err
+    assert f"完整建议：hardship advise {case}" in result.err

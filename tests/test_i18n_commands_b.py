@@ -231,7 +231,7 @@ def test_cron_and_cache_in_chinese(demo_copy: Path):
     assert refused.code == 2
     assert refused.err == (
         "hardship: --when '1 2' 不是 crontab 时间表\n"
-        "    hint: 请给出五个字段：分 时 日 月 星期，例如 '30 6 1 * *'\n"
+        "    提示：请给出五个字段：分 时 日 月 星期，例如 '30 6 1 * *'\n"
     )
     printed = hardship("--lang", "zh", "--root", demo_copy, "cron")
     assert printed.out.splitlines()[0] == "# 分 时 日 月 星期  命令"
@@ -244,5 +244,5 @@ def test_report_refusals_in_chinese(demo_copy: Path):
     result = hardship("--lang", "zh", "--root", demo_copy, "report", "notice", "--commit")
     assert result.code == 2
     assert result.err == (
-        "hardship: --commit 需要 -o 文件\n    hint: 例如 -o reports/{month}.md --commit\n"
+        "hardship: --commit 需要 -o 文件\n    提示：例如 -o reports/{month}.md --commit\n"
     )

@@ -63,19 +63,19 @@ def planted(root: Root) -> Root:
 
 ZH = [
     f"{CASE}:6: wrong-type `worker.unit` 应为文本，实为列表",
-    "    hint: 请给该值加上引号",
+    "    提示：请给该值加上引号",
     f"{CASE}:7: bad-value `worker.sex` 的值不在允许范围内：'mael'",
-    "    hint: 是否应为 `male`？（请使用以下之一：male（男）、female（女））",
+    "    提示：是否应为 `male`？（请使用以下之一：male（男）、female（女））",
     f"{CASE}:35: bad-date `review_due` 不是有效日期：'2027-02-30'（日历上没有这一天）",
-    "    hint: 请按 YYYY-MM-DD 格式填写日期，例如 2026-03-05",
+    "    提示：请按 YYYY-MM-DD 格式填写日期，例如 2026-03-05",
     f"{GRANT}:1: missing 缺少必填字段 `fund`",
-    "    hint: 请添加 `fund: ...`",
+    "    提示：请添加 `fund: ...`",
     f"{GRANT}:3: bad-value `kind` 的值不在允许范围内：'医疗救助'",
-    "    hint: 记录中须填写代码：“医疗救助”请写作 `medical`",
+    "    提示：记录中须填写代码：“医疗救助”请写作 `medical`",
     f"{GRANT}:4: bad-money `amount` 金额最多两位小数（到分）：1500.005",
-    "    hint: 请以元为单位填写，最多两位小数，例如 1200.00",
+    "    提示：请以元为单位填写，最多两位小数，例如 1200.00",
     f"{GRANT}:5: unknown-key 未知的键 `fnd`",
-    "    hint: 是否应为 `fund`？",
+    "    提示：是否应为 `fund`？",
 ]
 EN = [
     f"{CASE}:6: wrong-type `worker.unit`: expected text, got a list",

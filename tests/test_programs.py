@@ -1,5 +1,5 @@
 """Programs as dated policy in hardship.yaml (domain/programs.py) and their conditions
-(casework/conditions.py): each condition of the vocabulary both ways, with its exact
+(rules/conditions.py): each condition of the vocabulary both ways, with its exact
 message; a typo'd condition or a wrong type is a problem of hardship.yaml at its line."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import pytest
 from pydantic import ValidationError
 
 from hardship_cli import i18n
-from hardship_cli.casework.conditions import failures
 from hardship_cli.domain.case import Case, Referral
 from hardship_cli.domain.grant import GrantFacts
 from hardship_cli.domain.programs import Program, Window
 from hardship_cli.load import store
 from hardship_cli.load.records import Records
+from hardship_cli.rules.conditions import failures
 from tests.clirun import hardship
 from tests.conftest import DEMO
 

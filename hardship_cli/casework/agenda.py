@@ -29,6 +29,7 @@ from hardship_cli.domain.workdays import unknown_years
 from hardship_cli.i18n import _, ngettext
 from hardship_cli.load.files import CONFIG_FILE
 from hardship_cli.load.records import Records
+from hardship_cli.rules.advice import advise_all
 
 REVIEW_WINDOW_DAYS = 30  # reviews due within this many days are listed as coming up
 STALE_DAYS = 365  # a file unchanged this long is listed (the national system's query)
@@ -71,6 +72,7 @@ class Due:
     tiers: list[Item] = field(default_factory=list)  # level no longer fits today's standard
     referrals: list[Item] = field(default_factory=list)  # sent a month ago, no answer yet
     holidays: list[Item] = field(default_factory=list)  # years ahead whose holidays are unknown
+    qualifies: list[Item] = field(default_factory=list)  # a program qualified for, not received
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -82,6 +84,7 @@ class Due:
             "tier_no_longer_fits": [i.to_json() for i in self.tiers],
             "referrals_unanswered": [i.to_json() for i in self.referrals],
             "holidays_unknown": [i.to_json() for i in self.holidays],
+            "qualifies_not_helped": [i.to_json() for i in self.qualifies],
         }
         if self.occasion is not None and self.on is not None:
             out["visit_first"] = {
@@ -170,11 +173,36 @@ def due(
     result.tiers = tier_changes(records, today)
     result.referrals = unanswered_referrals(records, today)
     result.holidays = unknown_holidays(config, today)
+    result.qualifies = qualifies_not_helped(records, today)
     if occasion is not None:
         result.occasion = occasion
         result.on = on or today
         result.visit_first, result.visited = visit_candidates(records, config, occasion, result.on)
     return result
+
+
+def qualifies_not_helped(records: Records, today: date) -> list[Item]:
+    """The active households that qualify today for a program of hardship.yaml they have
+    not received (`hardship advise --all`), deep hardship first, then the longest wait;
+    each with the programs' ids (`reasons`) and names (the note)."""
+    config = records.config
+    if config is None or not config.programs:
+        return []
+    found = advise_all(config, records.cases.values(), records.grant_facts().values(), today)
+    return [
+        Item(
+            advice.case.id,
+            advice.waiting_since,
+            _("{tier}; qualifies for {programs}; last helped or filed {days} days ago").format(
+                tier=label("tier", advice.case.level.value),
+                programs="、".join(v.program.name for v in advice.qualifying),
+                days=advice.waited_days,
+            ),
+            reasons=[v.program.id for v in advice.qualifying],
+            name=advice.case.worker.name,
+        )
+        for advice in found
+    ]
 
 
 def unknown_holidays(config: Any, today: date) -> list[Item]:

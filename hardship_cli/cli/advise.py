@@ -1,5 +1,5 @@
 """hardship advise CASE / advise --all / programs check: which programs of hardship.yaml
-a household qualifies for (casework/advice.py), and the checks of the programs."""
+a household qualifies for (rules/advice.py), and the checks of the programs."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hardship_cli.i18n import N_, _, ngettext
 from hardship_cli.problems import UsageError
 
 if TYPE_CHECKING:
-    from hardship_cli.casework.advice import Advice, Verdict
     from hardship_cli.domain.programs import AmountRule
+    from hardship_cli.rules.advice import Advice, Verdict
 
 
 class TextOrJson(StrEnum):
@@ -65,8 +65,8 @@ def advise_command(
     ] = TextOrJson.text,
     today: TodayOption = None,
 ) -> None:
-    from hardship_cli.casework.advice import advise, advise_all
     from hardship_cli.cli.reading import load_for_reading
+    from hardship_cli.rules.advice import advise, advise_all
 
     if (case is None) == (not all_cases):
         raise UsageError(
@@ -107,8 +107,8 @@ def check_command(
     ] = TextOrJson.text,
     today: TodayOption = None,
 ) -> None:
-    from hardship_cli.casework.program_checks import check_programs
     from hardship_cli.cli.reading import load_for_reading
+    from hardship_cli.rules.program_checks import check_programs
 
     day = parse_today(today)
     records = load_for_reading(state(ctx))
@@ -224,11 +224,36 @@ def amount_text(rule: AmountRule | None) -> str | None:
     return _("up to {amount}").format(amount=yuan(rule.up_to))
 
 
+def say_programs(ctx: typer.Context, case_id: str, day: Any) -> None:
+    """After a household is filed or approved: the programs of hardship.yaml it qualifies
+    for on `day`, on stderr, one a line (with the referral line for those others run);
+    nothing when it qualifies for none or the root writes no programs."""
+    from hardship_cli.problems import printable
+    from hardship_cli.rules.advice import advise
+
+    st = state(ctx)
+    records = st.load_root(st.root)
+    config, case = records.config, records.cases.get(case_id)
+    if config is None or case is None or not config.programs:
+        return
+    grants = [g for g in records.grant_facts().values() if g.case == case_id]
+    qualifying = advise(config, case, grants, day).qualifying
+    if not qualifying:
+        return
+    lines = [_("{case} qualifies for:").format(case=case_id)]
+    for v in qualifying:
+        lines.append("  " + v.program.name)
+        if v.refer is not None:
+            lines.append("    " + _("to ask for it: {command}").format(command=v.refer))
+    lines.append(_("the whole advice: hardship advise {case}").format(case=case_id))
+    print(printable("\n".join(lines), lines=True), file=sys.stderr)
+
+
 def _print_one(a: Advice) -> None:
-    from hardship_cli.casework import advice as adv
     from hardship_cli.domain.money import yuan
     from hardship_cli.domain.vocabulary import label
     from hardship_cli.problems import printable
+    from hardship_cli.rules import advice as adv
 
     case = a.case
     lines = [

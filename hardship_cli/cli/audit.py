@@ -249,6 +249,8 @@ def due(
     ]
     if result.holidays:
         sections.append((_("holidays unknown ({n})"), result.holidays))
+    if result.qualifies:
+        sections.append((_("qualifies for a program, not helped ({n})"), result.qualifies))
     for title, items in sections:
         print(title.format(n=len(items)))
         for item in items:

@@ -81,6 +81,10 @@ def _add(ctx: typer.Context, kind: str, options: dict[str, Any]) -> None:
     print(done.outcome.record_id)
     print(printable(done.outcome.subject), file=sys.stderr)
     say_notes(done)
+    if kind == "case":
+        from hardship_cli.cli.advise import say_programs
+
+        say_programs(ctx, done.outcome.record_id, day)
 
 
 def _codes(kind: str, options: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from hardship_cli.cli.common import (
     OnOption,
     TodayOption,
     act,
+    action_days,
     interactive,
     parse_today,
     state,
@@ -192,6 +193,10 @@ def review_approve(
         return case_transitions.approve_case(r.config, c, by, day, note, resolve_objection)
 
     act(ctx, record, as_name, on, today, no_commit, case_step, grant_step)
+    if record.startswith("HS-"):
+        from hardship_cli.cli.advise import say_programs
+
+        say_programs(ctx, record, action_days(on, today)[0])
 
 
 def review_reject(

@@ -4,7 +4,7 @@ gives, when it is in force and open, how much it gives, and which households qua
 A program is data, not code: the union writes its own kinds of help, the higher union's
 金秋助学, the civil-affairs bureau's 低保, 临时救助 and 医疗救助 and the like into
 hardship.yaml, and `hardship advise` tells, for one household on one day, which of them
-it qualifies for (casework/advice.py). The conditions come from a fixed vocabulary (the
+it qualifies for (rules/advice.py). The conditions come from a fixed vocabulary (the
 fields of `Conditions`); a name outside it, or a value of the wrong type, is a problem of
 hardship.yaml at its line, like every other record.
 

@@ -56,6 +56,9 @@ _TEXTS: dict[str, str] = {
     "sec.donations": NP_("sec.donations", "Donations"),
     "sec.visits": NP_("sec.visits", "Visits"),
     "sec.due": NP_("sec.due", "Due next month"),
+    "sec.advice": NP_("sec.advice", "Qualifying for help not yet given"),
+    "col.programs": NP_("col.programs", "Programs"),
+    "col.waiting_since": NP_("col.waiting_since", "Last helped or filed"),
     "sec.charts": NP_("sec.charts", "Charts"),
     # annual sections
     "sec.households": NP_("sec.households", "Households on file"),

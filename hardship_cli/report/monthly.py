@@ -57,6 +57,7 @@ def monthly_context(
     ctx["visits"] = _visits_table(records, period)
     ctx["referrals"] = _referrals_table(cases, period)
     ctx["due"] = _due_next_month_table(records, cycle, period.end)
+    ctx["advice"] = _advice_table(records, period.end)
     ctx["charts"] = report_charts(records, frames, status, year, period.end, households)
     ctx["help_by_month"] = Table(
         "help_by_month",
@@ -357,6 +358,35 @@ def _referrals_table(cases: dict[str, Case], period: Month) -> Table:
             Col("col.answered", "date"),
             Col("col.amount", "money"),
             Col("col.monthly_income", "money"),
+        ],
+        rows,
+    )
+
+
+def _advice_table(records: Records, end: date) -> Table:
+    """The active households that qualify, at the month's end, for a program of
+    hardship.yaml they have not received (`hardship advise --all`): deep hardship first,
+    then the longest wait. Empty (and not shown) when the root writes no programs."""
+    from hardship_cli.rules.advice import advise_all
+
+    config = records.config
+    assert config is not None
+    rows: list[list[Any]] = []
+    if config.programs:
+        found = advise_all(config, records.cases.values(), records.grant_facts().values(), end)
+        for advice in found:
+            case = advice.case
+            names = "、".join(v.program.name for v in advice.qualifying)
+            rows.append([case.id, case.worker.name, case.level.value, names, advice.waiting_since])
+    return Table(
+        "advice",
+        "sec.advice",
+        [
+            Col("col.case"),
+            Col("col.name"),
+            Col("col.tier", "code", "tier."),
+            Col("col.programs"),
+            Col("col.waiting_since", "date"),
         ],
         rows,
     )

@@ -1,6 +1,6 @@
 """The conditions of a program (domain/programs.py), judged for one household on one day:
 each that fails, with the household's figure and the threshold, in words and in stable
-codes (`hardship advise`, casework/advice.py)."""
+codes (`hardship advise`, rules/advice.py)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ help they have not received (`advise --all`).
 
 A verdict is one of: `received` (this year, with the grant or the referral), `fails` (the
 conditions that fail, each with the household's figure and the threshold:
-casework/conditions.py), `not_open` (every condition holds, the yearly window opens on a
+rules/conditions.py), `not_open` (every condition holds, the yearly window opens on a
 later day) and `qualifies`. For a program of the union, the cap of its kind left this
 year; for a program of others, the `hardship add referral` line that asks for it.
 """
@@ -19,13 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from hardship_cli.casework.conditions import (
-    GIVEN,
-    REFER_TO,
-    Failed,
-    failures,
-    program_referrals,
-)
 from hardship_cli.domain.case import Case, active_since
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import CaseStatus, Level, ReferralStatus
@@ -33,6 +26,13 @@ from hardship_cli.domain.grant import GrantFacts
 from hardship_cli.domain.money import cap_limits, case_year_total
 from hardship_cli.domain.programs import UNION_RUNNERS, Program, Runner
 from hardship_cli.i18n import N_, _
+from hardship_cli.rules.conditions import (
+    GIVEN,
+    REFER_TO,
+    Failed,
+    failures,
+    program_referrals,
+)
 
 # Verdicts, in the order they are shown.
 QUALIFIES = "qualifies"

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from hardship_cli.casework.advice import QUALIFIES, grants_by_case, judge, received
 from hardship_cli.domain.case import Case, was_active_on
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import CaseStatus
@@ -18,6 +17,7 @@ from hardship_cli.domain.money import cap_limits, yuan
 from hardship_cli.domain.programs import UNION_RUNNERS, day_in
 from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import _, ngettext
+from hardship_cli.rules.advice import QUALIFIES, grants_by_case, judge, received
 
 
 @dataclass(frozen=True, slots=True)
