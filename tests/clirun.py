@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from hardship_cli.cli.main import run
+from hardship_cli.cli.main import app, run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -39,3 +39,19 @@ def hardship_process(*args: str | Path, cwd: Path | None = None) -> Result:
         capture_output=True, text=True, cwd=cwd or REPO, check=False,
     )
     return Result(done.returncode, done.stdout, done.stderr)
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and group of `hardship`, as the words that name it."""
+    import typer
+
+    found: list[list[str]] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            if not getattr(sub, "hidden", False):
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found

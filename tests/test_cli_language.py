@@ -16,10 +16,9 @@ import typer
 from hardship_cli import i18n
 from hardship_cli.cli.choices import choice_parser
 from hardship_cli.cli.console import console
-from hardship_cli.cli.main import app
 from hardship_cli.domain.vocabulary import label
 from hardship_cli.problems import Problem, Refused, UsageError
-from tests.clirun import Result, hardship
+from tests.clirun import Result, command_paths, hardship
 from tests.test_no_english_left import english_sentences
 
 
@@ -156,17 +155,6 @@ def test_a_choice_parser_takes_a_strenum() -> None:
 # (b) The help of every command
 
 
-def _command_paths() -> list[list[str]]:
-    found: list[list[str]] = []
-
-    def walk(command: object, path: list[str]) -> None:
-        found.append(path)
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            if not getattr(sub, "hidden", False):
-                walk(sub, [*path, name])
-
-    walk(typer.main.get_command(app), [])
-    return found
 
 
 def test_the_help_has_chinese_panel_titles() -> None:
@@ -180,7 +168,7 @@ def test_the_help_has_chinese_panel_titles() -> None:
 TYPER_TYPES = re.compile(r"<(?:bool|str|int|float|path|decimal|date|list\[[^\]]*\]|[a-z_]+)>")
 
 
-@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "hardship")
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "hardship")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_typer_type_in_any_help(path: list[str], lang: str) -> None:
     result = hardship("--lang", lang, *path, "--help")
@@ -200,8 +188,8 @@ def test_the_roots_locale_chooses_chinese(demo_copy: Path, monkeypatch: pytest.M
     monkeypatch.delenv("HARDSHIP_LANG", raising=False)
     result = hardship("--root", demo_copy, "summary")
     assert result.code == 0, result.err
-    assert i18n.language() == "zh"
     assert label("case_status", "active", "zh") in result.out
+    assert i18n.language() == "en"  # the run's language was its own: the process is back
     assert "缺少参数" in hardship("--root", demo_copy, "close").err
 
     result = hardship("--lang", "en", "--root", demo_copy, "summary")

@@ -18,11 +18,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import typer
 
 from hardship_cli import i18n
-from hardship_cli.cli.main import app
-from tests.clirun import hardship
+from tests.clirun import command_paths, hardship
 
 # Words that stay as they are in Chinese text.
 KEPT = {"hardship", "git", "yaml", "json", "hs", "gr", "vs", "dc", "id", "pdf", "html", "md"}
@@ -119,18 +117,6 @@ def _plant_defects(root: Path) -> None:
     visit.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _command_paths() -> list[list[str]]:
-    """Every command and group of `hardship`, as the words that name it."""
-    found: list[list[str]] = []
-
-    def walk(command: object, path: list[str]) -> None:
-        found.append(path)
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            if not getattr(sub, "hidden", False):
-                walk(sub, [*path, name])
-
-    walk(typer.main.get_command(app), [])
-    return found
 
 
 TODAY = "2026-11-29"
@@ -158,7 +144,7 @@ def _runs(root: Path) -> list[list[str]]:
         ],  # fmt: skip
         [*on_root, "due", "--today", TODAY],
         [*on_root, "history", "HS-2025-0010"],
-        *(["--lang", "zh", *path, "--help"] for path in _command_paths()),
+        *(["--lang", "zh", *path, "--help"] for path in command_paths()),
     ]
 
 

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser, vocabulary_parser
-from hardship_cli.cli.common import parse_date, parse_today, state
+from hardship_cli.cli.choices import vocabulary_parser
+from hardship_cli.cli.common import TextOrJsonOption, parse_date, parse_today, state
 from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError, printable
@@ -49,15 +49,6 @@ NO_RECORD = {
     "visit": N_("no visit {id} in {root} ({path})"),
 }
 
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        parser=choice_parser(("text", "json")),
-        metavar="text|json",
-        help=N_("text or json."),
-    ),
-]
 
 
 def history(
@@ -70,7 +61,7 @@ def history(
             show_default=False,
         ),
     ],
-    format: FormatOption = "text",
+    format: TextOrJsonOption = "text",
 ) -> None:
     """history: the record's timeline from git (help: HELP)."""
     from hardship_cli.casework.actions import kind_of
@@ -146,7 +137,7 @@ def history(
 
 def audit(
     ctx: typer.Context,
-    format: FormatOption = "text",
+    format: TextOrJsonOption = "text",
     since: Annotated[
         str | None,
         typer.Option(
@@ -209,7 +200,7 @@ def due(
             show_default=False,
         ),
     ] = None,
-    format: FormatOption = "text",
+    format: TextOrJsonOption = "text",
     today: Annotated[
         str | None,
         typer.Option(

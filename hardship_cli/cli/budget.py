@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser
-from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.cli.common import TableOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, printable
-
-TABLE_OR_JSON = ("table", "json")
 
 HELP = N_(
     "Each budget line with allocated, committed (approved, unpaid), spent (paid), "
@@ -59,15 +56,7 @@ def budget(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            parser=choice_parser(TABLE_OR_JSON),
-            metavar="table|json",
-            help=N_("table or json."),
-        ),
-    ] = "table",
+    format: TableOrJsonOption = "table",
     today: TodayOption = None,
 ) -> None:
     """The year's budget (the help is HELP)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hardship_cli.cli.choices import choice_parser
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError, printable
 
@@ -116,6 +117,26 @@ def _date_of(value: str, flag: str) -> date:
 # ---------------------------------------------------------------------------------------
 # Options shared by several commands
 
+TEXT_OR_JSON = ("text", "json")
+TextOrJsonOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        parser=choice_parser(TEXT_OR_JSON),
+        metavar="text|json",
+        help=N_("text or json."),
+    ),
+]
+TABLE_OR_JSON = ("table", "json")
+TableOrJsonOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        parser=choice_parser(TABLE_OR_JSON),
+        metavar="table|json",
+        help=N_("table or json."),
+    ),
+]
 TodayOption = Annotated[
     str | None,
     typer.Option(

@@ -15,12 +15,12 @@ from typing import Annotated, Any
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser
 from hardship_cli.cli.common import (
     AsOption,
     NoCommitOption,
     NoteOption,
     OnOption,
+    TextOrJsonOption,
     TodayOption,
     act,
     action_days,
@@ -41,15 +41,6 @@ RecordArgument = Annotated[
     str,
     typer.Argument(
         help=N_("The case (HS-...) or grant (GR-...)."), metavar=N_("RECORD"), show_default=False
-    ),
-]
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        parser=choice_parser(("text", "json")),
-        metavar="text|json",
-        help=N_("text or json."),
     ),
 ]
 GrantArgument = Annotated[
@@ -258,7 +249,7 @@ def review_list(
             show_default=False,
         ),
     ] = None,
-    format: FormatOption = "text",
+    format: TextOrJsonOption = "text",
     today: TodayOption = None,
 ) -> None:
     """review list: what waits, for whom (help: HELP)."""

@@ -9,16 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser
-from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.cli.common import TextOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from hardship_cli.casework.importing.run import Imported
     from hardship_cli.load.store import Records
-
-TEXT_OR_JSON = ("text", "json")
 
 IMPORT_HELP = N_(
     "Create or update case files from the yearly collection sheet, one row a household "
@@ -85,15 +82,7 @@ def import_cases(
     no_commit: Annotated[
         bool, typer.Option("--no-commit", help=N_("Leave the change uncommitted."))
     ] = False,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            parser=choice_parser(TEXT_OR_JSON),
-            metavar="text|json",
-            help=N_("text or json."),
-        ),
-    ] = "text",
+    format: TextOrJsonOption = "text",
     max_rows: Annotated[
         int | None,
         typer.Option(

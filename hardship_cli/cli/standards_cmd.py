@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser
-from hardship_cli.cli.common import state
+from hardship_cli.cli.common import TableOrJsonOption, state
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import UsageError
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from hardship_cli.domain.standards import Impact
 
 
-TABLE_OR_JSON = ("table", "json")
 
 GROUP_HELP = N_("The dated minimum living standard (低保) and what a change of it does.")
 IMPACT_HELP = N_(
@@ -62,15 +60,7 @@ def impact_command(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            parser=choice_parser(TABLE_OR_JSON),
-            metavar="table|json",
-            help=N_("table or json."),
-        ),
-    ] = "table",
+    format: TableOrJsonOption = "table",
 ) -> None:
     """Who would change tier under a new standard (the help is IMPACT_HELP)."""
     from hardship_cli.domain.standards import impact

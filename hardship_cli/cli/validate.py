@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
 
 import typer
 
-from hardship_cli.cli.choices import choice_parser
-from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.cli.common import TextOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-
-TEXT_OR_JSON = ("text", "json")
 
 HELP = N_(
     "Check every record: schema, references, duties, tiers, earmarks, budgets, reviews."
@@ -27,15 +23,7 @@ HELP = N_(
 
 def validate(
     ctx: typer.Context,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            parser=choice_parser(TEXT_OR_JSON),
-            metavar="text|json",
-            help=N_("text or json."),
-        ),
-    ] = "text",
+    format: TextOrJsonOption = "text",
     today: TodayOption = None,
 ) -> None:
     """Check every record (the help is HELP)."""
