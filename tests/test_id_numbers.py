@@ -138,4 +138,4 @@ def test_import_refuses_a_row_whose_number_fails(root: Root, tmp_path) -> None:
     assert "999101196804211235" not in result.out + result.err
     zh = hardship("--lang", "zh", "--root", root.path, "import", "cases", sheet, "--as", "李明",
                   "--dry-run")
-    assert "refused HS-2026-0001: 身份证号：职工身份证号的校验码（第18位）不符" in zh.out + zh.err
+    assert "拒绝导入 HS-2026-0001：身份证号：职工身份证号的校验码（第18位）不符" in zh.out + zh.err

@@ -49,9 +49,10 @@ def test_notice_counts_working_days_skipping_weekends(root: Path) -> None:
 
 def test_notice_skips_holidays_and_counts_weekend_workdays(root: Path) -> None:
     cfg = config(root)
-    # Spring Festival 2026: 16-20 Feb off; Saturday 14 Feb and 28 Feb are worked (调休).
-    # From Thu 12 Feb: 12, 13, Sat 14, Mon 23, Tue 24.
-    assert policy.notice_until(cfg, date(2026, 2, 12)) == date(2026, 2, 24)
+    # Spring Festival 2026, as the official calendar has it (the fixture's hand list of
+    # 16-20 Feb adds nothing to it): 15-23 Feb off; Saturday 14 Feb and 28 Feb are worked
+    # (调休). From Thu 12 Feb: 12, 13, Sat 14, Tue 24, Wed 25.
+    assert policy.notice_until(cfg, date(2026, 2, 12)) == date(2026, 2, 25)
 
 
 # ---------------------------------------------------------------------------------------
