@@ -28,8 +28,8 @@ HELP = N_(
     "Only codes, dates, counts and money go in: no name, ID number, phone, address, bank "
     "account, diagnosis or note. Money is exact (decimal, two places), dates are dates. The "
     "folder is written whole or not at all; a folder that is not empty is refused, unless "
-    "--force and it holds an earlier export. Needs pyarrow: pip install "
-    "'hardship-cli[parquet]'."
+    "--force and it holds an earlier export. Needs pyarrow (the optional extra parquet): "
+    "pip install pyarrow."
     "\n\n"
     "Example: hardship export facts -o build/facts"
 )
@@ -50,7 +50,7 @@ def export_facts(
         list[str] | None,
         typer.Option(
             "--unit",
-            metavar=N_("NAME"),
+            metavar=N_("UNIT"),
             help=N_(
                 "The unit's name in the files (default: the organisation in hardship.yaml); "
                 "with several --root, once for each, in the same order."
