@@ -156,7 +156,9 @@ def test_refuses_a_folder_in_use_unless_force_on_an_export(tmp_path: Path) -> No
     export("--root", DEMO, "export", "facts", "-o", again)
     result = hardship("--root", DEMO, "export", "facts", "-o", again, "--format", "json")
     assert result.code == 2
+    (again / "mine.sql").write_text("SELECT 1;", encoding="utf-8")
     export("--root", DEMO, "export", "facts", "-o", again, "--force")
+    assert (again / "mine.sql").read_text(encoding="utf-8") == "SELECT 1;"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "facts"]
     assert (again / MANIFEST).is_file()
 
@@ -188,3 +190,14 @@ def test_json_and_chinese(tmp_path: Path) -> None:
     assert "按单位和年度分区" in shown and "身份证号" in shown
     assert "hardship export facts -o build/facts" in shown
     assert "按单位和年度分区" not in hardship("export", "facts", "--help").out
+
+
+def test_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    export("--root", DEMO, "export", "facts", "-o", ".")
+    assert (here / MANIFEST).is_file()
+    export("--root", DEMO, "export", "facts", "-o", ".", "--force")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+    assert (here / MANIFEST).is_file() and (here / "grants").is_dir()

@@ -210,9 +210,9 @@ def folder_name(unit: str) -> str:
 
 
 def export_facts(units: list[tuple[str, Records]], out: Path, force: bool = False) -> Written:
-    """Write every unit's facts under `out`, all at once: into a folder beside it, renamed
-    into place when complete. A non-empty `out` is refused, unless `force` and it holds an
-    earlier export (its manifest): a folder of anything else is never removed."""
+    """Write every unit's facts under `out`: into a folder beside it, moved into place
+    when complete (see _swap). A non-empty `out` is refused, unless `force` and it holds
+    an earlier export (its manifest): a folder of anything else is never touched."""
     pa = require_pyarrow()
     names = [folder_name(name) for name, _records in units]
     if len(set(names)) < len(names):
@@ -222,8 +222,9 @@ def export_facts(units: list[tuple[str, Records]], out: Path, force: bool = Fals
             ),
             _("name each unit with --unit, once for each --root"),
         )
-    _check_target(out, force)
     written = Written(out, names)
+    out = Path(os.path.abspath(out))  # `-o .`: its temporary folder beside it, not in it
+    _check_target(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
@@ -250,6 +251,11 @@ def export_facts(units: list[tuple[str, Records]], out: Path, force: bool = Fals
 
 
 def _check_target(out: Path, force: bool) -> None:
+    if not out.name:  # the top of the file system
+        raise UsageError(
+            _("{path} exists and is not a folder").format(path=out),
+            _("give a folder to write the Parquet files into"),
+        )
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir() or out.is_symlink():
@@ -273,21 +279,34 @@ def _check_target(out: Path, force: bool) -> None:
 
 
 def _swap(temp: Path, out: Path) -> None:
-    """The new export in the place of `out`; an old one removed once the new is there."""
-    old: Path | None = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-        os.rmdir(old)
-        os.replace(out, old)
-    try:
+    """The new export in the place of `out`. A new folder is the temporary one renamed. A
+    folder that exists keeps its place (a shell may stand in it): an earlier export's
+    tables and manifest are moved aside, the new ones moved in (the manifest last), the
+    old removed; anything else in it is left as it was."""
+    if not out.exists():
         os.replace(temp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    ours = [*TABLES, MANIFEST]
+    moved: list[str] = []
+    try:
+        for name in ours:
+            if (out / name).exists():
+                os.replace(out / name, old / name)
+                moved.append(name)
+        for name in ours:
+            if (temp / name).exists():
+                os.replace(temp / name, out / name)
     except BaseException:
-        if old is not None:
-            os.replace(old, out)
+        for name in moved:
+            with contextlib.suppress(OSError):
+                if (out / name).is_dir():
+                    shutil.rmtree(out / name)
+                os.replace(old / name, out / name)
         raise
-    if old is not None:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(old)
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+    os.rmdir(temp)
 
 
 def _types(pa: Any) -> dict[str, Any]:
