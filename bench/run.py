@@ -2,7 +2,15 @@
 
     make bench                 the full run (city: 10,000 cases, 100,000 grants, 10,000
                                visits; N = 1k / 10k / 100k; 5 runs a figure)
-    BENCH_QUICK=1 make bench   a quick try (a tenth of the city, N = 1k / 10k, 3 runs)
+    BENCH_QUICK=1 make bench   a quick try (a tenth of the city, N = 1k / 10k, 3 runs),
+                               without the province and the 1,000,000-grant root
+
+The province (BENCH_PROVINCE=UNITSxGRANTS, default 20x5000: that many unit roots of that
+many grants each, rolled up with repeated --root) and the big root (BENCH_BIG_GRANTS,
+default 1,000,000 grants, cases and visits a tenth of that) can be sized down, and
+BENCH_ONLY=province,big runs those rows alone (to try them at a small size):
+
+    BENCH_ONLY=province,big BENCH_PROVINCE=3x200 BENCH_BIG_GRANTS=2000 python bench/run.py
 
 Every figure is the median wall time of several runs of a fresh process, with the peak
 memory (RSS) of the slowest of them, children included. Cold = `--no-cache`; the
@@ -40,6 +48,17 @@ RUNS = 3 if QUICK else 5
 CITY = (1_000, 10_000, 1_000) if QUICK else (10_000, 100_000, 10_000)
 SIZES = (1_000, 10_000) if QUICK else (1_000, 10_000, 100_000)
 TODAY = "2026-11-29"
+
+
+def _units_by_grants(value: str) -> tuple[int, int]:
+    units, grants = value.lower().split("x")
+    return int(units), int(grants)
+
+
+PROVINCE = _units_by_grants(os.environ.get("BENCH_PROVINCE", "20x5000"))
+BIG_GRANTS = int(os.environ.get("BENCH_BIG_GRANTS", "1000000"))
+ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+GIB = 1024 * 1024  # KiB
 HARDSHIP = str(Path(sys.executable).with_name("hardship"))
 
 
@@ -87,15 +106,20 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def generated(name: str, cases: int, grants: int, visits: int) -> Path:
-    """A generated root, made again only when its size or the generator changed."""
+def generated(name: str, cases: int, grants: int, visits: int, unit: int = 0) -> Path:
+    """A generated root, made again only when its size or the generator changed; `unit`:
+    the province's unit it is (gen.generate_unit), 0 for the city's own."""
     root = OUT / name
     stamp = root / ".generated"
-    want = f"{cases} {grants} {visits} {hashlib.sha256((HERE / 'gen.py').read_bytes()).hexdigest()}"
+    digest = hashlib.sha256((HERE / "gen.py").read_bytes()).hexdigest()
+    want = f"{cases} {grants} {visits} {digest}" + (f" unit {unit}" if unit else "")
     if stamp.exists() and stamp.read_text() == want:
         return root
     say(f"generating {name}: {cases} cases, {grants} grants, {visits} visits ...")
-    gen.generate(root, cases, grants, visits)
+    if unit:
+        gen.generate_unit(root, unit, cases, grants, visits)
+    else:
+        gen.generate(root, cases, grants, visits)
     stamp.write_text(want)
     # Files written within two seconds are not cached (see hardship_cli/load/cache.py): date the
     # generated root back as if it had been written a while ago.
@@ -241,12 +265,109 @@ class DemoRoot:
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
+# ---------------------------------------------------------------------------------------
+# A province (many units rolled up) and a root ten times the city
+
+Row = tuple[str, Timing | None, str]
+
+
+def warm_up(roots: list[Path]) -> None:
+    """Fill each root's cache (a first `validate`), so that the rows after it are warm."""
+    for root in roots:
+        subprocess.run(
+            [HARDSHIP, "--root", str(root), "validate", "--today", TODAY],
+            capture_output=True,
+            check=False,
+        )
+
+
+def against(label: str, timing: Timing, seconds: float, gib: float, notes: list[str]) -> None:
+    """A note when a row misses the issue's target (time or peak memory)."""
+    if timing.code not in (0, 1):  # validate exits 1 when it finds a problem
+        notes.append(f"{label}: exited {timing.code}")
+    if timing.median > seconds or timing.peak_kib > gib * GIB:
+        notes.append(
+            f"{label}: {fmt(timing.median)}, peak {timing.peak_kib / 1024:.0f} MiB; "
+            f"the target is under {seconds:g} s and {gib:g} GiB"
+        )
+
+
+def province_rows(notes: list[str]) -> list[Row]:
+    """`report annual` and `stats` over PROVINCE's units rolled up (--root a unit), warm,
+    with the peak memory of the process."""
+    units, grants = PROVINCE
+    small = max(1, grants // 10)  # cases and visits: the city's proportion
+    folder = f"province-{units}x{grants}"
+    roots = [generated(f"{folder}/unit-{i:02d}", small, grants, small, unit=i)
+             for i in range(1, units + 1)]
+    warm_up(roots)
+    given = [part for root in roots for part in ("--root", str(root))]
+    what = f"province roll-up, {units} units x {grants:,} grants"
+    rows: list[Row] = []
+    for name, argv in (
+        (
+            "report annual",
+            ["report", "annual", "--year", "2026", "--today", TODAY]
+            + ["-o", str(OUT / f"{folder}-annual.md")],
+        ),
+        ("stats", ["stats", "--by", "kind", "--year", "2026", "--today", TODAY]),
+    ):
+        label = f"{what}: {name}, warm"
+        say(f"{label} ...")
+        timing = measure([HARDSHIP, *given, *argv])
+        against(label, timing, 3, 1, notes)
+        rows.append((label, timing, ""))
+    return rows
+
+
+def big_root_rows(notes: list[str]) -> list[Row]:
+    """`validate` of one root of BIG_GRANTS grants (ten times the city), filling the cache
+    and then warm, with the peak memory of the process."""
+    small = max(1, BIG_GRANTS // 10)
+    root = generated(f"big-{BIG_GRANTS}", small, BIG_GRANTS, small)
+    argv = [HARDSHIP, "--root", str(root), "validate", "--today", TODAY]
+    subprocess.run([HARDSHIP, "--root", str(root), "cache", "clear"], capture_output=True)
+    what = f"{BIG_GRANTS:,}-grant root ({small:,} cases, {small:,} visits)"
+    say(f"{what}: validate, filling the cache ...")
+    fill = measure(argv, runs=1)
+    say(f"{what}: validate warm ...")
+    warm = measure(argv, runs=min(RUNS, 3))
+    label = f"{what}: validate warm, no change"
+    against(label, warm, 10, 2, notes)
+    return [(f"{what}: validate, first run filling the cache", fill, ""), (label, warm, "")]
+
+
+def only(sections: set[str]) -> int:
+    """BENCH_ONLY: the named rows alone, printed (no hledger, no city)."""
+    unknown = sections - {"province", "big"}
+    if unknown:
+        raise SystemExit(f"BENCH_ONLY: no such rows {sorted(unknown)}; give province, big")
+    rows: list[Row] = []
+    notes: list[str] = []
+    if "province" in sections:
+        rows += province_rows(notes)
+    if "big" in sections:
+        rows += big_root_rows(notes)
+    lines = ["| what | median | runs | peak RSS |", "|---|---:|---|---:|"]
+    for label, timing, _note in rows:
+        assert timing is not None
+        runs_text = ", ".join(f"{t:.2f}" for t in timing.runs)
+        lines.append(
+            f"| {label} | {fmt(timing.median)} | {runs_text} | {timing.peak_kib / 1024:.0f} MiB |"
+        )
+    lines += ["", *[f"- {note}" for note in notes]] if notes else []
+    print("\n".join(lines))
+    return 0
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds >= 0.995 else f"{seconds * 1000:.0f} ms"
 
 
 def main() -> int:
     OUT.mkdir(exist_ok=True)
+    if ONLY:
+        return only(ONLY)
     load_before = os.getloadavg()[0]
     rows: list[tuple[str, Timing | None, str]] = []
     notes: list[str] = []
@@ -322,6 +443,11 @@ def main() -> int:
             ],
         ),
         (
+            "export facts (Parquet)",
+            [HARDSHIP, "--root", str(city), "export", "facts", "--force"]
+            + ["-o", str(OUT / "city-facts")],
+        ),
+        (
             "add grant --no-commit",
             [
                 HARDSHIP,
@@ -360,6 +486,12 @@ def main() -> int:
             rows.append((label, measure(argv, before=cleanup), ""))
         finally:
             cleanup()
+
+    if QUICK:
+        notes.append("province roll-up and the big root: not measured in a quick run")
+    else:
+        rows += province_rows(notes)
+        rows += big_root_rows(notes)
 
     if "import" in available:
         say(f"import cases, {IMPORT_ROWS:,} rows ...")

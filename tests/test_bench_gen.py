@@ -44,3 +44,35 @@ def test_same_seed_same_files(tmp_path: Path) -> None:
 def test_split_is_one_ten_one() -> None:
     assert gen.split(12_000) == (1000, 10_000, 1000)
     assert sum(gen.split(1000)) == 1000
+
+
+def test_province_units_are_valid_and_their_own(tmp_path: Path) -> None:
+    from hardship_cli.report.rollup import duplicate_households, load_units
+
+    roots = gen.province(tmp_path / "province", 3, 60)
+    assert [r.name for r in roots] == ["unit-01", "unit-02", "unit-03"]
+    units = load_units(roots, lambda root: store.load(root, cache=False))
+    assert [u.name for u in units] == [gen.unit_name(i) for i in (1, 2, 3)]
+    for unit in units:
+        records = unit.records
+        assert (len(records.cases), len(records.grants), len(records.visits)) == (6, 60, 6)
+        assert [p.format() for p in check(records, TODAY)] == []
+    # each unit its own people: no ID number or staff number in two units
+    numbers = [c.worker.id_number for u in units for c in u.records.cases.values()]
+    staff = [c.worker.employee_id for u in units for c in u.records.cases.values()]
+    assert len(set(numbers)) == len(numbers) == 18 and len(set(staff)) == 18
+    assert duplicate_households(units) == []
+    # and each its own figures (its own seed)
+    assert len({digest(root / "grants") for root in roots}) == 3
+
+
+def test_province_from_the_command_line(tmp_path: Path) -> None:
+    gen.main([str(tmp_path / "p"), "--units", "2", "--grants", "20", "--cases", "4"])
+    for name in ("unit-01", "unit-02"):
+        records = store.load(tmp_path / "p" / name, cache=False)
+        assert (len(records.cases), len(records.grants), len(records.visits)) == (4, 20, 2)
+    # the city as before: its own organisation
+    gen.main([str(tmp_path / "city"), "--records", "36"])
+    assert "name: 某市总工会（合成数据）" in (tmp_path / "city" / "hardship.yaml").read_text(
+        encoding="utf-8"
+    )

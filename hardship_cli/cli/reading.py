@@ -19,16 +19,25 @@ def load_rollup(st: State) -> tuple[Records, list[Unit]]:
     """The records of every root given with --root (several: a roll-up, IDs prefixed with
     the unit's label; one: that root as it is), and the units. A household filed in two
     units is reported on stderr."""
-    from hardship_cli.report.rollup import duplicate_households, load_units, merged_records
+    from hardship_cli.report.rollup import duplicate_households, merged_records
 
     if len(st.root_options) <= 1:
         return load_for_reading(st), []
-    all_units = load_units(st.roots, st.load_root)
-    for unit in all_units:
-        _warn_broken(unit.records, f"{unit.label} {unit.name}: ")
+    all_units = load_each_unit(st)
     for problem in duplicate_households(all_units):
         print(problem.format(), file=sys.stderr)
     return merged_records(all_units), all_units
+
+
+def load_each_unit(st: State) -> list[Unit]:
+    """Every root given with --root, each loaded as a unit of its own (not merged); the
+    files that do not load said on stderr."""
+    from hardship_cli.report.rollup import load_units
+
+    all_units = load_units(st.roots, st.load_root)
+    for unit in all_units:
+        _warn_broken(unit.records, f"{unit.label} {unit.name}: ")
+    return all_units
 
 
 def load_for_reading(st: State) -> Records:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hardship_cli.cli import facts_cmd
 from hardship_cli.cli.common import TextOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _
 from hardship_cli.problems import EXIT_OK, EXIT_PROBLEMS
@@ -260,8 +261,12 @@ def _about(root: Path, records: Records, all_cases: bool, today: str | None) -> 
 
 def register(app: typer.Typer) -> None:
     import_app = typer.Typer(help=N_("Bring the units' sheets in."), no_args_is_help=True)
-    export_app = typer.Typer(help=N_("Write the collection sheet back out."), no_args_is_help=True)
+    export_app = typer.Typer(
+        help=N_("Write the collection sheet back out, or the facts as Parquet."),
+        no_args_is_help=True,
+    )
     import_app.command("cases", help=IMPORT_HELP)(import_cases)
     export_app.command("cases", help=EXPORT_HELP)(export_cases)
+    export_app.command("facts", help=facts_cmd.HELP)(facts_cmd.export_facts)
     app.add_typer(import_app, name="import")
     app.add_typer(export_app, name="export")
