@@ -41,7 +41,10 @@ class State:
                     _(
                         "this command works on one records root; --root was given {n} times"
                     ).format(n=len(self.root_options)),
-                    _("several roots are for roll-ups: stats, budget and report annual"),
+                    _(
+                        "several roots are for roll-ups: stats, budget, report annual and "
+                        "export facts"
+                    ),
                 )
             self._root = find_root(self.root_options[0] if self.root_options else None)
         return self._root

@@ -65,7 +65,7 @@ def main(
             help=N_(
                 "Records root (else $HARDSHIP_ROOT, else the nearest hardship.yaml upward, "
                 "else ./records). Give it several times to roll up units (stats, budget, "
-                "report annual)."
+                "report annual, export facts)."
             ),
             metavar=N_("PATH"),
             show_default=False,
