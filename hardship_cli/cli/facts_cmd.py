@@ -28,7 +28,7 @@ HELP = N_(
     "account, diagnosis or note. Money is exact (decimal, two places), dates are dates. The "
     "folder is written whole or not at all; a folder that is not empty is refused, unless "
     "--force and it holds an earlier export. Needs pyarrow (the optional extra parquet): "
-    "pip install pyarrow."
+    "`pip install pyarrow`."
     "\n\n"
     "Example: hardship export facts -o build/facts"
 )
