@@ -303,3 +303,22 @@ def test_no_cache_reaches_every_load_of_the_command(
     assert seen == [False]  # what casework's helpers see when they call load_checked(root)
     assert not cache_folder.cache_dir(demo).exists()
     assert defaults.USE_CACHE is True  # and nothing is left behind for the next command
+
+
+def test_each_language_keeps_its_own_warm_cache(demo: Path) -> None:
+    """A Chinese run and an English one, in turn, each read from the cache: the shards
+    are kept per language (their problems are in that language's words)."""
+    from hardship_cli import i18n
+
+    try:
+        for lang in ("zh", "en", "zh", "en"):
+            i18n.set_language(lang)
+            store.load(demo)
+        for lang in ("zh", "en"):
+            i18n.set_language(lang)
+            assert store.load(demo).loading.cached == store.load(demo).files, lang
+        names = {p.name for p in cache_folder.cache_dir(demo).glob("*.pickle")}
+        assert any(n.endswith(".zh.pickle") for n in names)
+        assert any(n.endswith(".en.pickle") for n in names)
+    finally:
+        i18n.set_language("en")

@@ -933,13 +933,13 @@ def test_changes_in_memory_come_and_go(kit: Root, way: str) -> None:
 @pytest.mark.parametrize("lineage", ["single", "workers"])
 @pytest.mark.parametrize("where", [0.1, 0.5, 0.9, -1])
 def test_a_damaged_grants_shard_is_a_miss(demo: Path, lineage: str, where: float) -> None:
-    """Bytes flipped inside grants.2026.pickle: the load reads those files again and
+    """Bytes flipped inside grants.2026.en.pickle: the load reads those files again and
     finds what a cold load finds, then writes the shard anew."""
     rewrite(demo / CONFIG, _medical_cap)  # something for the own checks to find
     expected = assert_warm_is_cold(demo, lineage, "before the damage")
     assert "cap-exceeded" in codes(expected)
     shard = cache_folder.shard_path(demo, "grants/2026")
-    assert shard.name == "grants.2026.pickle"
+    assert shard.name == "grants.2026.en.pickle"
     blob = bytearray(shard.read_bytes())
     at = len(blob) - 1 if where == -1 else int(len(blob) * where)
     for i in range(at, min(at + 8, len(blob))):

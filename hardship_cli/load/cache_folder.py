@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hardship_cli import portable
-from hardship_cli.i18n import _
+from hardship_cli.i18n import _, language
 from hardship_cli.problems import UsageError
 
 LEGACY_DIR = ".hardship-cache"  # under the root, before format 4: never read, cleared
@@ -25,7 +25,10 @@ KEY_BYTES = 32
 
 
 def shard_name(folder: str) -> str:
-    return f"{folder.replace('/', '.') or '_'}.pickle"
+    """A folder's shard, one per language: its problems are kept in the words of the
+    language they were found in, so an officer's Chinese run and the English cron job
+    each keep theirs warm instead of re-reading every file in turn."""
+    return f"{folder.replace('/', '.') or '_'}.{language()}.pickle"
 
 
 def shard_path(root: Path, folder: str) -> Path:
