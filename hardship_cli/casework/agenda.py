@@ -126,16 +126,18 @@ def due(
     reviews.sort(key=lambda i: (i.day or today, i.record))
 
     follow_ups = []
+    # The last visit of each household: a follow-up is done once a later visit came (one
+    # pass over the visits, not one per follow-up: 10,000 visits took 13 s that way).
+    last_visit: dict[str, date] = {}
+    for v in records.visits.values():
+        for case_id in v.cases:
+            if case_id not in last_visit or v.on > last_visit[case_id]:
+                last_visit[case_id] = v.on
     for visit in sorted(records.visits.values(), key=lambda v: (v.follow_up or today, v.id)):
         if visit.follow_up is None or visit.follow_up > today:
             continue
         for case_id in visit.cases:
-            later = [
-                v
-                for v in records.visits.values()
-                if case_id in v.cases and v.on > visit.on and v.id != visit.id
-            ]
-            if not later:
+            if last_visit[case_id] <= visit.on:
                 follow_ups.append(
                     Item(
                         case_id,
