@@ -606,3 +606,24 @@ def test_validate_reports_a_control_character_in_a_file_with_its_line(root: Path
         "\\x1f is not allowed in text",
         "    hint: remove it: a record holds no control characters",
     ]
+
+
+def test_a_value_the_model_refuses_is_said_in_our_words_in_either_language(root: Path) -> None:
+    """A value refused by the record's model as typed (before YAML: \\x85 would pass YAML
+    as a space) is said by load/errors.explain, never in pydantic's words."""
+    args = ("add", "case", "--as", "李明", "--on", "2026-01-05", "--today", TODAY,
+            "--employee-id", "0107", "--sex", "male", "--birth-date", "1975-04-02",
+            "--employment", "on_job", "--household-income", "1500", "--level", "deep",
+            "--cause", "serious_illness", "--name", "张伟", "--unit", "烟叶站",
+            "--address", "人民路\x85")  # fmt: skip
+    english = cli(root, *args)
+    assert message(english, 2) == (
+        "cases/HS-2026-0001.yaml: `worker.address`: control character \\x85 is not allowed in "
+        "text"
+    )
+    chinese = cli(root, "--lang", "zh", *args)
+    assert message(chinese, 2) == (
+        "cases/HS-2026-0001.yaml: `worker.address` 文本中不允许控制字符 \\x85"
+    )
+    for said in (english.err, chinese.err):
+        assert "Value error" not in said and "Input should" not in said

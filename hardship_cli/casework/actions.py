@@ -37,6 +37,7 @@ from hardship_cli.domain.kinds import kind_of_id
 from hardship_cli.edit import atomic, commits
 from hardship_cli.i18n import N_, _
 from hardship_cli.load import files, store, strict
+from hardship_cli.load.errors import explain
 from hardship_cli.load.files import RECORD_MODELS
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, ConfigError, HardshipError, Problem, Refused, UsageError
@@ -227,18 +228,16 @@ def decided(decide: Callable[[Records, Any], Outcome], records: Records, record:
     try:
         outcome = decide(records, record)
     except ValidationError as exc:
-        raise UsageError(typed_input_errors(exc), _("nothing was written")) from None
+        raise UsageError(typed_input_errors(exc, type(record)), _("nothing was written")) from None
     return outcome
 
 
-def typed_input_errors(exc: ValidationError) -> str:
-    """`field`: what is wrong, one line each (never the value: it may be sensitive)."""
-    lines = []
-    for err in exc.errors(include_url=False, include_input=False):
-        name = ".".join(str(p) for p in err["loc"]) or "value"
-        message = str(err.get("ctx", {}).get("error", err["msg"]))
-        lines.append(f"`{name}`: {message}")
-    return "\n".join(lines)
+def typed_input_errors(exc: ValidationError, model: type[BaseModel]) -> str:
+    """What is wrong, one line each, in our words (load/errors.explain: never pydantic's,
+    never the value: it may be sensitive)."""
+    return "\n".join(
+        explain(model, err).message for err in exc.errors(include_url=False, include_input=False)
+    )
 
 
 def check_dated(outcome: Outcome, today: date) -> None:

@@ -73,7 +73,7 @@ def add(
             model.model_validate({"id": record_id, **data})
         except ValidationError as exc:
             raise UsageError(
-                f"{rel}: {typed_input_errors(exc)}", _("nothing was written")
+                f"{rel}: {typed_input_errors(exc, model)}", _("nothing was written")
             ) from None
         if isinstance(record, Grant):
             check_filed(records.config, records.cases.get(record.case), record)

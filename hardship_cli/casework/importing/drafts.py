@@ -22,6 +22,7 @@ from hardship_cli.domain.model import Case
 from hardship_cli.edit import atomic
 from hardship_cli.i18n import _
 from hardship_cli.load import files
+from hardship_cli.load.errors import explain
 from hardship_cli.load.records import Records
 from hardship_cli.problems import WARNING, Problem, Refused, UsageError
 
@@ -114,7 +115,8 @@ def _typed(data: dict[str, Any]) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:  # the plan validated it; a record that changed since
-        raise _RowRefused(str(exc.errors(include_url=False)[0]["msg"])) from None
+        first = exc.errors(include_url=False, include_input=False)[0]
+        raise _RowRefused(explain(Case, first).message) from None
 
 
 def _create(action: Action, case_id: str) -> Write:

@@ -15,6 +15,7 @@ from hardship_cli.casework.sheets.columns import CASE_COLUMNS
 from hardship_cli.casework.sheets.reading import Row
 from hardship_cli.domain.model import OPEN_CASE_STATUSES, Case
 from hardship_cli.i18n import _
+from hardship_cli.load.errors import explain
 from hardship_cli.rules.id_numbers import id_number_findings
 
 
@@ -206,8 +207,12 @@ def _validate_case(record: dict[str, Any]) -> list[str]:
             heading = _heading_for(err["loc"])
             if err["type"] == "missing":
                 messages.append(_("{field} is missing").format(field=heading or loc))
-            else:  # pydantic's own words, in English
-                messages.append(f"{heading or loc} {err['msg'].lower()}")
+            else:  # in our words (load/errors.explain), never pydantic's
+                messages.append(
+                    _("{heading}: {problem}").format(
+                        heading=heading or loc, problem=explain(Case, err).message
+                    )
+                )
         return messages
     return _id_number_refusals(case)
 
