@@ -238,3 +238,14 @@ def test_add_case_ends_with_the_programs_it_qualifies_for(demo_copy: Path) -> No
     assert (f"    申请方式：hardship add referral {case} --to civil_affairs --purpose 低保 "
             "--body 某县民政局") in result.err
     assert f"完整建议：hardship advise {case}" in result.err
+
+
+def test_an_unknown_case_is_refused_with_a_hint_that_works(demo_copy: Path) -> None:
+    result = hardship("--root", demo_copy, "advise", "HS-9999-0001")
+    assert result.code == 2
+    assert result.err == (
+        "hardship: no case HS-9999-0001 in this root\n"
+        "    hint: each case is cases/ID.yaml, named after its ID (`hardship advise --all` lists "
+        "the active ones): check the ID\n"
+    )
+    assert hardship("--root", demo_copy, "advise", "--all", "--today", "2026-11-29").code == 0

@@ -237,7 +237,10 @@ def test_report_refusals_in_chinese(tmp_path: Path):
         i18n.set_language("en")
     assert result.code == 2
     assert "本档案根目录中没有档案 HS-2099-0099" in result.err
-    assert "请用 `hardship stats --of cases --by status` 列出档案，或核对编号" in result.err
+    assert (
+        "每份档案都是 cases/档案编号.yaml（`hardship advise --all` 可列出在档的档案）："
+        "请核对档案编号"
+    ) in result.err
     result = hardship("--root", root, "report", "case", "HS-2099-0099")
     assert "no case HS-2099-0099 in this root" in result.err
 

@@ -87,10 +87,9 @@ def advise_command(
     assert case is not None
     record = records.cases.get(case)
     if record is None:
-        raise UsageError(
-            _("no case {id} in this root").format(id=case),
-            _("`hardship list cases` shows the cases"),
-        )
+        from hardship_cli.load.files import no_such_case
+
+        raise no_such_case(case)
     grants = [g for g in records.grant_facts().values() if g.case == case]
     advice = advise(config, record, grants, day)
     if format == TextOrJson.json:

@@ -120,6 +120,12 @@ def _date_of(value: str, flag: str) -> date:
 # ---------------------------------------------------------------------------------------
 # Options shared by several commands
 
+CaseArgument = Annotated[
+    str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
+]
+GrantArgument = Annotated[
+    str, typer.Argument(help=N_("The grant (GR-...)."), metavar=N_("GRANT"), show_default=False)
+]
 TEXT_OR_JSON = ("text", "json")
 TextOrJsonOption = Annotated[
     str,

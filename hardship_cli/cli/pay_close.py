@@ -10,6 +10,8 @@ import typer
 from hardship_cli.cli.choices import vocabulary_parser
 from hardship_cli.cli.common import (
     AsOption,
+    CaseArgument,
+    GrantArgument,
     NoCommitOption,
     NoteOption,
     OnOption,
@@ -42,9 +44,7 @@ HELP = {
 
 def pay(
     ctx: typer.Context,
-    grant: Annotated[
-        str, typer.Argument(help=N_("The grant (GR-...)."), metavar=N_("GRANT"), show_default=False)
-    ],
+    grant: GrantArgument,
     as_name: AsOption = None,
     voucher: Annotated[
         str | None,
@@ -80,9 +80,7 @@ def pay(
 
 def close(
     ctx: typer.Context,
-    case: Annotated[
-        str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
-    ],
+    case: CaseArgument,
     as_name: AsOption = None,
     reason: Annotated[
         str | None,

@@ -12,6 +12,7 @@ import typer
 from hardship_cli.cli.choices import vocabulary_parser
 from hardship_cli.cli.common import (
     AsOption,
+    CaseArgument,
     NoCommitOption,
     NoteOption,
     OnOption,
@@ -39,9 +40,6 @@ HELP = {
     ),
 }
 
-CaseArgument = Annotated[
-    str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
-]
 
 
 def _money(value: str | None, flag: str) -> Any:

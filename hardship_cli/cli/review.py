@@ -17,6 +17,8 @@ import typer
 
 from hardship_cli.cli.common import (
     AsOption,
+    CaseArgument,
+    GrantArgument,
     NoCommitOption,
     NoteOption,
     OnOption,
@@ -34,17 +36,11 @@ from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import N_, _, pgettext
 from hardship_cli.problems import UsageError, printable
 
-CaseArgument = Annotated[
-    str, typer.Argument(help=N_("The case (HS-...)."), metavar=N_("CASE"), show_default=False)
-]
 RecordArgument = Annotated[
     str,
     typer.Argument(
         help=N_("The case (HS-...) or grant (GR-...)."), metavar=N_("RECORD"), show_default=False
     ),
-]
-GrantArgument = Annotated[
-    str, typer.Argument(help=N_("The grant (GR-...)."), metavar=N_("GRANT"), show_default=False)
 ]
 
 

@@ -17,7 +17,7 @@ from hardship_cli.i18n import N_, _
 from hardship_cli.load import strict
 from hardship_cli.load.errors import problem_from_error
 from hardship_cli.load.odd_files import A_LINK, SYMLINK, OddFile, odd_kind, open_regular, read_open
-from hardship_cli.problems import ConfigError, Problem
+from hardship_cli.problems import ConfigError, Problem, UsageError
 
 CONFIG_FILE = "hardship.yaml"
 
@@ -58,6 +58,15 @@ class Source:
 
 # ---------------------------------------------------------------------------------------
 # Finding the root
+
+
+def no_such_case(case_id: str) -> UsageError:
+    """A case ID that names no file of the root (advise, report case): said once."""
+    return UsageError(
+        _("no case {id} in this root").format(id=case_id),
+        _("each case is cases/ID.yaml, named after its ID (`hardship advise --all` lists "
+          "the active ones): check the ID"),
+    )
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:

@@ -10,9 +10,8 @@ from hardship_cli.domain.case import open_objections
 from hardship_cli.domain.model import Case, CaseStatus, Config, GrantStatus
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.domain.sensitive import redacted, sensitive_values
-from hardship_cli.i18n import _
+from hardship_cli.load.files import no_such_case
 from hardship_cli.load.records import Records
-from hardship_cli.problems import UsageError
 from hardship_cli.report.common import report_header, review_due
 from hardship_cli.report.labels import ORDER
 from hardship_cli.report.periods import age_on
@@ -28,10 +27,7 @@ def case_context(
     assert records.config is not None
     case = records.cases.get(case_id)
     if case is None:
-        raise UsageError(
-            _("no case {id} in this root").format(id=case_id),
-            _("list the files with `hardship stats --of cases --by status`, or check the ID"),
-        )
+        raise no_such_case(case_id)
     if not full:
         case = redacted(case)  # nothing the model declares sensitive (domain/sensitive.py)
     ctx = report_header(records, "case", today, stamp)
