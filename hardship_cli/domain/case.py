@@ -200,6 +200,18 @@ class Case(Record):
             self.review_due,
             max(day for _loc, day in self.dates()),
             kept_payable(self),
+            self.level,
+            self.causes.primary,
+            self.worker.unit,
+            self.worker.sex,
+            self.worker.employment,
+            self.worker.health,
+            self.worker.birth_date,
+            self.household_size,
+            self.per_capita_monthly,
+            self.filed.on,
+            left_on(self),
+            self.closed.reason if self.closed is not None else None,
         )
 
     def dates(self) -> list[tuple[Loc, date]]:
@@ -238,6 +250,20 @@ class CaseFacts(NamedTuple):
     review_due: date | None
     last_on: date  # the latest day a step is recorded on (Case.dates)
     kept_payable: tuple[str, ...]  # approved grants its closing left payable
+    # What statistics and reports count households by (report/frames.py), so that a
+    # report never rebuilds the cases: nothing personal.
+    level: Level
+    cause: Cause  # the primary cause
+    unit: str
+    sex: Sex
+    employment: Employment
+    health: Health
+    birth_date: date
+    household_size: int
+    per_capita: Decimal  # per_capita_monthly
+    filed_on: date
+    left_on: date | None  # closed, or its application rejected (left_on)
+    close_reason: CloseReason | None
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,6 +279,20 @@ def active_since(case: Case) -> date | None:
     ]
     return max(days) if days else None
 
+
+
+def left_on(case: Case) -> date | None:
+    """The day a file left the archive: closed, or its application rejected."""
+    if case.status == CaseStatus.closed and case.closed is not None:
+        return case.closed.on
+    if case.status == CaseStatus.rejected:
+        days = [
+            s.on
+            for s in (*case.checks, *case.approvals)
+            if s.step == StepName.reject or s.decision == Decision.rejected
+        ]
+        return max(days) if days else None
+    return None
 
 
 def kept_payable(case: Case) -> tuple[str, ...]:

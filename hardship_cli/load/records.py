@@ -76,6 +76,19 @@ class Pending:
         return loads(kept)
 
 
+class Derived:
+    """A record made from another on first use (a roll-up's copy of a unit's case or
+    grant, its IDs prefixed): `make()` gives it."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+    def rebuild(self, groups: dict[int, list[Any]]) -> Any:
+        return self.make()
+
+
 class RecordsOfKind:
     """The records of one kind (grants, cases) by ID, in the order of the files, rebuilt
     from the cache on first use; with what loading worked out of each: its facts (what
@@ -91,6 +104,7 @@ class RecordsOfKind:
         "per_record_problems",
         "unchecked",
         "model",
+        "groups",
     )
 
     def __init__(self, model: type[BaseModel]) -> None:
@@ -101,11 +115,12 @@ class RecordsOfKind:
         self.facts: dict[str, Any] = {}
         self.per_record_problems: dict[str, list[Problem]] = {}  # non-empty only
         self.unchecked = 0  # records loaded without their per-record problems
+        self.groups: dict[int, list[Any]] = {}  # groups unpickled for `one`
 
     def all(self) -> dict[str, Any]:
         if self.pending:
             items, model = self.items, self.model
-            groups: dict[int, list[Any]] = {}
+            groups = self.groups
             # The collector off while half a million objects are made (it would walk the
             # heap again and again: a city's grants took 7 s instead of 1), and kept off
             # them after: they live as long as the command.
@@ -114,8 +129,7 @@ class RecordsOfKind:
             try:
                 for key, value in items.items():
                     if type(value) is not model:
-                        pending = value if type(value) is Pending else Pending(value)
-                        items[key] = pending.rebuild(groups)
+                        items[key] = _pending(value).rebuild(groups)
             finally:
                 if collect:
                     gc.freeze()
@@ -123,6 +137,18 @@ class RecordsOfKind:
             self.pending = 0
         self.touched = True
         return self.items
+
+    def one(self, key: str) -> Any:
+        """One record (None: no such ID), rebuilt alone if it is still pending: a report
+        that names a few households does not rebuild ten thousand. The record is not
+        `touched`: facts and per-record problems stay trusted."""
+        value = self.items.get(key)
+        if value is None or type(value) is self.model:
+            return value
+        record = _pending(value).rebuild(self.groups)
+        self.items[key] = record
+        self.pending -= 1
+        return record
 
     def replace(self, value: dict[str, Any]) -> None:
         self.items = value
@@ -164,6 +190,10 @@ class RecordsOfKind:
         for key, found in zip(ids, problems, strict=True):
             if found:
                 self.per_record_problems[key] = found
+
+
+def _pending(value: Any) -> Pending | Derived:
+    return value if type(value) is Pending or type(value) is Derived else Pending(value)
 
 
 @dataclass
@@ -220,6 +250,16 @@ class Records:
     @grants.setter
     def grants(self, value: dict[str, Grant]) -> None:
         self._grants.replace(value)
+
+    def case(self, case_id: str) -> Case | None:
+        """One case by ID, without rebuilding the others (see RecordsOfKind.one)."""
+        found: Case | None = self._cases.one(case_id)
+        return found
+
+    def add_derived(self, kind: str, key: str, make: Any, facts: Any) -> None:
+        """A case or grant made from another when first asked for (`make()`: a roll-up's
+        copy of a unit's record), with its facts now."""
+        self.of_kind(kind).add(key, Derived(make), facts, None)
 
     def case_ids(self) -> Any:
         """The IDs of the cases (without rebuilding them)."""

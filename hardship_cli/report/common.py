@@ -14,7 +14,7 @@ from hardship_cli.load.records import Records
 from hardship_cli.report import charts
 from hardship_cli.report.budgeting import BudgetStatus
 from hardship_cli.report.frames import Frames
-from hardship_cli.report.periods import month_bounds, month_of, months_of_year
+from hardship_cli.report.periods import month_of, months_of_year
 from hardship_cli.report.stats import stats
 
 
@@ -73,15 +73,17 @@ def report_charts(
 
 
 def _budget_use_by_month(records: Records, year: int, upto: date) -> list[Decimal | None]:
-    """Use of the budget lines (approved or paid) at the end of each month of the year."""
-    grants = [g for g in budget_grants(records.grants.values(), year) if g.proposed.on <= upto]
+    """Use of the budget lines (approved or paid) at the end of each month of the year
+    (from the grants' facts: no grant is rebuilt)."""
+    by_month = [Decimal("0.00")] * 13
+    for g in budget_grants(records.grant_facts().values(), year):
+        if g.proposed_on <= upto:
+            by_month[g.proposed_on.month] += g.amount
     out: list[Decimal | None] = []
+    used = Decimal("0.00")
     for m in range(1, 13):
-        end = month_bounds(year, m)[1]
-        if date(year, m, 1) > upto:
-            out.append(None)
-            continue
-        out.append(sum((g.amount for g in grants if g.proposed.on <= end), Decimal("0.00")))
+        used += by_month[m]
+        out.append(None if date(year, m, 1) > upto else used)
     return out
 
 

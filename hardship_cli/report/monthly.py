@@ -223,11 +223,12 @@ def _status_changes_table(cases: dict[str, Case], period: Month) -> Table:
 
 
 def _help_list_table(records: Records, period: Month) -> Table:
-    """Every grant proposed in the month, whatever became of it."""
+    """Every grant proposed in the month, whatever became of it (from the grants' facts:
+    no grant is rebuilt)."""
     cases = records.cases
     grants = sorted(
-        (g for g in records.grants.values() if period.start <= g.proposed.on <= period.end),
-        key=lambda g: (g.proposed.on, g.id),
+        (g for g in records.grant_facts().values() if period.start <= g.proposed_on <= period.end),
+        key=lambda g: (g.proposed_on, g.id),
     )
     return Table(
         "help_list",
@@ -252,8 +253,8 @@ def _help_list_table(records: Records, period: Month) -> Table:
                 g.fund,
                 g.amount,
                 g.status.value,
-                g.proposed.on,
-                g.paid.on if g.paid else None,
+                g.proposed_on,
+                g.paid_on,
             ]
             for g in grants
         ],
@@ -267,7 +268,7 @@ def _donations_table(records: Records, period: Month) -> Table:
         d = records.campaigns[cid]
         month_gifts = [x for x in d.contributions if period.start <= x.on <= period.end]
         if month_gifts:
-            use = campaign_use(d, records.grants.values())
+            use = campaign_use(d, records.grant_facts().values())
             gift_rows.append(
                 [
                     f"{d.id} {d.title}",

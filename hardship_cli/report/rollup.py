@@ -8,13 +8,14 @@ open) is a problem the roll-up reports.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hardship_cli.domain.model import OPEN_CASE_STATUSES, Budget, Case, Config
+from hardship_cli.domain.model import OPEN_CASE_STATUSES, Budget, Case, Config, Grant
 from hardship_cli.i18n import _
 from hardship_cli.load.files import Source
 from hardship_cli.load.records import Records
@@ -51,17 +52,20 @@ def load_units(roots: list[Path], load: Callable[[Path], Records]) -> list[Unit]
 def duplicate_households(all_units: list[Unit]) -> list[Problem]:
     """Open files in two units for the same person (same ID number). The number itself is
     never printed."""
-    seen: dict[str, tuple[Unit, Case]] = {}
+    seen: dict[str, tuple[Unit, str]] = {}  # ID number -> the first open file of it
     problems = []
     for unit in all_units:
-        for case in sorted(unit.records.cases.values(), key=lambda c: c.id):
-            number = case.worker.id_number
-            if case.status not in OPEN_CASE_STATUSES or not number:
+        facts = unit.records.case_facts()
+        for cid in sorted(facts):
+            number = facts[cid].id_number
+            if facts[cid].status not in OPEN_CASE_STATUSES or not number:
                 continue
             if number in seen:
-                first_unit, first = seen[number]
+                first_unit, first_id = seen[number]
                 if first_unit is unit:
                     continue  # within one unit: `validate` reports it
+                case = unit.records.case(cid)
+                assert case is not None
                 src = unit.records.source(case.id)
                 problems.append(
                     Problem(
@@ -74,7 +78,7 @@ def duplicate_households(all_units: list[Unit]) -> list[Problem]:
                         ).format(
                             name=case.worker.name,
                             unit=first_unit.name,
-                            case=first.id,
+                            case=first_id,
                             other_unit=unit.name,
                             other_case=case.id,
                         ),
@@ -86,7 +90,7 @@ def duplicate_households(all_units: list[Unit]) -> list[Problem]:
                     )
                 )
             else:
-                seen[number] = (unit, case)
+                seen[number] = (unit, cid)
     return problems
 
 
@@ -98,15 +102,8 @@ def merged_records(all_units: list[Unit]) -> Records:
     result = Records(root=all_units[0].root, config=config)
     for unit in all_units:
         rec, p = unit.records, f"{unit.label}/"
-        for cid, case in rec.cases.items():
-            result.cases[p + cid] = case.model_copy(update={"id": p + cid})
-            result.orgs[p + cid] = unit.name
-        for gid, grant in rec.grants.items():
-            fund = f"campaign:{p}{grant.campaign}" if grant.campaign else grant.fund
-            result.grants[p + gid] = grant.model_copy(
-                update={"id": p + gid, "case": p + grant.case, "fund": fund}
-            )
-            result.orgs[p + gid] = unit.name
+        _merge_cases(result, rec, p, unit.name)
+        _merge_grants(result, rec, p, unit.name)
         for did, drive in rec.campaigns.items():
             beneficiary = p + drive.beneficiary if drive.beneficiary else None
             result.campaigns[p + did] = drive.model_copy(
@@ -125,6 +122,48 @@ def merged_records(all_units: list[Unit]) -> Records:
             year, [u.records.budgets[year] for u in all_units if year in u.records.budgets]
         )
     return result
+
+
+def _merge_cases(result: Records, rec: Records, p: str, org: str) -> None:
+    """A unit's cases, IDs prefixed with `p`: their facts now, each case copied from the
+    unit's when first asked for (a report counts the facts, and rebuilds no case)."""
+    facts = rec.case_facts()
+    for cid in list(rec.case_ids()):
+        fact = facts[cid]
+        kept = tuple(p + g for g in fact.kept_payable)
+        result.add_derived(
+            "case",
+            p + cid,
+            functools.partial(_copied_case, rec, cid, p),
+            fact._replace(id=p + cid, kept_payable=kept),
+        )
+        result.orgs[p + cid] = org
+
+
+def _copied_case(rec: Records, cid: str, p: str) -> Case:
+    case = rec.case(cid)
+    assert case is not None
+    return case.model_copy(update={"id": p + cid})
+
+
+def _merge_grants(result: Records, rec: Records, p: str, org: str) -> None:
+    """A unit's grants, IDs (and their household's, and a drive's) prefixed with `p`: their
+    facts now, each grant copied from the unit's when first asked for."""
+    for gid, fact in rec.grant_facts().items():
+        campaign = p + fact.campaign if fact.campaign else None
+        fund = f"campaign:{campaign}" if campaign else fact.fund
+        result.add_derived(
+            "grant",
+            p + gid,
+            functools.partial(_copied_grant, rec, gid, p, fund),
+            fact._replace(id=p + gid, case=p + fact.case, fund=fund, campaign=campaign),
+        )
+        result.orgs[p + gid] = org
+
+
+def _copied_grant(rec: Records, gid: str, p: str, fund: str) -> Grant:
+    grant = rec.grants[gid]
+    return grant.model_copy(update={"id": p + gid, "case": p + grant.case, "fund": fund})
 
 
 def _rollup_config(config: Config, all_units: list[Unit]) -> Config:

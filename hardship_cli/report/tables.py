@@ -184,7 +184,7 @@ def campaigns_table(status: BudgetStatus, records: Records) -> Table:
         c = use.campaign
         who: Any = Label("general_pool")
         if c.beneficiary:
-            case = records.cases.get(c.beneficiary)
+            case = records.case(c.beneficiary)
             who = f"{c.beneficiary} {case.worker.name}" if case else c.beneficiary
         rows.append(
             [f"{c.id} {c.title}", who, c.target, use.raised, use.committed, use.spent, use.balance]
