@@ -158,7 +158,7 @@ def due(
 
     helped = {
         g.case
-        for g in records.grants.values()
+        for g in records.grant_facts().values()
         if g.status not in (GrantStatus.rejected, GrantStatus.cancelled)
     }
     never = [
@@ -215,8 +215,10 @@ def unknown_holidays(config: Any, today: date) -> list[Item]:
         Item(
             CONFIG_FILE,
             None,
-            _("{year}'s holidays unknown: update the calendar package or list them in "
-              "hardship.yaml").format(year=year),
+            _(
+                "{year}'s holidays unknown: update the calendar package or list them in "
+                "hardship.yaml"
+            ).format(year=year),
         )
         for year in unknown_years(config, today, ahead)
     ]
@@ -272,19 +274,18 @@ def visit_candidates(
     lately (within VISITED_DAYS before `on`)."""
     first: list[tuple[int, Item]] = []
     visited: list[Item] = []
+    # One pass over the visits and one over the grants, not one per household.
+    visited_on: dict[str, date] = {}  # the last visit for this occasion, lately
+    for v in records.visits.values():
+        if v.occasion == occasion and timedelta(0) <= on - v.on <= timedelta(days=VISITED_DAYS):
+            for cid in v.cases:
+                if cid not in visited_on or v.on > visited_on[cid]:
+                    visited_on[cid] = v.on
+    medical = _medical_help(records, on)
     for case in sorted(records.cases.values(), key=lambda c: c.id):
         if case.status != CaseStatus.active:
             continue
-        recent_visit = max(
-            (
-                v.on
-                for v in records.visits.values()
-                if case.id in v.cases
-                and v.occasion == occasion
-                and timedelta(0) <= on - v.on <= timedelta(days=VISITED_DAYS)
-            ),
-            default=None,
-        )
+        recent_visit = visited_on.get(case.id)
         if recent_visit is not None:
             visited.append(
                 Item(
@@ -313,7 +314,7 @@ def visit_candidates(
         if case.worker.health == Health.elderly_frail:
             reasons.append(label("health", "elderly_frail"))
             score += 1
-        ill = _recently_ill(records, case, on)
+        ill = _recently_ill(case, medical.get(case.id))
         if ill:
             reasons.append(ill)
             score += 2
@@ -326,19 +327,26 @@ def visit_candidates(
     return [item for _score, item in first], visited
 
 
-def _recently_ill(records: Records, case: Any, on: date) -> str | None:
-    """Illness in the household, or medical help within RECENT_DAYS (no diagnosis shown)."""
+def _medical_help(records: Records, on: date) -> dict[str, date]:
+    """The last medical help of each household within RECENT_DAYS before `on`."""
     since = on - timedelta(days=RECENT_DAYS)
-    medical = [
-        g.proposed.on
-        for g in records.grants.values()
-        if g.case == case.id
-        and g.kind == GrantKind.medical
-        and g.status in (GrantStatus.approved, GrantStatus.paid)
-        and since <= g.proposed.on <= on
-    ]
-    if medical:
-        return _("recently ill (medical help {on})").format(on=max(medical))
+    last: dict[str, date] = {}
+    for g in records.grant_facts().values():
+        if (
+            g.kind == GrantKind.medical
+            and g.status in (GrantStatus.approved, GrantStatus.paid)
+            and since <= g.proposed_on <= on
+            and (g.case not in last or g.proposed_on > last[g.case])
+        ):
+            last[g.case] = g.proposed_on
+    return last
+
+
+def _recently_ill(case: Any, medical: date | None) -> str | None:
+    """Illness in the household, or medical help within RECENT_DAYS (`medical`: the last;
+    no diagnosis shown)."""
+    if medical is not None:
+        return _("recently ill (medical help {on})").format(on=medical)
     causes = [case.causes.primary, *case.causes.secondary]
     if (
         Cause.serious_illness in causes

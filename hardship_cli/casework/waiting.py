@@ -4,11 +4,20 @@ an objection open)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from hardship_cli.domain.case import open_objections
-from hardship_cli.domain.model import Case, CaseStatus, Config, Grant, GrantStatus, Role
+from hardship_cli.domain.model import (
+    Case,
+    CaseStatus,
+    Config,
+    Grant,
+    GrantFacts,
+    GrantStatus,
+    Role,
+)
 from hardship_cli.domain.money import yuan
 from hardship_cli.domain.policy import (
     CASEWORK_ROLES,
@@ -19,6 +28,9 @@ from hardship_cli.domain.policy import (
 )
 from hardship_cli.domain.vocabulary import label
 from hardship_cli.i18n import _, ngettext
+
+# The statuses of a case in intake: the only cases that wait for a step.
+CASE_INTAKE = frozenset({CaseStatus.applied, CaseStatus.checked, CaseStatus.on_notice})
 
 
 @dataclass(frozen=True)
@@ -56,13 +68,15 @@ class Waiting:
 
 def waiting(
     config: Config,
-    cases: dict[str, Case],
-    grants: dict[str, Grant],
+    cases: Mapping[str, Case],
+    grants: Mapping[str, Grant | GrantFacts],
     today: date,
     as_name: str | None = None,
 ) -> list[Waiting]:
     """Every case and grant that waits for someone, oldest first; with `as_name`, only what
-    that person may act on today."""
+    that person may act on today. `grants`: the grants, or their facts (what the cache
+    keeps: a city's 100,000 grants need not be rebuilt to list the few that wait); `cases`:
+    at least those in intake (CASE_INTAKE)."""
     items = [
         *(w for case in cases.values() if (w := _case_waits(config, case, today))),
         *(w for grant in grants.values() if (w := _grant_waits(config, grant, today))),
@@ -129,21 +143,29 @@ def _notice_state(case: Case, today: date) -> tuple[str, str]:
     return note, blocked
 
 
-def _grant_waits(config: Config, grant: Grant, today: date) -> Waiting | None:
+def _grant_waits(config: Config, grant: Grant | GrantFacts, today: date) -> Waiting | None:
     """What a grant waits for: the approvals the policy still needs, or its payment."""
     what = _("{kind} {amount} for {case}").format(
         kind=label("kind", grant.kind.value), amount=yuan(grant.amount), case=grant.case
     )
-    last = max((s.on for s in grant.approvals), default=grant.proposed.on)
+    proposed_on = grant.proposed_on if isinstance(grant, GrantFacts) else grant.proposed.on
+    last = max((s.on for s in grant.approvals), default=proposed_on)
     days = (today - last).days
     if grant.status == GrantStatus.proposed:
         missing = [r.value for r in roles_missing(config, grant)]
-        if grant.override is not None:
+        override_by = (
+            grant.override_by
+            if isinstance(grant, GrantFacts)
+            else grant.override.by
+            if grant.override is not None
+            else None
+        )
+        if override_by is not None:
             what = _("{kind} {amount} for {case}; override by {by}").format(
                 kind=label("kind", grant.kind.value),
                 amount=yuan(grant.amount),
                 case=grant.case,
-                by=grant.override.by,
+                by=override_by,
             )
         return Waiting(grant.id, "grant", "proposed", missing, last, days, "review approve", what)
     if grant.status == GrantStatus.approved:
@@ -154,17 +176,17 @@ def _grant_waits(config: Config, grant: Grant, today: date) -> Waiting | None:
 
 def _may_act(
     config: Config,
-    cases: dict[str, Case],
-    grants: dict[str, Grant],
+    cases: Mapping[str, Case],
+    grants: Mapping[str, Grant | GrantFacts],
     item: Waiting,
     name: str,
 ) -> bool:
     roles = {r.value for r in config.roles_of(name)}
     if item.blocked or not roles & set(item.roles):
         return False
-    record: Case | Grant = cases[item.record] if item.kind == "case" else grants[item.record]
+    record = cases[item.record] if item.kind == "case" else grants[item.record]
     if item.action == "review approve" and own_record(record, name):
         return False
-    if isinstance(record, Grant) and any(s.by == name for s in record.approvals):
+    if not isinstance(record, Case) and any(s.by == name for s in record.approvals):
         return item.action == "pay" and "finance" in roles
     return True

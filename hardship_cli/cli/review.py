@@ -250,7 +250,7 @@ def review_list(
 ) -> None:
     """review list: what waits, for whom (help: HELP)."""
     from hardship_cli.casework.intake import SPACES
-    from hardship_cli.casework.waiting import waiting
+    from hardship_cli.casework.waiting import CASE_INTAKE, waiting
 
     st = state(ctx)
     now = parse_today(today)
@@ -262,7 +262,10 @@ def review_list(
     as_name = as_name.strip(SPACES) if as_name is not None else None  # as every --as
     if as_name is not None and not records.config.roles_of(as_name):
         raise UsageError(_("{name} is not an officer in hardship.yaml").format(name=as_name))
-    items = waiting(records.config, records.cases, records.grants, now, as_name)
+    # The grants' facts, and the cases in intake alone: nothing else is rebuilt.
+    in_intake = [c for c, f in records.case_facts().items() if f.status in CASE_INTAKE]
+    cases = {cid: case for cid in in_intake if (case := records.case(cid)) is not None}
+    items = waiting(records.config, cases, records.grant_facts(), now, as_name)
     if format == "json":
         doc = {"today": now.isoformat(), "as": as_name, "items": [i.to_json() for i in items]}
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)

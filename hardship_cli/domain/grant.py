@@ -9,7 +9,7 @@ from typing import Annotated, NamedTuple, Protocol
 
 from pydantic import Field
 
-from hardship_cli.domain.enums import GrantKind, GrantStatus
+from hardship_cli.domain.enums import Decision, GrantKind, GrantStatus, Role
 from hardship_cli.domain.parts import Ended, Override, Payment, Proposed, Record, Step
 from hardship_cli.domain.sensitive import SENSITIVE
 from hardship_cli.domain.values import Amount, CaseId, Fund, GrantId, Loc, Prose
@@ -55,6 +55,7 @@ class Grant(Record):
             self.campaign,
             self.paid.on if self.paid is not None else None,
             last_dated(self),
+            tuple(StepFacts(s.by, s.role, s.decision, s.on) for s in self.approvals),
         )
 
     def dates(self) -> list[tuple[Loc, date]]:
@@ -112,7 +113,21 @@ class GrantFacts(NamedTuple):
     campaign: str | None
     paid_on: date | None
     last_on: date  # the latest day a step is recorded on (Grant.dates)
+    # Its approvals, what `review list` needs of them (who waits for whom): no note.
+    approvals: tuple[StepFacts, ...] = ()
 
+
+# The names of GrantFacts' fields, in order (a frame is made a column a field).
+GRANT_FACTS: tuple[str, ...] = GrantFacts._fields
+
+
+class StepFacts(NamedTuple):
+    """An approval step of a grant, as GrantFacts keeps it."""
+
+    by: str
+    role: Role | None
+    decision: Decision
+    on: date
 
 
 def last_dated(grant: Grant) -> date:

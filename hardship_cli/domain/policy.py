@@ -19,6 +19,7 @@ from hardship_cli.domain.model import (
     Config,
     Decision,
     Grant,
+    GrantFacts,
     GrantKind,
     Role,
 )
@@ -35,14 +36,16 @@ CASEWORK_ROLES = (Role.officer, Role.chair, Role.leader)
 # Separation of duties and approvals
 
 
-def own_record(record: Case | Grant, name: str) -> bool:
+def own_record(record: Case | Grant | GrantFacts, name: str) -> bool:
     """Separation of duties: the person who filed a case or proposed a grant."""
     if isinstance(record, Case):
         return name == record.filed.by
+    if isinstance(record, GrantFacts):
+        return name == record.proposed_by
     return name == record.proposed.by
 
 
-def roles_missing(config: Config, grant: Grant) -> list[Role]:
+def roles_missing(config: Config, grant: Grant | GrantFacts) -> list[Role]:
     """The roles the policy requires at this amount that no valid approval covers yet.
 
     An approval counts for a role when its author holds that role in hardship.yaml (and
@@ -81,9 +84,7 @@ def acting_roles(config: Config, name: str) -> set[Role]:
         names = listed(sorted({o.name for o in config.officers}))
         raise Refused(
             _("{name} is not an officer in hardship.yaml").format(name=name),
-            _("officers are: {names}; add them to `officers` in hardship.yaml").format(
-                names=names
-            ),
+            _("officers are: {names}; add them to `officers` in hardship.yaml").format(names=names),
         )
     return roles
 
