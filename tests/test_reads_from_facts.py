@@ -1,0 +1,53 @@
+"""`review list` and `due` read the grants' facts (what the cache keeps), never the rebuilt
+grants (issue 16): what they say must be what the grants themselves say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hardship_cli.casework.waiting import waiting
+from hardship_cli.domain.grant import WAITS
+from hardship_cli.load import store
+from tests.conftest import DEMO, TODAY
+
+
+@pytest.mark.parametrize("as_name", [None, "李明", "王芳", "张建国", "赵丽"])
+def test_what_waits_is_the_same_from_the_facts_as_from_the_grants(as_name: str | None):
+    records = store.load(DEMO)
+    assert records.config is not None
+    from_facts = waiting(records.config, records.cases, records.grant_facts(), TODAY, as_name)
+    from_grants = waiting(records.config, records.cases, records.grants, TODAY, as_name)
+    assert from_facts == from_grants
+    if as_name is None:
+        assert {i.kind for i in from_facts} == {"case", "grant"}
+        assert {i.action for i in from_facts} >= {"review approve", "pay"}
+
+
+def test_a_grant_that_waits_keeps_its_approvals_in_its_facts_and_no_other_does():
+    records = store.load(DEMO)
+    facts = records.grant_facts()
+    waits = [f for f in facts.values() if f.status in WAITS]
+    done = [f for f in facts.values() if f.status not in WAITS]
+    assert waits and done
+    for fact in waits:
+        grant = records.grants[fact.id]
+        assert [(s.by, s.role, s.decision, s.on) for s in grant.approvals] == list(
+            fact.approvals
+        )
+    assert all(f.approvals == () for f in done)
+
+
+def test_the_facts_differ_when_an_approval_differs(tmp_path: Path):
+    """The comparison above bites: an approval's author changed in the facts alone gives
+    another list for the officer."""
+    records = store.load(DEMO)
+    assert records.config is not None
+    facts = dict(records.grant_facts())
+    proposed = next(f for f in facts.values() if f.status.value == "proposed" and f.approvals)
+    step = proposed.approvals[0]
+    facts[proposed.id] = proposed._replace(approvals=(step._replace(by="某某"),))
+    ours = waiting(records.config, records.cases, facts, TODAY)
+    theirs = waiting(records.config, records.cases, records.grants, TODAY)
+    assert ours != theirs
