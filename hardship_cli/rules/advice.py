@@ -170,8 +170,8 @@ def judge(
         if per_year is not None:
             if used is None:
                 used = year_totals([g for g in grants if g.case == case.id])
-            got = used.get((program.kind, day.year), Decimal("0"))
-            verdict.cap_left = max(per_year - got, Decimal("0"))
+            year_total = used.get((program.kind, day.year), Decimal("0"))
+            verdict.cap_left = max(per_year - year_total, Decimal("0"))
     got = received(program, case, grants, day)
     if got is not None:
         verdict.status = RECEIVED
