@@ -278,7 +278,7 @@ def test_every_unpickling_is_of_authenticated_bytes() -> None:
         "cache.py:read_shard",  # after hmac.compare_digest
         "cache.py:loads",
         "records.py:rebuild",  # a record of a checked shard, or from the workers
-        "parsing.py:parse_parallel",  # the facts the workers send through their pipe
+        "parsing.py:_take",  # the facts the workers send through their queue
     }
 
 

@@ -16,6 +16,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -58,6 +59,8 @@ class LoadStats:
     reference: int = 0  # parsed by libyaml
     processes: int = 1
     seconds: float = 0.0
+    chunks: int = 0  # chunks of files parsed in parallel
+    chunks_here: int = 0  # of them, by this process (the rest: by the workers)
     mode: str = "auto"
     cache_used: bool = True
 
@@ -77,12 +80,17 @@ class LoadStats:
         if self.processes > 1:
             how = _(
                 "{parsed} parsed: {fast} by rapidyaml, {reference} by libyaml, in {processes} "
-                "processes"
+                "processes (this one took {here} of {chunks} chunks)"
             )
         else:
             how = _("{parsed} parsed: {fast} by rapidyaml, {reference} by libyaml")
         how = how.format(
-            parsed=parsed, fast=self.fast, reference=self.reference, processes=self.processes
+            parsed=parsed,
+            fast=self.fast,
+            reference=self.reference,
+            processes=self.processes,
+            here=self.chunks_here,
+            chunks=self.chunks,
         )
         return _("read {files}, {cached}, {how} in {seconds} s (parser: {mode})").format(
             files=files, cached=cached, how=how, seconds=seconds, mode=self.mode
@@ -206,7 +214,7 @@ def _worker_start() -> None:
     rapidyaml.silence_stderr()
 
 
-def _parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
+def parse_chunk(task: tuple[str, list[tuple[int, str, str, str, str | None]]]) -> bytes:
     """In a worker: read and parse a chunk of files. A case or grant is also typed,
     checked by the per-record checks and, for the cache, pickled with the chunk's
     others: the parent needs only its facts (a warm `validate` of a city never rebuilds
@@ -292,63 +300,142 @@ def parse_parallel(
     begin: Callable[[], None],
     work: Work,
 ) -> list[Parsed]:
-    """Workers parse (and type, check and pickle the cases and grants); this process types
-    the other records meanwhile."""
-    global _WORK
-    # The records this process types first, the grants after: it types cases and visits
-    # while the workers are busy with the grants, instead of after them.
+    """Workers parse (and type, check and pickle the cases and grants); so does this
+    process, between taking in what they send.
+
+    The split is measured, not planned: every process takes the next chunk of files when
+    it is free (a shared counter), so whoever the machine gives more CPU parses more. On a
+    quiet machine the workers do most of it; beside a busy neighbour this process does its
+    share instead of waiting, so the whole is never slower than this process alone (the
+    bench measures it with a busy loop beside it)."""
+    global _WORK, _TASKS
+    # The other records first, the grants after: this process types the records the
+    # workers send it (visits, drives) early, while the grants are still being parsed.
     ordered = [i for i in misses if entries[i].kind not in KINDS_BUILT_ON_USE]
     ordered += [i for i in misses if entries[i].kind in KINDS_BUILT_ON_USE]
-    tasks = []
-    for start in range(0, len(ordered), CHUNK):
-        chunk = [
-            (i, entries[i].file, entries[i].rel, entries[i].kind, entries[i].folder_year)
-            for i in ordered[start : start + CHUNK]
-        ]
-        tasks.append((chosen, chunk))
+    tasks = [
+        (chosen, [(i, entries[i].file, entries[i].rel, entries[i].kind, entries[i].folder_year)
+                  for i in ordered[start : start + CHUNK]])
+        for start in range(0, len(ordered), CHUNK)
+    ]  # fmt: skip
     out: list[Parsed] = []
-    # fork: the workers start with everything imported, in milliseconds
+    # fork: the workers start with everything imported, and the tasks, in milliseconds
     context = multiprocessing.get_context("fork")
-    _WORK = work
+    claimed = context.Value("l", 0)  # the next task to take, shared
+    # A Queue, not a pipe written directly: a worker's thread feeds it, so a worker goes on
+    # parsing while this process is busy with a chunk of its own.
+    results = context.Queue()
+    _WORK, _TASKS = work, tasks
+    workers = []
     try:
-        pool = context.Pool(jobs, initializer=_worker_start)
+        for _ in range(jobs):
+            worker = context.Process(target=steal, args=(claimed, results), daemon=True)
+            worker.start()
+            workers.append(worker)
+    finally:
+        _TASKS = []
+    begin()
+    taken = 0  # results taken in
+    here = 0  # chunks parsed by this process
+    try:
+        while taken < len(tasks):
+            try:
+                blob = results.get_nowait()
+            except queue.Empty:
+                index = _claim(claimed, len(tasks))
+                if index is None:
+                    blob = _wait_for(results, workers)
+                else:
+                    with rapidyaml.quiet_stderr():
+                        blob = parse_chunk(tasks[index])
+                    here += 1
+            if isinstance(blob, BaseException):
+                raise blob
+            parsed = _take(blob, entries, stats, out)
+            taken += 1
+            if progress is not None:
+                progress.advance(parsed)
     finally:
         _WORK = (None, False)
-    with pool:
-        begin()
-        for blob in pool.imap_unordered(_parse_chunk, tasks):
-            counts, parsed, group, facts_blob = marshal.loads(blob)
-            facts = cache.loads(facts_blob) if facts_blob else []
-            stats.fast += counts[0]
-            stats.reference += counts[1]
-            for index, key, data, lines, problems, typed in parsed:
-                entry = entries[index]
-                found = [Problem(*p) for p in problems]
-                if key is None or key is False:  # unreadable, or not a record file
-                    out.append((index, (None, {}, b"", found, None, key)))
-                    continue
-                if entry.kind in KINDS_BUILT_ON_USE and typed is None:  # did not load: see problems
-                    lazy = LazyLines(lines, entry.file)
-                    out.append((index, (None, lazy, lines, found, None, key)))
-                    continue
-                if typed is not None:  # a case or grant, typed and checked
-                    at, checked, payload, pickled = typed
-                    kept = (group, payload) if pickled else b""
-                    model = RECORD_MODELS[entry.kind]
-                    pending = Pending(kept) if pickled else Pending.of_data(payload, model)
-                    done = (
-                        facts[at],
-                        None if checked is None else [Problem(*p) for p in checked],
-                        kept,
-                    )
-                    lazy = LazyLines(lines, entry.file)
-                    out.append((index, (pending, lazy, lines, found, done, key)))
-                    continue
-                result = strict.ParseResult(data, LazyLines(lines, entry.file), found)
-                record, source, more = load_file(entry, b"", partial(_parsed, result))
-                out.append(
-                    (index, (record, source.lines, pack_lines(source.lines), more, None, key))
-                )
-            if progress is not None:
-                progress.advance(len(parsed))
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        results.close()
+        results.join_thread()
+    stats.chunks_here = here
+    stats.chunks = len(tasks)
     return out
+
+
+_TASKS: list[tuple[str, list[tuple[int, str, str, str, str | None]]]] = []
+
+
+def _claim(claimed: Any, count: int) -> int | None:
+    """The next task no process has taken (None: all are taken)."""
+    with claimed.get_lock():
+        index = int(claimed.value)
+        if index >= count:
+            return None
+        claimed.value = index + 1
+    return index
+
+
+def steal(claimed: Any, results: Any) -> None:
+    """A worker: take the next task until none is left; each result (or what went wrong)
+    sent back."""
+    _worker_start()
+    tasks = _TASKS
+    while (index := _claim(claimed, len(tasks))) is not None:
+        try:
+            results.put(parse_chunk(tasks[index]))
+        except BaseException as exc:  # the parent raises it
+            results.put(RuntimeError(f"a worker failed on chunk {index}: {exc!r}"))
+            return
+
+
+def _wait_for(results: Any, workers: list[Any]) -> Any:
+    """The next result, once every task is taken; a worker that died without sending its
+    result is an error, not a wait for ever."""
+    while True:
+        try:
+            return results.get(timeout=1.0)
+        except queue.Empty:
+            if not any(w.is_alive() for w in workers):
+                return RuntimeError("a worker ended without sending its files back")
+
+
+def _take(blob: bytes, entries: list[FileEntry], stats: LoadStats, out: list[Parsed]) -> int:
+    """A chunk's result taken in: what was parsed, typed and checked, the other records
+    typed here. Returns the files it held."""
+    counts, parsed, group, facts_blob = marshal.loads(blob)
+    facts = cache.loads(facts_blob) if facts_blob else []
+    stats.fast += counts[0]
+    stats.reference += counts[1]
+    for index, key, data, lines, problems, typed in parsed:
+        entry = entries[index]
+        found = [Problem(*p) for p in problems]
+        if key is None or key is False:  # unreadable, or not a record file
+            out.append((index, (None, {}, b"", found, None, key)))
+            continue
+        if entry.kind in KINDS_BUILT_ON_USE and typed is None:  # did not load: see problems
+            lazy = LazyLines(lines, entry.file)
+            out.append((index, (None, lazy, lines, found, None, key)))
+            continue
+        if typed is not None:  # a case or grant, typed and checked
+            at, checked, payload, pickled = typed
+            kept = (group, payload) if pickled else b""
+            model = RECORD_MODELS[entry.kind]
+            pending = Pending(kept) if pickled else Pending.of_data(payload, model)
+            done = (
+                facts[at],
+                None if checked is None else [Problem(*p) for p in checked],
+                kept,
+            )
+            lazy = LazyLines(lines, entry.file)
+            out.append((index, (pending, lazy, lines, found, done, key)))
+            continue
+        result = strict.ParseResult(data, LazyLines(lines, entry.file), found)
+        record, source, more = load_file(entry, b"", partial(_parsed, result))
+        out.append((index, (record, source.lines, pack_lines(source.lines), more, None, key)))
+    return len(parsed)
