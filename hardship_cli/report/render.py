@@ -68,6 +68,10 @@ def templates_dir() -> Path:
     return shipped.folder("templates")
 
 
+# The kinds of column shown as figures (right-aligned; `num` in HTML).
+NUMERIC_KINDS = ("int", "money", "pct", "num", "change")
+
+
 def environment(root: Path | None, fmt: str, lang: str) -> Any:
     """Jinja2 sandbox: the root's templates/ first (confined to that folder: see
     report/loader.py), then the shipped ones."""
@@ -101,7 +105,45 @@ def environment(root: Path | None, fmt: str, lang: str) -> Any:
     def show(value: Any, kind: str = "text") -> str:
         return cell_text(value, Col("", kind), lang)
 
-    env.globals.update(t=t, cell=cell, show=show, lang=lang, fmt=fmt, keeps=keeps_together)
+    def shown_rows(tb: Table) -> list[list[str]]:
+        """A table's rows as the text of each cell (`cell`), made here in one call: a
+        template that calls `cell` once a cell pays the sandbox's toll ten thousand times
+        in a city's monthly report."""
+        cols = tb.cols
+        return [[cell_text(v, cols[i], lang) for i, v in enumerate(row)] for row in tb.rows]
+
+    def html_rows(tb: Table) -> list[list[tuple[str, Any]]]:
+        """A table's rows for HTML: each cell's class (figures `num`, else `keep` for IDs,
+        dates and names; and a `mark-...` class) and its content (a cell without a class
+        keeps tokens such as IDs on one line), as _macros.html.j2 used to make them."""
+        cols = tb.cols
+        out = []
+        for row in tb.rows:
+            cells = []
+            for i, v in enumerate(row):
+                c = cols[i]
+                kind = "num" if c.kind in NUMERIC_KINDS else ("keep" if c.keep else "")
+                key = getattr(v, "key", None) if v is not None else None
+                mark = (
+                    f" {key.replace('.', '-')}"
+                    if isinstance(key, str) and key.startswith("mark.")
+                    else ""
+                )
+                text = cell_text(v, c, lang)
+                cells.append((kind + mark, text if kind else keep_tokens(text)))
+            out.append(cells)
+        return out
+
+    env.globals.update(
+        t=t,
+        cell=cell,
+        show=show,
+        lang=lang,
+        fmt=fmt,
+        keeps=keeps_together,
+        shown_rows=shown_rows,
+        html_rows=html_rows,
+    )
     env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     env.filters["keep_tokens"] = keep_tokens
     env.filters["yuan"] = yuan
