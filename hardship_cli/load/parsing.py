@@ -328,7 +328,7 @@ def parse_parallel(
     _WORK, _TASKS = work, tasks
     workers = []
     try:
-        for _ in range(jobs):
+        for _worker in range(jobs):
             worker = context.Process(target=steal, args=(claimed, results), daemon=True)
             worker.start()
             workers.append(worker)
