@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hardship_cli.cli.common import TodayOption, parse_today, state
+from hardship_cli.cli.common import TextOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _, ngettext
 from hardship_cli.problems import UsageError
 
 if TYPE_CHECKING:
     from hardship_cli.domain.programs import AmountRule
     from hardship_cli.rules.advice import Advice, Verdict
-
-
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
 
 
 ADVISE_HELP = N_(
@@ -59,10 +53,7 @@ def advise_command(
             "--all", help=N_("Every active household that qualifies for help it has not received.")
         ),
     ] = False,
-    format: Annotated[
-        TextOrJson,
-        typer.Option("--format", help=N_("text, or json (stable English keys and codes).")),
-    ] = TextOrJson.text,
+    format: TextOrJsonOption = "text",
     today: TodayOption = None,
 ) -> None:
     from hardship_cli.cli.reading import load_for_reading
@@ -79,7 +70,7 @@ def advise_command(
     assert config is not None
     if all_cases:
         found = advise_all(config, records.cases.values(), records.grant_facts().values(), day)
-        if format == TextOrJson.json:
+        if format == "json":
             _dump({"day": str(day), "households": [_advice_json(a, brief=True) for a in found]})
         else:
             _print_all(found, day)
@@ -92,7 +83,7 @@ def advise_command(
         raise no_such_case(case)
     grants = [g for g in records.grant_facts().values() if g.case == case]
     advice = advise(config, record, grants, day)
-    if format == TextOrJson.json:
+    if format == "json":
         _dump(_advice_json(advice))
     else:
         _print_one(advice)
@@ -100,10 +91,7 @@ def advise_command(
 
 def check_command(
     ctx: typer.Context,
-    format: Annotated[
-        TextOrJson,
-        typer.Option("--format", help=N_("text, or json (stable English keys and codes).")),
-    ] = TextOrJson.text,
+    format: TextOrJsonOption = "text",
     today: TodayOption = None,
 ) -> None:
     from hardship_cli.cli.reading import load_for_reading
@@ -115,7 +103,7 @@ def check_command(
     found = check_programs(
         records.config, records.cases.values(), records.grant_facts().values(), day
     )
-    if format == TextOrJson.json:
+    if format == "json":
         _dump(
             {
                 "day": str(day),
