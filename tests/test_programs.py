@@ -18,7 +18,7 @@ from hardship_cli.domain.grant import GrantFacts
 from hardship_cli.domain.programs import Program, Window
 from hardship_cli.load import store
 from hardship_cli.load.records import Records
-from hardship_cli.rules.conditions import failures
+from hardship_cli.rules.conditions import failures, meets
 from tests.clirun import hardship
 from tests.conftest import DEMO
 
@@ -55,7 +55,10 @@ def grants_of(records: Records, case_id: str) -> list[GrantFacts]:
 def messages(records: Records, prog: Program, case: Case | None = None) -> list[str]:
     case = case or records.cases[CASE]
     assert records.config is not None
-    found = failures(records.config, prog, case, grants_of(records, case.id), DAY)
+    grants = grants_of(records, case.id)
+    found = failures(records.config, prog, case.facts(), grants, DAY)
+    # `advise --all` asks only whether every condition holds, and stops at the first
+    assert meets(records.config, prog, case.facts(), grants, DAY) == (not found)
     return [f.message for f in found]
 
 

@@ -190,7 +190,7 @@ def qualifies_not_helped(records: Records, today: date) -> list[Item]:
     config = records.config
     if config is None or not config.programs:
         return []
-    found = advise_all(config, records.cases.values(), records.grant_facts().values(), today)
+    found = advise_all(config, records.case_facts().values(), records.grant_facts().values(), today)
     return [
         Item(
             advice.case.id,
@@ -201,7 +201,7 @@ def qualifies_not_helped(records: Records, today: date) -> list[Item]:
                 days=advice.waited_days,
             ),
             reasons=[v.program.id for v in advice.qualifying],
-            name=advice.case.worker.name,
+            name=advice.case.name,
         )
         for advice in found
     ]

@@ -11,7 +11,7 @@ import typer
 
 from hardship_cli.cli.common import TextOrJsonOption, TodayOption, parse_today, state
 from hardship_cli.i18n import N_, _, ngettext
-from hardship_cli.problems import UsageError
+from hardship_cli.problems import UsageError, printable
 
 if TYPE_CHECKING:
     from hardship_cli.domain.programs import AmountRule
@@ -69,14 +69,16 @@ def advise_command(
     config = records.config
     assert config is not None
     if all_cases:
-        found = advise_all(config, records.cases.values(), records.grant_facts().values(), day)
+        found = advise_all(
+            config, records.case_facts().values(), records.grant_facts().values(), day
+        )
         if format == "json":
             _dump({"day": str(day), "households": [_advice_json(a, brief=True) for a in found]})
         else:
             _print_all(found, day)
         return
     assert case is not None
-    record = records.cases.get(case)
+    record = records.case_facts().get(case)
     if record is None:
         from hardship_cli.load.files import no_such_case
 
@@ -101,7 +103,7 @@ def check_command(
     records = load_for_reading(state(ctx))
     assert records.config is not None
     found = check_programs(
-        records.config, records.cases.values(), records.grant_facts().values(), day
+        records.config, records.case_facts().values(), records.grant_facts().values(), day
     )
     if format == "json":
         _dump(
@@ -179,7 +181,7 @@ def _advice_json(a: Advice, brief: bool = False) -> dict[str, Any]:
         "case": a.case.id,
         "day": str(a.day),
         "tier": a.case.level.value,
-        "per_capita": f"{a.case.per_capita_monthly:.2f}",
+        "per_capita": f"{a.case.per_capita:.2f}",
         "waiting_since": str(a.waiting_since),
     }
     if brief:
@@ -215,12 +217,11 @@ def say_programs(ctx: typer.Context, case_id: str, day: Any) -> None:
     """After a household is filed or approved: the programs of hardship.yaml it qualifies
     for on `day`, on stderr, one a line (with the referral line for those others run);
     nothing when it qualifies for none or the root writes no programs."""
-    from hardship_cli.problems import printable
     from hardship_cli.rules.advice import advise
 
     st = state(ctx)
     records = st.load_root(st.root)
-    config, case = records.config, records.cases.get(case_id)
+    config, case = records.config, records.case_facts().get(case_id)
     if config is None or case is None or not config.programs:
         return
     grants = [g for g in records.grant_facts().values() if g.case == case_id]
@@ -239,16 +240,15 @@ def say_programs(ctx: typer.Context, case_id: str, day: Any) -> None:
 def _print_one(a: Advice) -> None:
     from hardship_cli.domain.money import yuan
     from hardship_cli.domain.vocabulary import label
-    from hardship_cli.problems import printable
     from hardship_cli.rules import advice as adv
 
     case = a.case
     lines = [
         _("{case} {name}: {tier}, per-capita income {income} a month, on {day}").format(
             case=case.id,
-            name=case.worker.name,
+            name=case.name,
             tier=label("tier", case.level),
-            income=yuan(case.per_capita_monthly),
+            income=yuan(case.per_capita),
             day=a.day,
         )
     ]
@@ -296,30 +296,30 @@ def _print_one(a: Advice) -> None:
 
 
 def _print_all(found: list[Advice], day: Any) -> None:
-    from rich.table import Table
-
-    from hardship_cli.cli.reading import wide_console
+    """The households as plain columns (a city's list is thousands of rows: see
+    cli/console.columns)."""
+    from hardship_cli.cli.console import columns
     from hardship_cli.domain.vocabulary import label
 
-    console = wide_console()
     title = ngettext(
         "{count} household qualifies for help not received, on {day}",
         "{count} households qualify for help not received, on {day}",
         len(found),
     ).format(count=len(found), day=day)
-    table = Table(title=title, title_justify="left")
-    for heading in (_("case"), _("name"), _("tier"), _("last help"), _("days"), _("qualifies for")):
-        table.add_column(heading)
-    for a in found:
-        table.add_row(
+    header = (_("case"), _("name"), _("tier"), _("last help"), _("days"), _("qualifies for"))
+    rows = (
+        (
             a.case.id,
-            a.case.worker.name,
+            a.case.name,
             label("tier", a.case.level),
             str(a.waiting_since),
             str(a.waited_days),
             _(", ").join(v.program.name for v in a.qualifying),
         )
-    console.print(table)
+        for a in found
+    )
+    sys.stdout.write("\n".join([printable(title), *columns(header, rows, right=frozenset({4}))]))
+    sys.stdout.write("\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -245,7 +245,7 @@ def due(
     for title, items in sections:
         print(title.format(n=len(items)))
         for item in items:
-            print(f"  {item.record}  {str(item.day or ''):<10}  {item.note}")
+            print(printable(f"  {item.record}  {str(item.day or ''):<10}  {item.note}"))
     if result.occasion is not None:
         print(
             _("households to visit first at {occasion} on {day} ({n})").format(
@@ -255,12 +255,14 @@ def due(
             )
         )
         for item in result.visit_first:
-            print(f"  {item.record}  {item.name or ''}  {item.note}")
+            print(printable(f"  {item.record}  {item.name or ''}  {item.note}"))
         if result.visited:
             print(
                 "  "
-                + _("already visited: {ids}").format(
-                    ids=", ".join(i.record for i in result.visited)
+                + printable(
+                    _("already visited: {ids}").format(
+                        ids=", ".join(i.record for i in result.visited)
+                    )
                 )
             )
 

@@ -1,4 +1,5 @@
-"""The one way a command gets a rich console for its tables.
+"""The one way a command gets a rich console for its tables, and plain columns for its
+long lists.
 
     from hardship_cli.cli.console import console
     console().print(table)
@@ -12,11 +13,17 @@
   width is then wide enough for any table (a table is as wide as its content).
 - Nothing is ever cut to ``…``: a cell too narrow for its text folds it onto the next
   line instead, on a terminal too.
+
+A list of thousands of rows (`review list`, `advise --all` in a city) is printed as plain
+columns (`columns`): rich takes a millisecond a row to lay out a table, seconds for a
+city's list.
 """
 
 from __future__ import annotations
 
 import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hardship_cli.problems import printable
@@ -84,3 +91,33 @@ def _console_class() -> Any:
 
         _Console = SafeConsole
     return _Console
+
+
+def columns(
+    header: Sequence[str], rows: Iterable[Sequence[str]], right: frozenset[int] = frozenset()
+) -> list[str]:
+    """Rows as lines of aligned columns, two spaces apart, the header first: each cell
+    shown as written (`printable`), padded to its column's display width (a Han
+    character takes two columns); the columns in `right` (indexes) flush right; the last
+    column is not padded (a note of any length)."""
+    table = [[printable(cell) for cell in row] for row in [header, *rows]]
+    last = len(header) - 1
+    widths = [max(display_width(row[n]) for row in table) for n in range(last)]
+    lines = []
+    for row in table:
+        cells = []
+        for n in range(last):
+            gap = " " * (widths[n] - display_width(row[n]))
+            cells.append(gap + row[n] if n in right else row[n] + gap)
+        cells.append(row[last])
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def display_width(text: str) -> int:
+    """How many columns a terminal gives the text: two for a wide (Han, full-width)
+    character, none for a combining mark, one for the others."""
+    if text.isascii():
+        return len(text)
+    wide, combining = unicodedata.east_asian_width, unicodedata.combining
+    return sum(0 if combining(ch) else 2 if wide(ch) in "WF" else 1 for ch in text)

@@ -30,6 +30,7 @@ from hardship_cli.cli.common import (
     parse_today,
     state,
 )
+from hardship_cli.cli.console import columns
 from hardship_cli.cli.referral_cmd import HELP as REFERRAL_HELP
 from hardship_cli.cli.referral_cmd import review_referral
 from hardship_cli.domain.vocabulary import label
@@ -278,25 +279,19 @@ def review_list(
         print(printable(nothing), file=sys.stderr)
         return
     rows = [
-        tuple(
-            printable(cell)
-            for cell in (
-                i.record,
-                label(f"{i.kind}_status", i.status),
-                roles_in_words(i.roles, i.any_one),
-                str(i.since),
-                str(i.days),
-                i.action,
-                i.note + (_blocked(i.blocked) if i.blocked else ""),
-            )
+        (
+            i.record,
+            label(f"{i.kind}_status", i.status),
+            roles_in_words(i.roles, i.any_one),
+            str(i.since),
+            str(i.days),
+            i.action,
+            i.note + (_blocked(i.blocked) if i.blocked else ""),
         )
         for i in items
     ]
     header = (_("record"), _("status"), _("waits for"), _("since"), _("days"), _("next"), "")
-    widths = [max(_width(r[n]) for r in [header, *rows]) for n in range(6)]
-    for row in [header, *rows]:
-        cells = [_pad(row[n], widths[n]) if n != 4 else _rjust(row[n], widths[n]) for n in range(6)]
-        print("  ".join(cells) + "  " + row[6])
+    print("\n".join(columns(header, rows, right=frozenset({4}))))
 
 
 def _blocked(reason: str) -> str:
@@ -321,19 +316,6 @@ def roles_in_words(roles: list[str], any_one: bool) -> str:
         else:
             shown = _("{first} or {next}").format(first=shown, next=word)
     return shown
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def _rjust(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
 
 
 HELP = {

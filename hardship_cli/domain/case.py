@@ -212,6 +212,24 @@ class Case(Record):
             self.filed.on,
             left_on(self),
             self.closed.reason if self.closed is not None else None,
+            self.worker.name,
+            tuple(self.causes.secondary),
+            self.income.rigid_expenses_monthly,
+            tuple(
+                MemberFacts(m.relation, m.birth_date, m.health, m.occupation)
+                for m in self.household
+            ),
+            tuple(
+                ReferralFacts(
+                    r.to,
+                    r.purpose,
+                    r.status,
+                    r.sent.on,
+                    r.answered.on if r.answered is not None else None,
+                    bool(r.monthly_income),
+                )
+                for r in self.referrals
+            ),
         )
 
     def dates(self) -> list[tuple[Loc, date]]:
@@ -233,6 +251,27 @@ class Case(Record):
         if self.closed is not None:
             found.append((("closed", "on"), self.closed.on))
         return found
+
+
+class MemberFacts(NamedTuple):
+    """What a program's `member` condition asks of one member of the household."""
+
+    relation: Relation
+    birth_date: date | None
+    health: Health
+    occupation: str | None
+
+
+class ReferralFacts(NamedTuple):
+    """What advice asks of one referral: is it for a program (its purpose, sensitive:
+    never shown), is it open, did it help, and does its help recur (低保金)."""
+
+    to: ReferralTo
+    purpose: str
+    status: ReferralStatus
+    sent_on: date
+    answered_on: date | None
+    recurring: bool  # a monthly income was granted
 
 
 class CaseFacts(NamedTuple):
@@ -264,6 +303,13 @@ class CaseFacts(NamedTuple):
     filed_on: date
     left_on: date | None  # closed, or its application rejected (left_on)
     close_reason: CloseReason | None
+    # What advice judges a household by (rules/advice.py, rules/conditions.py), so that
+    # `advise --all` and the reports' advice never rebuild the cases.
+    name: str
+    secondary: tuple[Cause, ...]  # the secondary causes
+    rigid_expenses: Decimal  # medical and other rigid expenses a month
+    members: tuple[MemberFacts, ...]
+    referrals: tuple[ReferralFacts, ...]
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,7 +324,6 @@ def active_since(case: Case) -> date | None:
         if s.step == StepName.approve and s.decision == Decision.approved
     ]
     return max(days) if days else None
-
 
 
 def left_on(case: Case) -> date | None:
@@ -304,12 +349,20 @@ def kept_payable(case: Case) -> tuple[str, ...]:
 
 def was_active_on(case: Case, day: date) -> bool:
     """Was the household filed and approved (and not yet closed) on that day?"""
-    since = active_since(case)
+    closed_on = case.closed.on if case.closed is not None else None
+    return active_between(case.status, active_since(case), closed_on, day)
+
+
+def active_between(
+    status: CaseStatus, since: date | None, closed_on: date | None, day: date
+) -> bool:
+    """was_active_on, from a case's status, its approval day and its closing day (as its
+    facts have them)."""
     if since is None or day < since:
         return False
-    if case.status == CaseStatus.closed and case.closed is not None:
-        return day <= case.closed.on
-    return case.status in (CaseStatus.active, CaseStatus.closed)
+    if status == CaseStatus.closed and closed_on is not None:
+        return day <= closed_on
+    return status in (CaseStatus.active, CaseStatus.closed)
 
 
 def open_objections(case: Case) -> list[Objection]:

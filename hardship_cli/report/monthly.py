@@ -374,11 +374,13 @@ def _advice_table(records: Records, end: date) -> Table:
     assert config is not None
     rows: list[list[Any]] = []
     if config.programs:
-        found = advise_all(config, records.cases.values(), records.grant_facts().values(), end)
+        found = advise_all(
+            config, records.case_facts().values(), records.grant_facts().values(), end
+        )
         for advice in found:
             case = advice.case
             names = "、".join(v.program.name for v in advice.qualifying)
-            rows.append([case.id, case.worker.name, case.level.value, names, advice.waiting_since])
+            rows.append([case.id, case.name, case.level.value, names, advice.waiting_since])
     return Table(
         "advice",
         "sec.advice",

@@ -7,6 +7,9 @@ conditions that fail, each with the household's figure and the threshold:
 rules/conditions.py), `not_open` (every condition holds, the yearly window opens on a
 later day) and `qualifies`. For a program of the union, the cap of its kind left this
 year; for a program of others, the `hardship add referral` line that asks for it.
+
+A household is judged by its facts (CaseFacts): neither one household's advice nor ten
+thousand households' rebuild a case from the cache.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from hardship_cli.domain.case import Case, active_since
+from hardship_cli.domain.case import CaseFacts
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import CaseStatus, GrantKind, Level, ReferralStatus
 from hardship_cli.domain.grant import GrantFacts
@@ -32,6 +35,7 @@ from hardship_cli.rules.conditions import (
     REFER_TO,
     Failed,
     failures,
+    meets,
     program_referrals,
 )
 
@@ -73,9 +77,9 @@ class Verdict:
 
 @dataclass(slots=True)
 class Advice:
-    case: Case
+    case: CaseFacts
     day: date
-    verdicts: list[Verdict]
+    verdicts: list[Verdict]  # advise_all's: the qualifying ones only
     waiting_since: date  # the last help given, else the day the file was approved or filed
 
     @property
@@ -94,7 +98,7 @@ def grants_by_case(grants: Iterable[GrantFacts]) -> dict[str, list[GrantFacts]]:
     return found
 
 
-def advise(config: Config, case: Case, grants: list[GrantFacts], day: date) -> Advice:
+def advise(config: Config, case: CaseFacts, grants: list[GrantFacts], day: date) -> Advice:
     """Each program in force on `day`, judged for this household (its grants given; those
     proposed after `day` are not yet known on it)."""
     grants = [g for g in grants if g.proposed_on <= day]
@@ -108,11 +112,18 @@ def advise(config: Config, case: Case, grants: list[GrantFacts], day: date) -> A
 
 
 def advise_all(
-    config: Config, cases: Iterable[Case], grants: Iterable[GrantFacts], day: date
+    config: Config, cases: Iterable[CaseFacts], grants: Iterable[GrantFacts], day: date
 ) -> list[Advice]:
     """Every active household that qualifies for a program it has not received, by tier
-    (deep first), then the longest wait since its last help."""
-    by_case = grants_by_case(grants)
+    (deep first), then the longest wait since its last help. Each advice holds only the
+    qualifying verdicts: the others are not worked out (a program whose window is closed
+    on `day` cannot qualify; a condition that fails ends a program's judging)."""
+    by_case = grants_by_case(g for g in grants if g.proposed_on <= day)
+    programs = [
+        p
+        for p in config.programs
+        if p.in_force(day) and (p.window is None or p.window.contains(day))
+    ]
     found = []
     # The collector off while ten thousand households are judged (the verdicts hold no
     # cycles; it walked the growing list again and again: a fifth of the time).
@@ -122,9 +133,16 @@ def advise_all(
         for case in cases:
             if case.status != CaseStatus.active:
                 continue
-            advice = advise(config, case, by_case.get(case.id, []), day)
-            if advice.qualifying:
-                found.append(advice)
+            mine = by_case.get(case.id, [])
+            wins = [
+                p
+                for p in programs
+                if meets(config, p, case, mine, day) and received(p, case, mine, day) is None
+            ]
+            if wins:
+                used = year_totals(mine)
+                verdicts = [judge(config, p, case, mine, day, used) for p in wins]
+                found.append(Advice(case, day, verdicts, waiting_since(case, mine)))
     finally:
         if collect:
             gc.enable()
@@ -132,11 +150,11 @@ def advise_all(
     return found
 
 
-def waiting_since(case: Case, grants: list[GrantFacts]) -> date:
+def waiting_since(case: CaseFacts, grants: list[GrantFacts]) -> date:
     given = [g.proposed_on for g in grants if g.status in GIVEN]
     if given:
         return max(given)
-    return active_since(case) or case.filed.on
+    return case.since or case.filed_on
 
 
 # ---------------------------------------------------------------------------------------
@@ -157,7 +175,7 @@ def year_totals(grants: list[GrantFacts]) -> dict[tuple[GrantKind, int], Decimal
 def judge(
     config: Config,
     program: Program,
-    case: Case,
+    case: CaseFacts,
     grants: list[GrantFacts],
     day: date,
     used: dict[tuple[GrantKind, int], Decimal] | None = None,
@@ -195,7 +213,7 @@ def judge(
     return verdict
 
 
-def referral_line(program: Program, case: Case) -> str:
+def referral_line(program: Program, case: CaseFacts) -> str:
     words = [
         "hardship",
         "add",
@@ -221,7 +239,7 @@ def shell_word(word: str) -> str:
 
 
 def received(
-    program: Program, case: Case, grants: list[GrantFacts], day: date
+    program: Program, case: CaseFacts, grants: list[GrantFacts], day: date
 ) -> tuple[str, date] | None:
     """The help of this program the household received in its period (the window's
     latest season, else this year): a grant of its kind (from the higher union's fund,
@@ -248,8 +266,8 @@ def received(
         r = referral
         if r.status != ReferralStatus.helped:
             continue
-        on = r.answered.on if r.answered is not None else r.sent.on
-        if on <= day and (start <= on <= end or r.monthly_income):
+        on = r.answered_on if r.answered_on is not None else r.sent_on
+        if on <= day and (start <= on <= end or r.recurring):
             return f"referral {n}", on  # stable (JSON); shown with received_text
     return None
 

@@ -1,15 +1,16 @@
 """The conditions of a program (domain/programs.py), judged for one household on one day:
 each that fails, with the household's figure and the threshold, in words and in stable
-codes (`hardship advise`, rules/advice.py)."""
+codes (`hardship advise`, rules/advice.py). A household is judged by its facts (CaseFacts,
+kept in the parse cache): advice never rebuilds the cases."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from hardship_cli.domain.case import Case, Referral
+from hardship_cli.domain.case import CaseFacts, ReferralFacts
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import Cause, GrantKind, GrantStatus, ReferralStatus, ReferralTo
 from hardship_cli.domain.grant import GrantFacts
@@ -52,7 +53,7 @@ def is_for(program: Program, purpose: str) -> bool:
     return program.name in purpose or program.id in purpose
 
 
-def program_referrals(program: Program, case: Case) -> list[tuple[int, Referral]]:
+def program_referrals(program: Program, case: CaseFacts) -> list[tuple[int, ReferralFacts]]:
     if not case.referrals:
         return []
     target = REFER_TO.get(program.runner)
@@ -64,14 +65,28 @@ def program_referrals(program: Program, case: Case) -> list[tuple[int, Referral]
 
 
 def failures(
-    config: Config, program: Program, case: Case, grants: list[GrantFacts], day: date
+    config: Config, program: Program, case: CaseFacts, grants: list[GrantFacts], day: date
 ) -> list[Failed]:
     """The conditions of the program the household does not meet, in the vocabulary's
     order."""
+    return list(each_failure(config, program, case, grants, day))
+
+
+def meets(
+    config: Config, program: Program, case: CaseFacts, grants: list[GrantFacts], day: date
+) -> bool:
+    """Does the household meet every condition of the program? (Stops at the first that
+    fails: `advise --all` asks it of fifty thousand pairs.)"""
+    return next(each_failure(config, program, case, grants, day), None) is None
+
+
+def each_failure(
+    config: Config, program: Program, case: CaseFacts, grants: list[GrantFacts], day: date
+) -> Iterator[Failed]:
+    """The conditions the household does not meet, one by one, in the vocabulary's order."""
     c = program.conditions
-    failed: list[Failed] = []
     if c.tier is not None and case.level not in c.tier:
-        failed.append(
+        yield (
             _one_of(
                 "tier",
                 "tier",
@@ -80,46 +95,45 @@ def failures(
                 N_("tier is {figure}; the program asks for {threshold}"),
             )
         )
-    if c.primary_cause is not None and case.causes.primary not in c.primary_cause:
-        failed.append(
+    if c.primary_cause is not None and case.cause not in c.primary_cause:
+        yield (
             _one_of(
                 "primary_cause",
                 "cause",
-                case.causes.primary,
+                case.cause,
                 c.primary_cause,
                 N_("primary cause is {figure}; the program asks for {threshold}"),
             )
         )
     if c.any_cause is not None:
-        causes = [case.causes.primary, *case.causes.secondary]
+        causes = [case.cause, *case.secondary]
         if not set(causes) & set(c.any_cause):
-            failed.append(_any_cause(causes, c.any_cause))
-    if c.employment is not None and case.worker.employment not in c.employment:
-        failed.append(
+            yield _any_cause(causes, c.any_cause)
+    if c.employment is not None and case.employment not in c.employment:
+        yield (
             _one_of(
                 "employment",
                 "employment",
-                case.worker.employment,
+                case.employment,
                 c.employment,
                 N_("employment is {figure}; the program asks for {threshold}"),
             )
         )
     if c.income_below is not None:
-        failed.extend(_income(config, case, c.income_below, day))
+        yield from _income(config, case, c.income_below, day)
     if c.member is not None:
-        failed.extend(_member(program, case, day))
+        yield from _member(program, case, day)
     if c.medical_expense_above is not None:
-        spent = case.income.rigid_expenses_monthly
+        spent = case.rigid_expenses
         if not spent > c.medical_expense_above:
-            failed.append(_medical(spent, c.medical_expense_above))
+            yield _medical(spent, c.medical_expense_above)
     if c.not_received is not None:
-        failed.extend(_not_received(c.not_received.kind, c.not_received.months, grants, day))
+        yield from _not_received(c.not_received.kind, c.not_received.months, grants, day)
     if c.no_open_referral:
         for n, r in program_referrals(program, case):
             if r.status in OPEN_REFERRAL:
-                failed.append(_open_referral(n, r.sent.on))
+                yield _open_referral(n, r.sent_on)
                 break
-    return failed
 
 
 def _any_cause(causes: list[Cause], wanted: list[Cause]) -> Failed:
@@ -168,9 +182,9 @@ def _one_of(condition: str, group: str, figure: str, allowed: list, template: st
     )
 
 
-def _income(config: Config, case: Case, multiple: Decimal, day: date) -> list[Failed]:
+def _income(config: Config, case: CaseFacts, multiple: Decimal, day: date) -> list[Failed]:
     standard = config.standard_on(day)
-    per_capita = case.per_capita_monthly
+    per_capita = case.per_capita
     if standard is None:
         return [
             Failed(
@@ -210,10 +224,10 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _member(program: Program, case: Case, day: date) -> list[Failed]:
+def _member(program: Program, case: CaseFacts, day: date) -> list[Failed]:
     want = program.conditions.member
     assert want is not None
-    for member in case.household:
+    for member in case.members:
         if want.relation is not None and member.relation not in want.relation:
             continue
         if want.age_from is not None or want.age_to is not None:
@@ -239,8 +253,8 @@ def _member(program: Program, case: Case, day: date) -> list[Failed]:
             lambda: ngettext(
                 "0 of the household's {count} member matches ({threshold})",
                 "0 of the household's {count} members match ({threshold})",
-                len(case.household),
-            ).format(count=len(case.household), threshold=member_wanted(program)),
+                len(case.members),
+            ).format(count=len(case.members), threshold=member_wanted(program)),
         )
     ]
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from hardship_cli.domain.case import Case, was_active_on
+from hardship_cli.domain.case import CaseFacts, active_between
 from hardship_cli.domain.config import Config
 from hardship_cli.domain.enums import CaseStatus
 from hardship_cli.domain.grant import GrantFacts
@@ -29,7 +29,7 @@ class Finding:
 
 
 def check_programs(
-    config: Config, cases: Iterable[Case], grants: Iterable[GrantFacts], day: date
+    config: Config, cases: Iterable[CaseFacts], grants: Iterable[GrantFacts], day: date
 ) -> list[Finding]:
     found: list[Finding] = []
     live = [p for p in config.programs if p.in_force(day)]
@@ -47,8 +47,7 @@ def check_programs(
                     "P-CAP",
                     program.id,
                     _(
-                        "program {id} gives up to {amount}, above the cap of {kind}: {cap} a "
-                        "grant"
+                        "program {id} gives up to {amount}, above the cap of {kind}: {cap} a grant"
                     ).format(
                         id=program.id,
                         amount=yuan(most),
@@ -84,7 +83,7 @@ def check_programs(
             missed = tuple(
                 c.id
                 for c in active
-                if was_active_on(c, last_close)
+                if active_between(c.status, c.since, c.closed_on, last_close)
                 and judge(config, program, c, by_case.get(c.id, []), last_close).status == QUALIFIES
                 and received(program, c, by_case.get(c.id, []), day) is None
             )
