@@ -51,3 +51,41 @@ def test_the_facts_differ_when_an_approval_differs(tmp_path: Path):
     ours = waiting(records.config, records.cases, facts, TODAY)
     theirs = waiting(records.config, records.cases, records.grants, TODAY)
     assert ours != theirs
+
+
+def test_the_monthly_report_rebuilds_no_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The monthly report reads the cases' facts (names, status history, notices,
+    referrals, advice): a warm load's cases stay pending while it is made."""
+    from hardship_cli.cli.common import per_record_checks
+    from hardship_cli.report import Request, produce
+
+    monkeypatch.setenv("HARDSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    checks = per_record_checks()
+    store.load(DEMO, checks=checks)  # fills the cache
+    records = store.load(DEMO, checks=checks)
+    pending = records.of_kind("case").pending
+    assert pending > 20
+    produce(records, Request("monthly", "md", "en", TODAY, month="2026-10"))
+    assert records.of_kind("case").pending == pending
+
+
+@pytest.mark.parametrize("planted", ["history", "notice_until", "name"])
+def test_the_monthly_report_says_what_the_facts_say(planted: str, monkeypatch):
+    """The comparison with the golden report bites: one fact changed changes the report."""
+    from hardship_cli.report import Request, produce
+
+    request = Request("monthly", "md", "en", TODAY, month="2026-10")
+    records = store.load(DEMO)
+    plain = produce(records, request)
+    facts = dict(store.load(DEMO).case_facts())
+    case = facts["HS-2026-0009"]  # filed, checked and on notice in October
+    if planted == "history":
+        changed = case._replace(history=case.history[:1])
+    elif planted == "notice_until":
+        changed = case._replace(notice_until=None)
+    else:
+        changed = case._replace(name="某某")
+    facts[case.id] = changed
+    records = store.load(DEMO)
+    monkeypatch.setattr(records, "case_facts", lambda: facts)
+    assert produce(records, request) != plain

@@ -226,10 +226,14 @@ class Case(Record):
                     r.status,
                     r.sent.on,
                     r.answered.on if r.answered is not None else None,
-                    bool(r.monthly_income),
+                    r.amount,
+                    r.monthly_income,
                 )
                 for r in self.referrals
             ),
+            status_history(self),
+            self.notice.until if self.notice is not None else None,
+            bool(open_objections(self)),
         )
 
     def dates(self) -> list[tuple[Loc, date]]:
@@ -271,7 +275,12 @@ class ReferralFacts(NamedTuple):
     status: ReferralStatus
     sent_on: date
     answered_on: date | None
-    recurring: bool  # a monthly income was granted
+    amount: Decimal | None  # one-off help received
+    monthly_income: Decimal | None  # recurring help (低保金), counted as income
+
+    @property
+    def recurring(self) -> bool:
+        return bool(self.monthly_income)
 
 
 class CaseFacts(NamedTuple):
@@ -310,6 +319,10 @@ class CaseFacts(NamedTuple):
     rigid_expenses: Decimal  # medical and other rigid expenses a month
     members: tuple[MemberFacts, ...]
     referrals: tuple[ReferralFacts, ...]
+    # What the monthly report shows of a file (report/monthly.py)
+    history: tuple[tuple[date, str], ...]  # status_history
+    notice_until: date | None  # the public notice's last day
+    objections_open: bool  # an objection to its notice is not yet resolved
 
 
 # ---------------------------------------------------------------------------------------
@@ -324,6 +337,41 @@ def active_since(case: Case) -> date | None:
         if s.step == StepName.approve and s.decision == Decision.approved
     ]
     return max(days) if days else None
+
+
+# A file's statuses in the order it moves through them (closed and rejected both end it).
+_RANK = {"applied": 0, "checked": 1, "on_notice": 2, "active": 3, "rejected": 4, "closed": 4}
+
+
+def status_history(case: Case) -> tuple[tuple[date, str], ...]:
+    """What happened to a file, in order: each change of status (`case_status.<status>`)
+    and each review of a file already in the archive (`step.review`, 动态管理), with its
+    day. A step that does not move the file on (a second check) is left out."""
+    events: list[tuple[date, int, str]] = [(case.filed.on, 0, "applied")]
+    for order, step in enumerate([*case.checks, *case.approvals], start=1):
+        if step.decision == Decision.rejected or step.step == StepName.reject:
+            events.append((step.on, order, "rejected"))
+        elif step.step == StepName.approve:
+            events.append((step.on, order, "active"))
+        elif step.step == StepName.review:
+            events.append((step.on, order, "review"))
+        else:
+            events.append((step.on, order, "checked"))
+    if case.notice is not None:
+        events.append((case.notice.from_, 90, "on_notice"))
+    if case.closed is not None:
+        events.append((case.closed.on, 99, "closed"))
+    current = -1
+    out: list[tuple[date, str]] = []
+    for day, _order, status in sorted(events):
+        if status == "review":
+            if current >= _RANK["active"] and (day, "step.review") not in out:
+                out.append((day, "step.review"))
+            continue
+        if _RANK[status] > current:
+            current = _RANK[status]
+            out.append((day, f"case_status.{status}"))
+    return tuple(out)
 
 
 def left_on(case: Case) -> date | None:

@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hardship_cli.domain.model import Case, Level
+from hardship_cli.domain.case import Case, CaseFacts
+from hardship_cli.domain.model import Level
 from hardship_cli.domain.money import budget_grants
 from hardship_cli.domain.policy import review_due_on
 from hardship_cli.load.records import Records
@@ -34,7 +35,7 @@ def report_header(
     }
 
 
-def review_due(case: Case, cycle_days: int) -> date | None:
+def review_due(case: Case | CaseFacts, cycle_days: int) -> date | None:
     """When an active file is next due for review (动态管理)."""
     return review_due_on(case, cycle_days)
 

@@ -1,4 +1,7 @@
-"""The monthly report: the month's files, help, budget, donations, visits, referrals."""
+"""The monthly report: the month's files, help, budget, donations, visits, referrals.
+
+Made from the cases' and grants' facts (CaseFacts, GrantFacts: what the parse cache keeps),
+never from rebuilt records: a city's 10,000 cases are not unpickled for it."""
 
 from __future__ import annotations
 
@@ -6,16 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hardship_cli.domain.case import open_objections
-from hardship_cli.domain.model import (
-    FIXED_FUNDS,
-    Case,
-    CaseStatus,
-    Decision,
-    GrantStatus,
-    Level,
-    StepName,
-)
+from hardship_cli.domain.case import CaseFacts
+from hardship_cli.domain.model import FIXED_FUNDS, CaseStatus, GrantStatus, Level
 from hardship_cli.domain.money import campaign_use
 from hardship_cli.load.records import Records
 from hardship_cli.report.budgeting import BudgetStatus, budget_status
@@ -34,13 +29,13 @@ def monthly_context(
     assert records.config is not None
     period = Month.of(year, month)
     cycle = records.config.policy.review_cycle_days
-    cases = records.cases
+    cases = records.case_facts()
     ctx = report_header(records, "monthly", today, stamp)
     ctx["period"] = period.key
     status = budget_status(records, year, today, upto=period.end)
     households = on_file(frames.cases, period.end, period.end)
-    filed = sorted(c for c in cases if period.start <= cases[c].filed.on <= period.end)
-    ctx["figures"] = _month_figures(records, frames, period, status, households, filed)
+    filed = sorted(c for c, f in cases.items() if period.start <= f.filed_on <= period.end)
+    ctx["figures"] = _month_figures(cases, frames, period, status, households, filed)
     ctx["alerts"] = _alerts(cases, filed, status, cycle, period.end)
     ctx["new_files"] = _new_files_table(cases, filed)
     ctx["changes"] = _status_changes_table(cases, period)
@@ -50,13 +45,13 @@ def monthly_context(
     ctx["help_by_fund"] = stats_table(
         "help_by_fund", "sec.help_by_fund", stats(frames, "grants", ["fund"], month=period.key)
     )
-    ctx["help_list"] = _help_list_table(records, period)
+    ctx["help_list"] = _help_list_table(records, cases, period)
     ctx["budget"] = budget_table(status)
     ctx["budget_status"] = status
     ctx["donations"] = _donations_table(records, period)
     ctx["visits"] = _visits_table(records, period)
     ctx["referrals"] = _referrals_table(cases, period)
-    ctx["due"] = _due_next_month_table(records, cycle, period.end)
+    ctx["due"] = _due_next_month_table(records, cases, cycle, period.end)
     ctx["advice"] = _advice_table(records, period.end)
     ctx["charts"] = report_charts(records, frames, status, year, period.end, households)
     ctx["help_by_month"] = Table(
@@ -69,7 +64,7 @@ def monthly_context(
 
 
 def _month_figures(
-    records: Records,
+    cases: dict[str, CaseFacts],
     frames: Frames,
     period: Month,
     status: BudgetStatus,
@@ -84,7 +79,9 @@ def _month_figures(
     gifts = between(frames.contributions, "on", start, end)
     visits_in = between(frames.visits, "on", start, end)
     closed = [
-        c for c, case in records.cases.items() if case.closed and start <= case.closed.on <= end
+        c
+        for c, case in cases.items()
+        if case.closed_on is not None and start <= case.closed_on <= end
     ]
     return [
         (Label("fig.households_active"), len(households), "int"),
@@ -102,7 +99,7 @@ def _month_figures(
 
 
 def _alerts(
-    cases: dict[str, Case], filed: list[str], status: BudgetStatus, cycle: int, end: date
+    cases: dict[str, CaseFacts], filed: list[str], status: BudgetStatus, cycle: int, end: date
 ) -> list[dict[str, Any]]:
     """What needs attention: 特困职工及时报告, money, reviews, objections."""
     alerts: list[dict[str, Any]] = []
@@ -110,7 +107,7 @@ def _alerts(
         c = cases[cid]
         if c.level == Level.deep and c.status != CaseStatus.rejected:
             alerts.append(
-                {"key": "alert.new_deep", "what": f"{cid} {c.worker.name}", "on": c.filed.on}
+                {"key": "alert.new_deep", "what": f"{cid} {c.name}", "on": c.filed_on}
             )
     for line in status.overdrawn:
         alerts.append(
@@ -138,14 +135,14 @@ def _alerts(
             review = review_due(c, cycle)
             if review is not None and review <= end:
                 alerts.append(
-                    {"key": "alert.review_overdue", "what": f"{cid} {c.worker.name}", "on": review}
+                    {"key": "alert.review_overdue", "what": f"{cid} {c.name}", "on": review}
                 )
-        if c.status == CaseStatus.on_notice and open_objections(c):
-            alerts.append({"key": "alert.objection", "what": f"{cid} {c.worker.name}", "on": None})
+        if c.status == CaseStatus.on_notice and c.objections_open:
+            alerts.append({"key": "alert.objection", "what": f"{cid} {c.name}", "on": None})
     return alerts
 
 
-def _new_files_table(cases: dict[str, Case], filed: list[str]) -> Table:
+def _new_files_table(cases: dict[str, CaseFacts], filed: list[str]) -> Table:
     return Table(
         "new_files",
         "sec.new_files",
@@ -161,11 +158,11 @@ def _new_files_table(cases: dict[str, Case], filed: list[str]) -> Table:
         [
             [
                 cid,
-                cases[cid].worker.name,
-                cases[cid].worker.unit,
+                cases[cid].name,
+                cases[cid].unit,
                 cases[cid].level.value,
-                cases[cid].causes.primary.value,
-                cases[cid].filed.on,
+                cases[cid].cause.value,
+                cases[cid].filed_on,
                 cases[cid].status.value,
             ]
             for cid in filed
@@ -173,46 +170,15 @@ def _new_files_table(cases: dict[str, Case], filed: list[str]) -> Table:
     )
 
 
-_RANK = {"applied": 0, "checked": 1, "on_notice": 2, "active": 3, "rejected": 4, "closed": 4}
-
-
-def _status_events(case: Case, start: date, end: date) -> list[tuple[date, Label]]:
-    """What happened to a file in a period: each change of status, and each review of a
-    file already in the archive (动态管理)."""
-    events: list[tuple[date, int, str]] = [(case.filed.on, 0, "applied")]
-    for order, step in enumerate([*case.checks, *case.approvals], start=1):
-        if step.decision == Decision.rejected or step.step == StepName.reject:
-            events.append((step.on, order, "rejected"))
-        elif step.step == StepName.approve:
-            events.append((step.on, order, "active"))
-        elif step.step == StepName.review:
-            events.append((step.on, order, "review"))
-        else:
-            events.append((step.on, order, "checked"))
-    if case.notice is not None:
-        events.append((case.notice.from_, 90, "on_notice"))
-    if case.closed is not None:
-        events.append((case.closed.on, 99, "closed"))
-    current = -1
-    out: list[tuple[date, Label]] = []
-    for day, _, status in sorted(events):
-        if status == "review":
-            if current >= _RANK["active"] and start <= day <= end:
-                if (day, Label("step.review")) not in out:
-                    out.append((day, Label("step.review")))
-            continue
-        if _RANK[status] > current:
-            current = _RANK[status]
-            if start <= day <= end:
-                out.append((day, Label(f"case_status.{status}")))
-    return out
-
-
-def _status_changes_table(cases: dict[str, Case], period: Month) -> Table:
+def _status_changes_table(cases: dict[str, CaseFacts], period: Month) -> Table:
+    """What happened to the files in the month (domain/case.status_history): each change
+    of status, and each review of a file already in the archive (动态管理)."""
+    start, end = period.start, period.end
     changes = []
     for cid in sorted(cases):
-        for day, new in _status_events(cases[cid], period.start, period.end):
-            changes.append([day, cid, cases[cid].worker.name, new])
+        for day, new in cases[cid].history:
+            if start <= day <= end:
+                changes.append([day, cid, cases[cid].name, Label(new)])
     changes.sort(key=lambda r: (r[0], r[1]))
     return Table(
         "changes",
@@ -222,10 +188,8 @@ def _status_changes_table(cases: dict[str, Case], period: Month) -> Table:
     )
 
 
-def _help_list_table(records: Records, period: Month) -> Table:
-    """Every grant proposed in the month, whatever became of it (from the grants' facts:
-    no grant is rebuilt)."""
-    cases = records.cases
+def _help_list_table(records: Records, cases: dict[str, CaseFacts], period: Month) -> Table:
+    """Every grant proposed in the month, whatever became of it."""
     grants = sorted(
         (g for g in records.grant_facts().values() if period.start <= g.proposed_on <= period.end),
         key=lambda g: (g.proposed_on, g.id),
@@ -248,7 +212,7 @@ def _help_list_table(records: Records, period: Month) -> Table:
             [
                 g.id,
                 g.case,
-                cases[g.case].worker.name if g.case in cases else "",
+                cases[g.case].name if g.case in cases else "",
                 g.kind.value,
                 g.fund,
                 g.amount,
@@ -317,7 +281,7 @@ def _visits_table(records: Records, period: Month) -> Table:
     )
 
 
-def _referrals_table(cases: dict[str, Case], period: Month) -> Table:
+def _referrals_table(cases: dict[str, CaseFacts], period: Month) -> Table:
     """Referrals still open at the month's end, and those answered during it, with what
     came back. Purposes are left out: they can tell an illness."""
     start, end = period.start, period.end
@@ -325,9 +289,9 @@ def _referrals_table(cases: dict[str, Case], period: Month) -> Table:
     for cid in sorted(cases):
         case = cases[cid]
         for number, r in enumerate(case.referrals, start=1):
-            if r.sent.on > end:
+            if r.sent_on > end:
                 continue
-            answered_on = r.answered.on if r.answered else None
+            answered_on = r.answered_on
             still_open = r.status.value in ("sent", "answered") or (
                 answered_on is not None and answered_on > end
             )
@@ -336,9 +300,9 @@ def _referrals_table(cases: dict[str, Case], period: Month) -> Table:
                 continue
             rows.append(
                 [
-                    r.sent.on,
+                    r.sent_on,
                     f"{cid} #{number}",
-                    case.worker.name,
+                    case.name,
                     r.to.value,
                     r.status.value,
                     answered_on,
@@ -395,10 +359,11 @@ def _advice_table(records: Records, end: date) -> Table:
     )
 
 
-def _due_next_month_table(records: Records, cycle: int, end: date) -> Table:
+def _due_next_month_table(
+    records: Records, cases: dict[str, CaseFacts], cycle: int, end: date
+) -> Table:
     """What is due in the month after `end`: reviews, notices ending, follow-up visits,
     drives closing."""
-    cases = records.cases
     next_start = end + timedelta(days=1)
     next_end = month_bounds(next_start.year, next_start.month)[1]
     due: list[list[Any]] = []
@@ -407,14 +372,14 @@ def _due_next_month_table(records: Records, cycle: int, end: date) -> Table:
         if c.status == CaseStatus.active:
             when = review_due(c, cycle)
             if when is not None and next_start <= when <= next_end:
-                due.append([when, Label("due.review"), cid, c.worker.name])
-        if c.status == CaseStatus.on_notice and c.notice is not None:
-            if next_start <= c.notice.until <= next_end:
-                due.append([c.notice.until, Label("due.notice_ends"), cid, c.worker.name])
+                due.append([when, Label("due.review"), cid, c.name])
+        if c.status == CaseStatus.on_notice and c.notice_until is not None:
+            if next_start <= c.notice_until <= next_end:
+                due.append([c.notice_until, Label("due.notice_ends"), cid, c.name])
     for vid in sorted(records.visits):
         v = records.visits[vid]
         if v.follow_up is not None and next_start <= v.follow_up <= next_end:
-            names = "、".join(cases[x].worker.name for x in sorted(set(v.cases)) if x in cases)
+            names = "、".join(cases[x].name for x in sorted(set(v.cases)) if x in cases)
             due.append([v.follow_up, Label("due.follow_up"), vid, names])
     for did in sorted(records.campaigns):
         d = records.campaigns[did]
