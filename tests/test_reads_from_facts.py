@@ -4,6 +4,7 @@ grants (issue 16): what they say must be what the grants themselves say."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,45 @@ def test_the_monthly_report_says_what_the_facts_say(planted: str, monkeypatch):
     records = store.load(DEMO)
     monkeypatch.setattr(records, "case_facts", lambda: facts)
     assert produce(records, request) != plain
+
+
+def test_due_rebuilds_no_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`due` (reviews, files never helped, tiers against the standard, referrals waiting,
+    advice, whom to visit first) reads the cases' facts: a warm load's cases stay pending."""
+    from hardship_cli.casework import agenda
+    from hardship_cli.cli.common import per_record_checks
+    from hardship_cli.domain.model import Occasion
+
+    monkeypatch.setenv("HARDSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    checks = per_record_checks()
+    store.load(DEMO, checks=checks)  # fills the cache
+    records = store.load(DEMO, checks=checks)
+    pending = records.of_kind("case").pending
+    found = agenda.due(records, TODAY, {}, Occasion.spring_festival, TODAY)
+    assert records.of_kind("case").pending == pending
+    assert found.reviews and found.visit_first and found.qualifies
+
+
+@pytest.mark.parametrize("planted", ["members", "referral sent", "health"])
+def test_due_says_what_the_facts_say(planted: str, monkeypatch: pytest.MonkeyPatch):
+    """One fact changed changes what `due` lists: it reads the facts, not the cases."""
+    from hardship_cli.casework import agenda
+    from hardship_cli.domain.model import Health, Occasion
+
+    def listed(records: Any) -> Any:
+        return agenda.due(records, TODAY, {}, Occasion.spring_festival, TODAY).to_json()
+
+    plain = listed(store.load(DEMO))
+    records = store.load(DEMO)
+    facts = dict(records.case_facts())
+    for key, case in facts.items():
+        if planted == "members":
+            facts[key] = case._replace(members=())  # everyone lives alone
+        elif planted == "referral sent":
+            old = TODAY.replace(year=TODAY.year - 1)
+            sent = tuple(r._replace(sent_on=old) for r in case.referrals)
+            facts[key] = case._replace(referrals=sent)
+        else:
+            facts[key] = case._replace(health=Health.elderly_frail)
+    monkeypatch.setattr(records, "case_facts", lambda: facts)
+    assert listed(records) != plain

@@ -45,7 +45,7 @@ def test_raising_the_standard_moves_exactly_those_between_the_lines(root: Root):
     plant(root)
     records = store.load(root.path)
     assert records.problems == []
-    result = impact(records.config, list(records.cases.values()), date(2027, 1, 1),
+    result = impact(records.config, records.case_facts().values(), date(2027, 1, 1),
                     Decimal("900.00"))
     assert result.old is not None and result.old.monthly == Decimal("800.00")
     moved = {(c.case.id, c.per_capita, c.before, c.after) for c in result.changes}
@@ -59,7 +59,7 @@ def test_raising_the_standard_moves_exactly_those_between_the_lines(root: Root):
 def test_lowering_the_standard_drops_files_out_of_the_archive(root: Root):
     plant(root)
     records = store.load(root.path)
-    result = impact(records.config, list(records.cases.values()), date(2027, 1, 1),
+    result = impact(records.config, records.case_facts().values(), date(2027, 1, 1),
                     Decimal("750.00"))
     moves = {c.case.id: c.move for c in result.changes}
     # relative below 1,500 now: 1,599.99 falls out; deep below 750: 700 stays deep.
@@ -106,7 +106,7 @@ def test_mismatch_with_the_standard_in_force_today(root: Root):
     root.replace("hardship.yaml", "    monthly: 800.00\n",
                  "    monthly: 800.00\n  - from: 2027-01-01\n    monthly: 900.00\n")
     records = store.load(root.path)
-    cases = list(records.cases.values())
+    cases = list(records.case_facts().values())
     assert mismatches_today(records.config, cases, date(2026, 12, 31)) == []
     later = mismatches_today(records.config, cases, date(2027, 1, 2))
     assert [(c.case.id, c.after) for c in later] == [

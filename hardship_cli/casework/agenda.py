@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from hardship_cli.domain.case import active_since
+from hardship_cli.domain.case import CaseFacts
 from hardship_cli.domain.model import (
     CaseStatus,
     Cause,
@@ -105,8 +105,10 @@ def due(
 ) -> Due:
     config = records.config
     assert config is not None
+    # The cases' facts: a city's 10,000 cases are not rebuilt for the agenda.
+    cases = records.case_facts()
     active = sorted(
-        (c for c in records.cases.values() if c.status == CaseStatus.active), key=lambda c: c.id
+        (c for c in cases.values() if c.status == CaseStatus.active), key=lambda c: c.id
     )
     # Reviews are counted from the occasion's day (--on) when one is given: what will be
     # due or overdue then, not today.
@@ -164,8 +166,8 @@ def due(
     never = [
         Item(
             c.id,
-            active_since(c),
-            _("active since {on}, no help given or proposed").format(on=active_since(c)),
+            c.since,
+            _("active since {on}, no help given or proposed").format(on=c.since),
         )
         for c in active
         if c.id not in helped
@@ -231,7 +233,7 @@ def tier_changes(records: Records, today: date) -> list[Item]:
     assert records.config is not None
     standard = records.config.standard_on(today)
     items = []
-    for change in mismatches_today(records.config, list(records.cases.values()), today):
+    for change in mismatches_today(records.config, records.case_facts().values(), today):
         now = label("tier", change.after.value) if change.after else _("above the relative line")
         items.append(
             Item(
@@ -257,12 +259,12 @@ def unanswered_referrals(records: Records, today: date) -> list[Item]:
     return [
         Item(
             case.id,
-            r.sent.on,
+            r.sent_on,
             _("referral {n} to {where} unanswered since {on}").format(
-                n=number, where=r.body or label("referral_to", r.to.value), on=r.sent.on
+                n=number, where=r.body or label("referral_to", r.to.value), on=r.sent_on
             ),
         )
-        for case, number, r in waiting(list(records.cases.values()), today)
+        for case, number, r in waiting(records.case_facts().values(), today)
         if overdue(r, today)
     ]
 
@@ -282,7 +284,8 @@ def visit_candidates(
                 if cid not in visited_on or v.on > visited_on[cid]:
                     visited_on[cid] = v.on
     medical = _medical_help(records, on)
-    for case in sorted(records.cases.values(), key=lambda c: c.id):
+    facts = records.case_facts()
+    for case in sorted(facts.values(), key=lambda c: c.id):
         if case.status != CaseStatus.active:
             continue
         recent_visit = visited_on.get(case.id)
@@ -292,7 +295,7 @@ def visit_candidates(
                     case.id,
                     recent_visit,
                     _("visited for {occasion}").format(occasion=label("occasion", occasion.value)),
-                    name=case.worker.name,
+                    name=case.name,
                 )
             )
             continue
@@ -304,14 +307,14 @@ def visit_candidates(
         elif case.level == Level.accident:
             reasons.append(label("tier", "accident"))
             score += 2
-        alone = not case.household
-        if case.worker.employment == Employment.retired and alone:
+        alone = not case.members
+        if case.employment == Employment.retired and alone:
             reasons.append(_("retired and living alone"))
             score += 3
         elif alone:
             reasons.append(_("lives alone"))
             score += 1
-        if case.worker.health == Health.elderly_frail:
+        if case.health == Health.elderly_frail:
             reasons.append(label("health", "elderly_frail"))
             score += 1
         ill = _recently_ill(case, medical.get(case.id))
@@ -321,7 +324,7 @@ def visit_candidates(
         if not reasons:
             continue
         first.append(
-            (score, Item(case.id, None, _("; ").join(reasons), reasons, name=case.worker.name))
+            (score, Item(case.id, None, _("; ").join(reasons), reasons, name=case.name))
         )
     first.sort(key=lambda pair: (-pair[0], pair[1].record))
     return [item for _score, item in first], visited
@@ -342,16 +345,16 @@ def _medical_help(records: Records, on: date) -> dict[str, date]:
     return last
 
 
-def _recently_ill(case: Any, medical: date | None) -> str | None:
+def _recently_ill(case: CaseFacts, medical: date | None) -> str | None:
     """Illness in the household, or medical help within RECENT_DAYS (`medical`: the last;
     no diagnosis shown)."""
     if medical is not None:
         return _("recently ill (medical help {on})").format(on=medical)
-    causes = [case.causes.primary, *case.causes.secondary]
+    causes = [case.cause, *case.secondary]
     if (
         Cause.serious_illness in causes
-        or case.worker.health == Health.serious_illness
-        or any(m.health == Health.serious_illness for m in case.household)
+        or case.health == Health.serious_illness
+        or any(m.health == Health.serious_illness for m in case.members)
     ):
         return _("serious illness in the household")
     return None

@@ -5,11 +5,12 @@ household income from then on (see `Case.per_capita_monthly`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
 from hardship_cli.casework.outcome import Outcome, register, word
+from hardship_cli.domain.case import CaseFacts, ReferralFacts
 from hardship_cli.domain.model import (
     OPEN_CASE_STATUSES,
     Answer,
@@ -181,16 +182,19 @@ def record_answer(
     return Outcome(updated, "referral", by, role, subject, says, on=day)
 
 
-def waiting(cases: list[Case], today: date) -> list[tuple[Case, int, Referral]]:
-    """Referrals sent and not yet settled, oldest first: (case, number, referral)."""
+def waiting(
+    cases: Iterable[CaseFacts], today: date
+) -> list[tuple[CaseFacts, int, ReferralFacts]]:
+    """Referrals sent and not yet settled, oldest first: (case, number, referral), from
+    the cases' facts."""
     result = [
         (case, index, r)
         for case in cases
         for index, r in enumerate(case.referrals, start=1)
         if r.status in OPEN
     ]
-    return sorted(result, key=lambda item: (item[2].sent.on, item[0].id, item[1]))
+    return sorted(result, key=lambda item: (item[2].sent_on, item[0].id, item[1]))
 
 
-def overdue(referral: Referral, today: date) -> bool:
-    return referral.status == ReferralStatus.sent and today - referral.sent.on > WAITING_TOO_LONG
+def overdue(referral: ReferralFacts, today: date) -> bool:
+    return referral.status == ReferralStatus.sent and today - referral.sent_on > WAITING_TOO_LONG

@@ -74,7 +74,7 @@ def impact_command(
     records = state(ctx).load()
     if records.config is None:
         raise UsageError(_("hardship.yaml does not load; run hardship validate"))
-    result = impact(records.config, list(records.cases.values()), day, amount)
+    result = impact(records.config, records.case_facts().values(), day, amount)
     if format == "json":
         _print_json(result, day)
     else:
@@ -91,7 +91,7 @@ def _print_json(result: Impact, day: date) -> None:
         "changes": [
             {
                 "case": c.case.id,
-                "unit": c.case.worker.unit,
+                "unit": c.case.unit,
                 "per_capita": f"{c.per_capita:.2f}",
                 "level": c.case.level.value,
                 "before": c.before.value if c.before else None,
@@ -140,8 +140,8 @@ def _print_table(result: Impact, day: date) -> None:
     for c in result.changes:
         table.add_row(
             c.case.id,
-            c.case.worker.name,
-            c.case.worker.unit,
+            c.case.name,
+            c.case.unit,
             yuan(c.per_capita),
             label("tier", c.case.level.value),
             label("tier", c.before.value) if c.before else "-",

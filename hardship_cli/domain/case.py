@@ -222,6 +222,7 @@ class Case(Record):
             tuple(
                 ReferralFacts(
                     r.to,
+                    r.body,
                     r.purpose,
                     r.status,
                     r.sent.on,
@@ -271,6 +272,7 @@ class ReferralFacts(NamedTuple):
     never shown), is it open, did it help, and does its help recur (低保金)."""
 
     to: ReferralTo
+    body: str | None  # the office, e.g. 某县民政局
     purpose: str
     status: ReferralStatus
     sent_on: date

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hardship_cli.domain.case import Case
+from hardship_cli.domain.case import CaseFacts
 from hardship_cli.domain.config import Config, Standard
 from hardship_cli.domain.enums import OPEN_CASE_STATUSES, Level
 from hardship_cli.i18n import _
@@ -17,7 +18,7 @@ MOVES = ("falls_out", "deep_to_relative", "relative_to_deep", "none_to_relative"
 
 @dataclass(frozen=True, slots=True)
 class TierChange:
-    case: Case
+    case: CaseFacts
     per_capita: Decimal
     before: Level | None  # None: above the relative line
     after: Level | None
@@ -47,7 +48,7 @@ def level_under(config: Config, per_capita: Decimal, monthly: Decimal) -> Level 
 
 
 def impact(
-    config: Config, cases: list[Case], start: date, monthly: Decimal | None = None
+    config: Config, cases: Iterable[CaseFacts], start: date, monthly: Decimal | None = None
 ) -> Impact:
     """Compare the standard in force the day before `start` with the new one: the one given
     as `monthly`, or the entry of hardship.yaml that starts on `start`. Open files only;
@@ -67,7 +68,7 @@ def impact(
     for case in sorted(cases, key=lambda c: c.id):
         if case.status not in OPEN_CASE_STATUSES or case.level == Level.accident:
             continue
-        per_capita = case.per_capita_monthly
+        per_capita = case.per_capita
         before = level_under(config, per_capita, old.monthly) if old else None
         after = level_under(config, per_capita, new.monthly)
         if before == after:
@@ -77,7 +78,9 @@ def impact(
     return Impact(old, new, changes, unchanged)
 
 
-def mismatches_today(config: Config, cases: list[Case], today: date) -> list[TierChange]:
+def mismatches_today(
+    config: Config, cases: Iterable[CaseFacts], today: date
+) -> list[TierChange]:
     """Open files whose level no longer matches the standard in force today (for `due`)."""
     standard = config.standard_on(today)
     if standard is None:
@@ -86,7 +89,7 @@ def mismatches_today(config: Config, cases: list[Case], today: date) -> list[Tie
     for case in sorted(cases, key=lambda c: c.id):
         if case.status not in OPEN_CASE_STATUSES or case.level == Level.accident:
             continue
-        now = level_under(config, case.per_capita_monthly, standard.monthly)
+        now = level_under(config, case.per_capita, standard.monthly)
         if now != case.level:
-            result.append(TierChange(case, case.per_capita_monthly, case.level, now))
+            result.append(TierChange(case, case.per_capita, case.level, now))
     return result
