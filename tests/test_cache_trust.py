@@ -275,7 +275,7 @@ def test_every_unpickling_is_of_authenticated_bytes() -> None:
         visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
         found |= visitor.found
     assert found == {
-        "cache.py:read_shard",  # after hmac.compare_digest
+        "cache.py:read_signed",  # after hmac.compare_digest (shards, what is made)
         "cache.py:loads",
         "records.py:rebuild",  # a record of a checked shard, or from the workers
         "parsing.py:_take",  # the facts the workers send through their queue

@@ -119,6 +119,8 @@ class _Loading:
             for plan in plans:
                 if not plan.whole:
                     self._keep(plan, now)
+            if all(plan.whole for plan in plans):
+                self.stats.whole = [(plan.folder.rel, plan.shard["mac"]) for plan in plans]
 
     # --- what each folder needs ------------------------------------------------------
 

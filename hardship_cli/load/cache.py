@@ -44,6 +44,12 @@ writes, and only when this user's tool wrote it on this machine.
   MAC is checked (``hmac.compare_digest``) before a byte is unpickled. A shard from
   anywhere else — another machine, another user, a clone, a hand — has no valid MAC.
 
+What is made from a whole root (the reports' frames: ``report/frames.build_frames``) is
+kept beside the shards, signed the same way, in one slot per kind of thing and language
+(``~frames.zh.pickle``), under the root's snapshot: a hash of every shard's MAC, the
+per-record checks' digest and hardship.yaml, made only when every folder's shard was taken
+whole (``snapshot``). Any other snapshot is a miss.
+
 Anything unexpected — a missing, truncated, corrupt, foreign or unauthenticated shard, no
 key — is a miss: the files are parsed again, never trusted. Shards are written atomically
 (temp file and rename). Tools before format 4 kept the cache in ``<root>/.hardship-cache``:
@@ -218,54 +224,73 @@ def loads(blob: bytes) -> Any:
 
 def read_shard(root: Path, folder: str) -> dict[str, Any]:
     """The entries of one shard, or {} when it is missing or cannot be trusted: nothing is
-    unpickled before the shard's MAC under the user's key is found right."""
-    with open_cache(root, create=False) as found:
-        if found is None:
-            return {}
-        dir_fd, key = found
-        try:
-            fd = os.open(
-                shard_name(folder),
-                os.O_RDONLY | portable.O_NOFOLLOW | portable.O_CLOEXEC,
-                dir_fd=dir_fd,
-            )
-        except OSError:
-            return {}
-    try:
-        if not is_own(fd, stat.S_IFREG):
-            return {}
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            blob = handle.read()
-    except OSError:
+    unpickled before the shard's MAC under the user's key is found right. `mac` among
+    them: the shard's MAC, which names its content (see ``snapshot``)."""
+    found = read_signed(root, shard_name(folder))
+    if found is None:
         return {}
-    finally:
-        os.close(fd)
-    head = header()
-    start = len(head) + MAC_BYTES
-    if len(blob) < start or not blob.startswith(head):
-        return {}
-    body = memoryview(blob)[start:]
-    if not hmac.compare_digest(blob[len(head) : start], mac(key, head, body)):
-        return {}  # not written by this user's tool on this machine: never unpickled
-    try:
-        entries = pickle.loads(body)
-    except Exception:  # noqa: BLE001 - a miss, never an error
-        return {}
+    entries, signature = found
     if not isinstance(entries, dict) or not isinstance(entries.get("names"), list):
         return {}
+    entries["mac"] = signature
     return entries
 
 
 def write_shard(root: Path, folder: str, entries: dict[str, Any]) -> None:
     """Write one shard atomically; a failure to write a cache is never an error (a
     read-only home, a full disk, a cache folder that is not to be trusted)."""
-    name = shard_name(folder)
+    entries.pop("mac", None)
+    write_signed(root, shard_name(folder), entries)
+
+
+def read_signed(root: Path, name: str) -> tuple[Any, bytes] | None:
+    """What the cache file `name` of this root holds, with its MAC; None when it is
+    missing or cannot be trusted: nothing is unpickled before its MAC under the user's key
+    is found right."""
+    with open_cache(root, create=False) as found:
+        if found is None:
+            return None
+        dir_fd, key = found
+        try:
+            fd = os.open(
+                name,
+                os.O_RDONLY | portable.O_NOFOLLOW | portable.O_CLOEXEC,
+                dir_fd=dir_fd,
+            )
+        except OSError:
+            return None
+    try:
+        if not is_own(fd, stat.S_IFREG):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    head = header()
+    start = len(head) + MAC_BYTES
+    if len(blob) < start or not blob.startswith(head):
+        return None
+    body = memoryview(blob)[start:]
+    signature = blob[len(head) : start]
+    if not hmac.compare_digest(signature, mac(key, head, body)):
+        return None  # not written by this user's tool on this machine: never unpickled
+    try:
+        return pickle.loads(body), signature
+    except Exception:  # noqa: BLE001 - a miss, never an error
+        return None
+
+
+def write_signed(root: Path, name: str, value: Any) -> None:
+    """Write the cache file `name` of this root atomically, signed; a failure to write a
+    cache is never an error."""
     try:
         with open_cache(root, create=True) as found:
             if found is None:
                 return
             dir_fd, key = found
-            body = dumps(entries)
+            body = dumps(value)
             head = header()
             tmp = f".{name}.{os.getpid()}.tmp"
             fd = os.open(
@@ -286,6 +311,45 @@ def write_shard(root: Path, folder: str, entries: dict[str, Any]) -> None:
                 raise
     except Exception:  # noqa: BLE001 - run without a cache
         return
+
+
+# ---------------------------------------------------------------------------------------
+# What is made from a whole root (the reports' frames), kept under the root's snapshot
+
+
+def snapshot(digest: bytes, folders: list[tuple[str, bytes]], config: bytes) -> bytes:
+    """A name for a root's records exactly as they are: when every folder's shard was
+    taken whole (its names and keys those on disk), the shards' MACs (each names its
+    content), the per-record checks' digest and hardship.yaml as read."""
+    found = hashlib.sha256(b"snapshot\0" + digest + b"\0" + config)
+    for folder, signature in folders:
+        found.update(folder.encode() + b"\0" + signature)
+    return found.digest()
+
+
+def read_made(root: Path, what: str, snap: bytes) -> Any | None:
+    """What was made from the root under snapshot `snap` (`what`: e.g. ``frames``), or
+    None when the cache holds it for another snapshot, or not at all."""
+    found = read_signed(root, made_name(what))
+    if found is None:
+        return None
+    kept = found[0]
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != snap:
+        return None
+    return kept[1]
+
+
+def write_made(root: Path, what: str, snap: bytes, value: Any) -> None:
+    """Keep what was made from the root under snapshot `snap` (one slot per `what` and
+    language: the next snapshot replaces it)."""
+    write_signed(root, made_name(what), (snap, value))
+
+
+def made_name(what: str) -> str:
+    from hardship_cli.i18n import language
+
+    # "~" is in no folder's name: a slot never takes a shard's file name
+    return f"~{what}.{language()}.pickle"
 
 
 def cacheable(mtime_ns: int, now_ns: int | None = None) -> bool:

@@ -63,6 +63,9 @@ class LoadStats:
     chunks_here: int = 0  # of them, by this process (the rest: by the workers)
     mode: str = "auto"
     cache_used: bool = True
+    # Each folder's shard MAC, when every folder was taken whole from the cache: the root's
+    # records are then exactly what these shards hold (store.load makes it a snapshot).
+    whole: list[tuple[str, bytes]] | None = None
 
     def describe(self) -> str:
         """One line for --verbose: how many files, from the cache or parsed, how fast."""

@@ -216,6 +216,9 @@ class Records:
     # In a roll-up of several units: record id -> the union unit it comes from.
     orgs: dict[str, str] = field(default_factory=dict)
     loading: Any = None  # LoadStats: how the files were read (for --verbose)
+    # The records exactly as the cache's shards hold them (cache.snapshot), when every
+    # folder was taken whole: what is made from them alone may be kept under it.
+    snapshot: bytes | None = None
     # Sources the cache held, made into Source objects on first use: id -> (path, lines)
     _raw_sources: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 

@@ -14,6 +14,7 @@ from typing import Any
 from hardship_cli.i18n import _
 from hardship_cli.load import defaults
 from hardship_cli.load.bulk import load_into
+from hardship_cli.load.cache import snapshot
 from hardship_cli.load.checks import PerRecordChecks
 from hardship_cli.load.files import read_config, scan_folders
 from hardship_cli.load.odd_files import NOT_A_FILE, SYMLINK
@@ -52,6 +53,9 @@ def load(
     records.loading = load_into(
         records, folders, use_cache=cache, progress=progress, checks=configured
     )
+    if records.loading.whole is not None and not problems and config is not None:
+        digest = configured.digest if configured is not None else b""
+        records.snapshot = snapshot(digest, records.loading.whole, config_bytes)
     return records
 
 
