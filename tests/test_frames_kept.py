@@ -138,3 +138,50 @@ def test_a_poisoned_frames_file_without_this_users_mac_never_runs(root: Path, tm
     assert cache.read_made(root, "frames", records.snapshot) is None
     assert_same(frames.build_frames(records, TODAY), made_now(root))
     assert not marker.exists()
+
+
+def rolled_up(first: Path, second: Path):
+    from hardship_cli.report.rollup import Unit, merged_records
+
+    units = [Unit("U1", "甲", first, load(first)), Unit("U2", "乙", second, load(second))]
+    return merged_records(units)
+
+
+def test_a_rollups_frames_are_kept_under_the_units_snapshots(root: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    shutil.copytree(root, other)
+    age(other)
+    load(root), load(other)
+    merged = rolled_up(root, other)
+    assert merged.snapshot is not None
+    first = frames.build_frames(merged, TODAY)
+    assert set(first.grants["org"].astype(str)) == {"甲", "乙"}
+    # the roll-up's slot is its own: the unit's frames do not take its place
+    frames.build_frames(load(root), TODAY)
+    assert cache.read_made(root, "frames-rollup", merged.snapshot) is not None
+    assert_same(frames.build_frames(rolled_up(root, other), TODAY), first)
+    # one unit's grant edited: another snapshot, frames made again
+    grant = sorted((other / "grants").rglob("GR-*.yaml"))[0]
+    text = grant.read_text(encoding="utf-8")
+    amount = next(line for line in text.splitlines() if line.startswith("amount:"))
+    grant.write_text(text.replace(amount, "amount: 1.23"), encoding="utf-8")
+    age(other)
+    load(other)
+    again = rolled_up(root, other)
+    assert again.snapshot not in (None, merged.snapshot)
+    assert 123 in set(frames.build_frames(again, TODAY).grants["fen"])
+    # a unit not read whole from the cache: no snapshot for the roll-up
+    os.utime(grant)
+    assert rolled_up(root, other).snapshot is None
+
+
+def test_a_rollups_sources_name_each_units_file(root: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    shutil.copytree(root, other)
+    age(other)
+    load(root), load(other)
+    merged = rolled_up(root, other)
+    case = next(iter(load(other).case_facts()))
+    source = merged.source(f"U2/{case}")
+    assert source.path == f"{other}/cases/{case}.yaml"
+    assert source.line("worker", "employee_id") is not None

@@ -327,6 +327,10 @@ class CaseFacts(NamedTuple):
     objections_open: bool  # an objection to its notice is not yet resolved
 
 
+# The names of CaseFacts' fields, in order (for code that works on them by place)
+CASE_FACTS: tuple[str, ...] = CaseFacts._fields
+
+
 # ---------------------------------------------------------------------------------------
 # Facts about a case's history that rules and casework share
 

@@ -220,7 +220,9 @@ class Records:
     # folder was taken whole: what is made from them alone may be kept under it.
     snapshot: bytes | None = None
     # Sources the cache held, made into Source objects on first use: id -> (path, lines)
-    _raw_sources: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
+    # (path, key lines packed[, the root and path of the file to read them again from:
+    # another root's, in a roll-up]); see add_packed_sources, adopt_sources
+    _raw_sources: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def sources(self) -> dict[str, Source]:
@@ -233,8 +235,9 @@ class Records:
     def _made_source(self, key: str) -> Source:
         from hardship_cli.load.key_lines import LazyLines
 
-        path, lines = self._raw_sources.pop(key)
-        return Source(path, LazyLines(lines, os.path.join(self.root, path)))
+        path, lines, *where = self._raw_sources.pop(key)
+        file = os.path.join(*where) if where else os.path.join(self.root, path)
+        return Source(path, LazyLines(lines, file))
 
     @property
     def cases(self) -> dict[str, Case]:
@@ -290,6 +293,17 @@ class Records:
         """Where records came from, their key lines as the cache packs them (made into
         Source objects on first use)."""
         self._raw_sources.update(zip(ids, zip(rels, lines, strict=True), strict=True))
+
+    def adopt_sources(self, other: Records, id_prefix: str, path_prefix: str) -> None:
+        """Another root's sources, under its IDs and paths prefixed (a roll-up's), each
+        made into a Source object only when first used, like this root's own."""
+        for key, source in other._sources.items():
+            self._sources[id_prefix + key] = Source(path_prefix + source.path, source.lines)
+        root = other.root
+        self._raw_sources.update(
+            (id_prefix + key, (path_prefix + raw[0], raw[1], *(raw[2:] or (root, raw[0]))))
+            for key, raw in other._raw_sources.items()
+        )
 
     def source(self, record_id: str) -> Source:
         found = self._sources.get(record_id)

@@ -152,21 +152,27 @@ def build_frames(records: Records, today: date) -> Frames:
     made now are kept there for the next read."""
     snap = _snapshot(records)
     if snap is not None:
-        kept = cache.read_made(records.root, "frames", snap)
+        kept = cache.read_made(records.root, _slot(records), snap)
         if isinstance(kept, tuple) and len(kept) == 5:
             cases, grants, visits, contributions, units = kept
             return Frames(cases, grants, visits, contributions, today, units, records)
     frames = _made_frames(records, today)
     if snap is not None:
         made = (frames.cases, frames.grants, frames.visits, frames.contributions, frames.units)
-        cache.write_made(records.root, "frames", snap, made)
+        cache.write_made(records.root, _slot(records), snap, made)
     return frames
 
 
+def _slot(records: Records) -> str:
+    """A roll-up's frames in a slot of their own (in its first root's cache folder), so
+    that the unit's own frames and the roll-up's do not take each other's place."""
+    return "frames-rollup" if records.orgs else "frames"
+
+
 def _snapshot(records: Records) -> bytes | None:
-    """The snapshot the frames may be kept under: a single root read whole from the cache,
-    its cases and grants as loading found them (not a roll-up, nothing read or changed)."""
-    if records.snapshot is None or records.orgs:
+    """The snapshot the frames may be kept under: a root (or a roll-up of roots) read whole
+    from the cache, its cases and grants as loading found them (nothing read or changed)."""
+    if records.snapshot is None:
         return None
     if records.of_kind("case").touched or records.of_kind("grant").touched:
         return None
