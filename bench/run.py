@@ -473,8 +473,7 @@ def main() -> int:
         ("budget", [HARDSHIP, "--root", str(city), "budget", "--year", "2026", "--today", TODAY]),
         (
             "advise --all",
-            [HARDSHIP, "--root", str(city), "advise", "--all", "--today", TODAY, "--format"]
-            + ["json"],
+            [HARDSHIP, "--root", str(city), "advise", "--all", "--today", TODAY],
         ),
         (
             "report monthly",

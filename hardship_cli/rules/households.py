@@ -22,9 +22,9 @@ def one_household_one_file(records: Records, config: Config, today: date) -> lis
     for case in sorted(records.case_facts().values(), key=lambda c: c.id):
         if case.status not in OPEN_CASE_STATUSES:
             continue
-        src = records.source(case.id)
         first = by_employee.get(case.employee_id)
         if first is not None:
+            src = records.source(case.id)  # made for a problem only: 10,000 cases
             problems.append(
                 Problem(
                     src.path,
@@ -43,6 +43,7 @@ def one_household_one_file(records: Records, config: Config, today: date) -> lis
             first = by_id_number.get(number)
             # The ID number itself is sensitive: never print it.
             if first is not None and by_employee.get(case.employee_id) != first:
+                src = records.source(case.id)
                 problems.append(
                     Problem(
                         src.path,

@@ -62,9 +62,9 @@ def visit_cases_exist(records: Records, config: Config, today: date) -> list[Pro
     problems = []
     cases = records.case_ids()
     for visit in records.visits.values():
-        src = records.source(visit.id)
         for index, case_id in enumerate(visit.cases):
             if case_id not in cases and case_id not in records.unloaded:
+                src = records.source(visit.id)  # made for a problem only: 10,000 visits
                 problems.append(
                     Problem(
                         src.path,
