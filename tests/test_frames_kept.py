@@ -73,10 +73,7 @@ def test_frames_are_kept_and_taken_back_the_same(root: Path, monkeypatch):
 def test_an_edited_record_gives_new_frames(root: Path):
     load(root)
     frames.build_frames(load(root), TODAY)
-    grant = sorted((root / "grants").rglob("GR-*.yaml"))[0]
-    text = grant.read_text(encoding="utf-8")
-    amount = next(line for line in text.splitlines() if line.startswith("amount:"))
-    grant.write_text(text.replace(amount, "amount: 1.23"), encoding="utf-8")
+    first_grant_to_1_23(root)
     age(root)  # even with the old time stamps' age: its size changed
     load(root)  # the shard of its folder is written anew
     records = load(root)
@@ -140,6 +137,24 @@ def test_a_poisoned_frames_file_without_this_users_mac_never_runs(root: Path, tm
     assert not marker.exists()
 
 
+def first_grant_to_1_23(root: Path) -> Path:
+    """The first grant's amount made 1.23 (its file's size changes)."""
+    grant = sorted((root / "grants").rglob("GR-*.yaml"))[0]
+    text = grant.read_text(encoding="utf-8")
+    amount = next(line for line in text.splitlines() if line.startswith("amount:"))
+    grant.write_text(text.replace(amount, "amount: 1.23"), encoding="utf-8")
+    return grant
+
+
+def second_unit(root: Path, tmp_path: Path) -> Path:
+    """A copy of the root, both read into the cache: two units to roll up."""
+    other = tmp_path / "other"
+    shutil.copytree(root, other)
+    age(other)
+    load(root), load(other)
+    return other
+
+
 def rolled_up(first: Path, second: Path):
     from hardship_cli.report.rollup import Unit, merged_records
 
@@ -148,10 +163,7 @@ def rolled_up(first: Path, second: Path):
 
 
 def test_a_rollups_frames_are_kept_under_the_units_snapshots(root: Path, tmp_path: Path):
-    other = tmp_path / "other"
-    shutil.copytree(root, other)
-    age(other)
-    load(root), load(other)
+    other = second_unit(root, tmp_path)
     merged = rolled_up(root, other)
     assert merged.snapshot is not None
     first = frames.build_frames(merged, TODAY)
@@ -161,10 +173,7 @@ def test_a_rollups_frames_are_kept_under_the_units_snapshots(root: Path, tmp_pat
     assert cache.read_made(root, "frames-rollup", merged.snapshot) is not None
     assert_same(frames.build_frames(rolled_up(root, other), TODAY), first)
     # one unit's grant edited: another snapshot, frames made again
-    grant = sorted((other / "grants").rglob("GR-*.yaml"))[0]
-    text = grant.read_text(encoding="utf-8")
-    amount = next(line for line in text.splitlines() if line.startswith("amount:"))
-    grant.write_text(text.replace(amount, "amount: 1.23"), encoding="utf-8")
+    grant = first_grant_to_1_23(other)
     age(other)
     load(other)
     again = rolled_up(root, other)
@@ -176,10 +185,7 @@ def test_a_rollups_frames_are_kept_under_the_units_snapshots(root: Path, tmp_pat
 
 
 def test_a_rollups_sources_name_each_units_file(root: Path, tmp_path: Path):
-    other = tmp_path / "other"
-    shutil.copytree(root, other)
-    age(other)
-    load(root), load(other)
+    other = second_unit(root, tmp_path)
     merged = rolled_up(root, other)
     case = next(iter(load(other).case_facts()))
     source = merged.source(f"U2/{case}")
